@@ -1,0 +1,98 @@
+/**
+ * `npm run host -- [--data-dir DIR] [--port PORT] [--listen ADDR] [--tls-cert F --tls-key F]`
+ * Runs the host in the foreground until Ctrl-C or SIGTERM; computers' disks stay on disk.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startHost } from './host.js';
+import { KEY_FILE } from './auth/keys.js';
+import { checkHostSystem } from './system.js';
+
+const usage = `Usage: npm run host -- [options]
+
+  --data-dir DIR    where computers' disks and the database live
+                    (default: $XDG_DATA_HOME/orgo-desktop/host)
+  --port PORT       port to listen on (default 7391; 0 picks a free one)
+  --listen ADDR     address to listen on (default 127.0.0.1)
+  --tls-cert FILE   serve HTTPS/WSS with this certificate...
+  --tls-key FILE    ...and this key
+  -h, --help        this text
+`;
+
+export function defaultDataDir(): string {
+  const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'orgo-desktop', 'host');
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        listen: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(usage);
+    return;
+  }
+  const port = Number(args.port ?? 7391);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be a number from 0 to 65535, not ${args.port}\n`);
+    process.exit(2);
+  }
+  if (!!args['tls-cert'] !== !!args['tls-key']) {
+    process.stderr.write('--tls-cert and --tls-key go together\n');
+    process.exit(2);
+  }
+  const problem = checkHostSystem();
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    process.exit(1);
+  }
+  const dataDir = args['data-dir'] ?? defaultDataDir();
+  const host = await startHost({
+    dataDir,
+    port,
+    listen: args.listen,
+    tlsCert: args['tls-cert'],
+    tlsKey: args['tls-key'],
+    bootstrapKey: process.env.ORGO_HOST_BOOTSTRAP_KEY,
+    minuteMs: process.env.ORGO_HOST_MINUTE_MS ? Number(process.env.ORGO_HOST_MINUTE_MS) : undefined,
+  });
+  process.stdout.write(`Orgo host listening on ${host.url}\n`);
+  process.stdout.write(`  API:      ${host.url}/api\n  data dir: ${host.dataDir}\n`);
+  if (host.generatedKey) {
+    process.stdout.write(`  API key:  ${host.generatedKey}\n            (shown once; also saved to ${join(host.dataDir, KEY_FILE)}, mode 0600)\n`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping computers (their disks stay)...\n`);
+    host.close().then(
+      () => process.exit(0),
+      (e) => {
+        process.stderr.write(`shutdown: ${e}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`orgo host: ${(e as Error).message}\n`);
+  process.exit(1);
+});

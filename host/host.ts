@@ -1,0 +1,83 @@
+/**
+ * The host, composed: store, keys, computers, HTTP and WebSockets. `startHost` is what the CLI,
+ * the app's main process and the tests all call.
+ */
+import { mkdirSync, readFileSync, chmodSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { KeyChecker, bootstrapKey } from './auth/keys.js';
+import { buildApp } from './http/app.js';
+import { attachDesktopSockets } from './http/desktops.js';
+import { logger } from './log.js';
+import { Computers } from './services/computers.js';
+import { ComputerStore } from './store/computers.js';
+import { openDb } from './store/db.js';
+import { KeyStore } from './store/keys.js';
+import { WorkspaceStore } from './store/workspaces.js';
+
+const log = logger('host');
+
+export interface HostOptions {
+  dataDir: string;
+  port: number;
+  listen?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  /** The first API key, for scripts and tests (ORGO_HOST_BOOTSTRAP_KEY). */
+  bootstrapKey?: string;
+  /** Length of an auto-stop minute in ms (tests shorten it). */
+  minuteMs?: number;
+}
+
+export interface RunningHost {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Set only when this start generated the account's first key. */
+  generatedKey: string | null;
+  computers: Computers;
+  close(): Promise<void>;
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  const db = openDb(join(dataDir, 'host.db'));
+  const keys = new KeyStore(db);
+  const generatedKey = bootstrapKey(keys, dataDir, options.bootstrapKey);
+  const workspaces = new WorkspaceStore(db);
+  const computerStore = new ComputerStore(db);
+  const computers = new Computers(computerStore, { dataDir, minuteMs: options.minuteMs ?? 60_000 });
+  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys) };
+
+  const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
+  const app = buildApp(services, { tls });
+  const sockets = attachDesktopSockets(app.server as Server, services);
+  const host = options.listen ?? '127.0.0.1';
+  await app.listen({ port: options.port, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
+
+  // Computers that were up when the host last stopped come back, without holding up the API.
+  const recovery = computers.recover().catch((e) => log.error(`recovery: ${e}`));
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    dataDir,
+    generatedKey,
+    computers,
+    close: () =>
+      (closing ??= (async () => {
+        sockets.close();
+        await recovery;
+        await computers.shutdown();
+        await app.close();
+        db.close();
+      })()),
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * One running computer: the `unshare` + in-computer agent process pair and the line protocol
+ * to the agent (resources/sandbox/agent.py). The host's side of a computer's life.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { chmodSync, mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { logger } from '../log.js';
+import { agentScript, MAX_SOCKET_PATH, type ComputerPaths } from './paths.js';
+import { obfuscateVncPassword } from './vnc-password.js';
+
+const log = logger('desktop');
+const READY_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 4_000;
+
+export interface DesktopOptions {
+  instanceId: string;
+  hostname: string;
+  resolution: string;
+  vncPassword: string;
+  paths: ComputerPaths;
+  /** Host paths to hide inside the computer (the data dir, when it sits under /var or /usr). */
+  masks: string[];
+}
+
+export interface AgentAnswer {
+  ok: boolean;
+  error?: string;
+  [field: string]: unknown;
+}
+
+type Pending = { resolve: (a: AgentAnswer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+
+/**
+ * Events: `exit` (reason: string | null): the computer's processes are gone; the reason is
+ * null when the host asked for it.
+ */
+export class Desktop extends EventEmitter {
+  private proc?: ChildProcessWithoutNullStreams;
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  private stopping = false;
+  private exited = false;
+  private exitReason: string | null = null;
+  private exitWaiters: Array<() => void> = [];
+
+  constructor(readonly options: DesktopOptions) {
+    super();
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  get alive(): boolean {
+    return !!this.proc && !this.exited;
+  }
+
+  /** Starts the computer and resolves once its display takes input and VNC accepts clients. */
+  async start(): Promise<void> {
+    const { paths, vncPassword } = this.options;
+    for (const p of [paths.xSocket, paths.vncSocket]) {
+      if (Buffer.byteLength(p) > MAX_SOCKET_PATH) {
+        throw new Error(`the data dir is too deep for unix sockets (${p} is over ${MAX_SOCKET_PATH} bytes); choose a shorter --data-dir`);
+      }
+    }
+    rmSync(paths.run, { recursive: true, force: true });
+    mkdirSync(paths.x11, { recursive: true, mode: 0o1777 });
+    chmodSync(paths.x11, 0o1777);
+    mkdirSync(paths.private, { recursive: true, mode: 0o700 });
+    mkdirSync(`${paths.run}/root`, { recursive: true });
+    mkdirSync(paths.disk, { recursive: true, mode: 0o700 });
+    writeFileSync(paths.vncPasswordFile, await obfuscateVncPassword(vncPassword), { mode: 0o600 });
+
+    mkdirSync(dirname(paths.log), { recursive: true, mode: 0o700 });
+    const logFd = openSync(paths.log, 'a', 0o600);
+    const env = {
+      PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+      ORGO_DISK: paths.disk,
+      ORGO_RUN: paths.run,
+      ORGO_HOSTNAME: this.options.hostname,
+      ORGO_INSTANCE_ID: this.options.instanceId,
+      ORGO_RESOLUTION: this.options.resolution,
+      ORGO_MASK: this.options.masks.join(':'),
+      LANG: 'C.UTF-8',
+    };
+    // --kill-child: if `unshare` dies, the computer's pid 1 (and with it every process in it) dies.
+    const proc = spawn(
+      'unshare',
+      ['--mount', '--uts', '--ipc', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--',
+        '/usr/bin/python3', '-S', '-E', agentScript],
+      { env, stdio: ['pipe', 'pipe', logFd], detached: true },
+    ) as unknown as ChildProcessWithoutNullStreams;
+    closeSync(logFd);
+    this.proc = proc;
+
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`the desktop did not come up within ${READY_TIMEOUT_MS / 1000} s`));
+        this.kill();
+      }, READY_TIMEOUT_MS);
+      const onEarlyExit = (reason: string | null) => {
+        clearTimeout(timer);
+        reject(new Error(reason ?? 'the desktop was stopped while starting'));
+      };
+      this.once('exit', onEarlyExit);
+      this.once('ready', () => {
+        clearTimeout(timer);
+        this.off('exit', onEarlyExit);
+        resolve();
+      });
+      createInterface({ input: proc.stdout }).on('line', (line) => this.onLine(line));
+      proc.stdin.on('error', () => {}); // EPIPE after exit: the exit handler reports it
+      proc.on('error', (e) => this.onExit(`could not start the sandbox: ${e.message}`));
+      proc.on('exit', (code, signal) => {
+        this.onExit(this.exitReason ?? `the computer's processes ended (${signal ? `signal ${signal}` : `code ${code}`})`);
+      });
+    });
+  }
+
+  /** Sends one request to the in-computer agent. */
+  request(op: string, fields: Record<string, unknown>, timeoutMs: number): Promise<AgentAnswer> {
+    if (!this.alive) return Promise.reject(new Error('the desktop is not running'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`the computer did not answer within ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.proc!.stdin.write(JSON.stringify({ id, op, ...fields }) + '\n');
+    });
+  }
+
+  /** Stops every process of the computer, politely first. Its disk stays as it is. */
+  async stop(): Promise<void> {
+    if (!this.proc || this.exited) return;
+    this.stopping = true;
+    const done = new Promise<void>((r) => this.exitWaiters.push(r));
+    // Closing stdin tells the agent the host is done with it.
+    this.proc.stdin.end();
+    const timer = setTimeout(() => this.kill(), STOP_GRACE_MS);
+    await done;
+    clearTimeout(timer);
+  }
+
+  private kill(): void {
+    if (this.proc?.pid && !this.exited) {
+      try {
+        process.kill(-this.proc.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+
+  private onLine(line: string): void {
+    let msg: { id?: number; event?: string; reason?: string } & AgentAnswer;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      log.warn(`${this.options.instanceId}: unreadable agent line: ${line.slice(0, 200)}`);
+      return;
+    }
+    if (msg.event === 'ready') this.emit('ready');
+    else if (msg.event === 'exit') this.exitReason = msg.reason ?? 'the computer stopped';
+    else if (typeof msg.id === 'number') {
+      const p = this.pending.get(msg.id);
+      if (p) {
+        this.pending.delete(msg.id);
+        clearTimeout(p.timer);
+        p.resolve(msg);
+      }
+    }
+  }
+
+  private onExit(reason: string): void {
+    if (this.exited) return;
+    this.exited = true;
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new Error('the computer stopped while answering'));
+    }
+    this.pending.clear();
+    for (const w of this.exitWaiters) w();
+    rmSync(this.options.paths.run, { recursive: true, force: true });
+    this.emit('exit', this.stopping ? null : reason);
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * Computers' lifecycle: the documented states and transitions, one operation at a time per
+ * computer (concurrent calls queue in arrival order), crash detection, recovery at host start,
+ * and auto-stop after idle minutes.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import type { ComputerSpec } from '../../shared/api/schemas.js';
+import { logger } from '../log.js';
+import { HttpError, notFound, notRunning } from '../http/errors.js';
+import { Desktop, type AgentAnswer } from '../runtime/desktop.js';
+import { computerPaths } from '../runtime/paths.js';
+import type { ComputerRow, ComputerStore } from '../store/computers.js';
+import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
+
+const log = logger('computers');
+
+export interface ComputersConfig {
+  dataDir: string;
+  /** Length of an auto-stop minute; shorter only in tests. */
+  minuteMs: number;
+}
+
+/** States in which the host should bring a computer back after the host itself restarts. */
+const UP_STATES = new Set(['running', 'starting', 'restarting', 'creating']);
+
+export class Computers {
+  private readonly desktops = new Map<string, Desktop>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly lastActivity = new Map<string, number>();
+  private readonly viewers = new Map<string, number>();
+  private closing = false;
+  private readonly ticker: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: ComputerStore,
+    private readonly config: ComputersConfig,
+  ) {
+    this.ticker = setInterval(() => this.autoStopTick(), Math.max(50, Math.min(15_000, config.minuteMs / 4)));
+    this.ticker.unref();
+  }
+
+  get(id: string): ComputerRow {
+    const row = this.store.get(id);
+    if (!row) throw notFound('Computer');
+    return row;
+  }
+
+  desktop(id: string): Desktop | undefined {
+    return this.desktops.get(id);
+  }
+
+  /** Creates a computer and boots it; answers once it is running (or in error, with the reason). */
+  async create(spec: ComputerSpec): Promise<ComputerRow> {
+    const row = this.store.insert({
+      ...spec,
+      id: randomUUID(),
+      instance_id: newInstanceId(),
+      vnc_password: newVncPassword(),
+      status: 'creating',
+    });
+    return this.serial(row.id, () => this.boot(row.id, 'creating'));
+  }
+
+  start(id: string): Promise<ComputerRow> {
+    this.get(id);
+    return this.serial(id, async () => {
+      const row = this.get(id);
+      if (row.status === 'running' && this.desktops.get(id)?.alive) return row;
+      return this.boot(id, 'starting');
+    });
+  }
+
+  stop(id: string): Promise<ComputerRow> {
+    this.get(id);
+    return this.serial(id, async () => {
+      const row = this.get(id);
+      if (row.status === 'stopped' && !this.desktops.has(id)) return row;
+      this.store.update(id, { status: 'stopping' });
+      await this.halt(id);
+      return this.store.update(id, { status: 'stopped', error_message: null });
+    });
+  }
+
+  /** Restart rotates the VNC password: whoever held the old one must fetch the new one. */
+  restart(id: string): Promise<ComputerRow> {
+    this.get(id);
+    return this.serial(id, async () => {
+      this.store.update(id, { status: 'restarting' });
+      await this.halt(id);
+      this.store.update(id, { vnc_password: newVncPassword() });
+      return this.boot(id, 'restarting');
+    });
+  }
+
+  remove(id: string): Promise<void> {
+    this.get(id);
+    return this.serial(id, async () => {
+      const row = this.get(id);
+      this.store.update(id, { status: 'deleting' });
+      await this.halt(id);
+      rmSync(this.paths(row).disk, { recursive: true, force: true });
+      this.store.delete(id);
+      this.lastActivity.delete(id);
+    });
+  }
+
+  setAutoStop(id: string, minutes: number): ComputerRow {
+    this.get(id);
+    this.touch(id);
+    return this.store.update(id, { auto_stop_minutes: minutes });
+  }
+
+  /** Runs a request in the computer's agent (bash, exec, ...); the computer must be running. */
+  async agent(id: string, op: string, fields: Record<string, unknown>, timeoutMs: number): Promise<AgentAnswer> {
+    const row = this.get(id);
+    const desk = this.desktops.get(id);
+    if (row.status !== 'running' || !desk?.alive) throw notRunning();
+    this.touch(id);
+    try {
+      return await desk.request(op, fields, timeoutMs);
+    } catch (e) {
+      throw new HttpError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail: (e as Error).message });
+    } finally {
+      this.touch(id);
+    }
+  }
+
+  /** Any API action on a computer counts as activity for auto-stop. */
+  touch(id: string): void {
+    this.lastActivity.set(id, Date.now());
+  }
+
+  viewerOpened(id: string): void {
+    this.viewers.set(id, (this.viewers.get(id) ?? 0) + 1);
+    this.touch(id);
+  }
+
+  viewerClosed(id: string): void {
+    const n = (this.viewers.get(id) ?? 1) - 1;
+    if (n > 0) this.viewers.set(id, n);
+    else this.viewers.delete(id);
+    this.touch(id);
+  }
+
+  paths(row: Pick<ComputerRow, 'id' | 'instance_id'>) {
+    return computerPaths(this.config.dataDir, row.id, row.instance_id);
+  }
+
+  /** At host start: computers that were up come back up, two at a time (this is a 2-core box). */
+  async recover(): Promise<void> {
+    const rows = this.store.list();
+    for (const row of rows) {
+      if (row.status === 'stopping') this.store.update(row.id, { status: 'stopped' });
+      if (row.status === 'deleting') {
+        rmSync(this.paths(row).disk, { recursive: true, force: true });
+        this.store.delete(row.id);
+      }
+    }
+    const up = rows.filter((r) => UP_STATES.has(r.status));
+    const workers = [0, 1].map(async () => {
+      for (let row = up.shift(); row; row = up.shift()) {
+        const id = row.id;
+        await this.serial(id, () => this.boot(id, 'starting')).catch((e) => log.error(`recovering ${id}: ${e}`));
+      }
+    });
+    await Promise.all(workers);
+  }
+
+  /** Host shutdown: every desktop stops, statuses stay, so the next start brings them back. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.ticker);
+    await Promise.all([...this.desktops.values()].map((d) => d.stop()));
+  }
+
+  private async boot(id: string, state: 'creating' | 'starting' | 'restarting'): Promise<ComputerRow> {
+    if (this.closing) throw new HttpError(503, 'The host is shutting down', 'host_shutting_down');
+    const row = this.store.update(id, { status: state, error_message: null });
+    const desk = new Desktop({
+      instanceId: row.instance_id,
+      hostname: hostnameFor(row.name),
+      resolution: row.resolution,
+      vncPassword: row.vnc_password,
+      paths: this.paths(row),
+      masks: [this.config.dataDir],
+    });
+    this.desktops.set(id, desk);
+    desk.on('exit', (reason: string | null) => {
+      if (this.desktops.get(id) === desk) this.desktops.delete(id);
+      if (reason && !this.closing && this.store.get(id)) {
+        log.warn(`computer ${id} (${row.instance_id}) failed: ${reason}`);
+        this.store.update(id, { status: 'error', error_message: reason });
+      }
+    });
+    try {
+      await desk.start();
+      this.touch(id);
+      return this.store.update(id, { status: 'running', error_message: null });
+    } catch (e) {
+      await desk.stop();
+      return this.store.update(id, { status: 'error', error_message: (e as Error).message });
+    }
+  }
+
+  private async halt(id: string): Promise<void> {
+    const desk = this.desktops.get(id);
+    this.desktops.delete(id);
+    if (desk) await desk.stop();
+  }
+
+  /** Runs `op` after every earlier operation on the same computer. */
+  private serial<T>(id: string, op: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(id) ?? Promise.resolve();
+    const next = prev.catch(() => {}).then(op);
+    this.queues.set(id, next);
+    const clear = () => {
+      if (this.queues.get(id) === next) this.queues.delete(id);
+    };
+    next.then(clear, clear);
+    return next;
+  }
+
+  private autoStopTick(): void {
+    const now = Date.now();
+    for (const row of this.store.list()) {
+      if (row.status !== 'running' || row.auto_stop_minutes <= 0 || this.viewers.get(row.id) || this.queues.has(row.id)) continue;
+      const idleMs = now - (this.lastActivity.get(row.id) ?? now);
+      if (!this.lastActivity.has(row.id)) this.touch(row.id);
+      if (idleMs >= row.auto_stop_minutes * this.config.minuteMs) {
+        log.info(`auto-stopping ${row.id} after ${row.auto_stop_minutes} idle minute(s)`);
+        this.stop(row.id).catch((e) => log.error(`auto-stop ${row.id}: ${e}`));
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import type { ComputerStatus } from '../../shared/api/specs.js';
+import type { ComputerSpec } from '../../shared/api/schemas.js';
+import type { Db } from './db.js';
+
+/** A computer as the store holds it; the API view adds the URLs (see http/views.ts). */
+export interface ComputerRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  os: 'linux';
+  ram: number;
+  cpu: number;
+  disk_size_gb: number;
+  resolution: string;
+  auto_stop_minutes: number;
+  instance_id: string;
+  vnc_password: string;
+  status: ComputerStatus;
+  error_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export class ComputerStore {
+  constructor(private readonly db: Db) {}
+
+  insert(row: { id: string; instance_id: string; vnc_password: string; status: ComputerStatus } & ComputerSpec): ComputerRow {
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO computers (id, workspace_id, name, os, ram, cpu, disk_size_gb, resolution, auto_stop_minutes,
+           instance_id, vnc_password, status, created_at, updated_at)
+         VALUES (@id, @workspace_id, @name, @os, @ram, @cpu, @disk_size_gb, @resolution, @auto_stop_minutes,
+           @instance_id, @vnc_password, @status, @now, @now)`,
+      )
+      .run({ ...row, now });
+    return this.get(row.id)!;
+  }
+
+  get(id: string): ComputerRow | undefined {
+    return this.db.prepare('SELECT * FROM computers WHERE id = ?').get(id) as ComputerRow | undefined;
+  }
+
+  byInstance(instanceId: string): ComputerRow | undefined {
+    return this.db.prepare('SELECT * FROM computers WHERE instance_id = ?').get(instanceId) as ComputerRow | undefined;
+  }
+
+  list(workspaceId?: string): ComputerRow[] {
+    const sql = 'SELECT * FROM computers' + (workspaceId ? ' WHERE workspace_id = ?' : '') + ' ORDER BY created_at, rowid';
+    return (workspaceId ? this.db.prepare(sql).all(workspaceId) : this.db.prepare(sql).all()) as ComputerRow[];
+  }
+
+  update(id: string, fields: Partial<Pick<ComputerRow, 'status' | 'error_message' | 'vnc_password' | 'auto_stop_minutes' | 'resolution'>>): ComputerRow {
+    const keys = Object.keys(fields);
+    if (keys.length) {
+      const set = keys.map((k) => `${k} = @${k}`).join(', ');
+      this.db.prepare(`UPDATE computers SET ${set}, updated_at = @now WHERE id = @id`).run({ ...fields, id, now: new Date().toISOString() });
+    }
+    return this.get(id)!;
+  }
+
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM computers WHERE id = ?').run(id);
+  }
+}

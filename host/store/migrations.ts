@@ -1,0 +1,40 @@
+/**
+ * Schema versions, applied in order and recorded in `PRAGMA user_version`. A released migration
+ * is never edited: a change is a new entry at the end.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE workspaces (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    hash BLOB NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    workspace_id TEXT REFERENCES workspaces(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+  );
+  CREATE TABLE computers (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+    name TEXT NOT NULL,
+    os TEXT NOT NULL,
+    ram INTEGER NOT NULL,
+    cpu INTEGER NOT NULL,
+    disk_size_gb INTEGER NOT NULL,
+    resolution TEXT NOT NULL,
+    auto_stop_minutes INTEGER NOT NULL DEFAULT 0,
+    instance_id TEXT NOT NULL UNIQUE,
+    vnc_password TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error_message TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX computers_workspace ON computers(workspace_id);
+  `,
+];

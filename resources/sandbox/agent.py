@@ -1,0 +1,132 @@
+"""The in-computer agent: pid 1 of one computer.
+
+The host starts it as
+  unshare --mount --uts --ipc --pid --fork --kill-child --propagation private python3 -S -E agent.py
+with ORGO_* variables naming the computer. It builds the computer's root (mounts.py), drops to a
+container's capability set, starts the X/VNC server and the desktop session, and then serves the
+host over stdin/stdout: one JSON object a line, requests carry an `id`, answers repeat it, and
+unsolicited lines carry an `event`. When stdin closes (the host is gone) the computer shuts down:
+its disk is files on the host's filesystem, so nothing of it is lost.
+"""
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import caps  # noqa: E402
+import mounts  # noqa: E402
+import procs  # noqa: E402
+import seed  # noqa: E402
+import session  # noqa: E402
+
+out_lock = threading.Lock()
+
+
+def send(obj):
+    line = json.dumps(obj, ensure_ascii=False) + "\n"
+    with out_lock:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+
+
+def wait_for_socket(path, deadline):
+    while True:
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(path)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{path} did not open")
+            time.sleep(0.002)
+        finally:
+            s.close()
+
+
+def main():
+    env = os.environ
+    hostname = env["ORGO_HOSTNAME"]
+    seed.seed(env["ORGO_DISK"], hostname)
+    masks = [p for p in env.get("ORGO_MASK", "").split(":") if p]
+    mounts.build_root(env["ORGO_RUN"] + "/root", env["ORGO_DISK"], env["ORGO_RUN"],
+                      os.path.dirname(os.path.dirname(os.path.abspath(__file__))), masks)
+    socket.sethostname(hostname)
+    caps.drop_to_container_set()
+
+    reaper = procs.Reaper()
+    desktop = session.Desktop(reaper, env)
+    desktop.start_display()
+    try:
+        wait_for_socket("/tmp/.X11-unix/X1", time.monotonic() + 15)
+        wait_for_socket("/run/orgo/vnc.sock", time.monotonic() + 15)
+    except TimeoutError as e:
+        send({"event": "exit", "reason": f"the display did not start: {e}"})
+        shutdown(1)
+    send({"event": "ready"})
+    desktop.start_session()
+
+    def on_display_exit(status):
+        if not stopping.is_set():
+            send({"event": "exit", "reason": f"the display server (Xvnc) {procs.describe(status)}"})
+            shutdown(1)
+    reaper.watch(desktop.display_pid, on_display_exit)
+
+    for line in sys.stdin:
+        try:
+            req = json.loads(line)
+        except ValueError:
+            continue
+        threading.Thread(target=handle, args=(req, reaper), daemon=True).start()
+    shutdown(0)
+
+
+stopping = threading.Event()
+
+
+def handle(req, reaper):
+    rid = req.get("id")
+    op = req.get("op")
+    try:
+        if op == "bash":
+            res = procs.run_as_user(reaper, ["/bin/bash", "-lc", req["command"]], req.get("timeout", 30))
+        elif op == "exec":
+            res = procs.run_as_user(reaper, ["/usr/bin/python3", "-c", req["code"]], req.get("timeout", 10))
+        elif op == "stop":
+            send({"id": rid, "ok": True})
+            shutdown(0)
+            return
+        else:
+            raise ValueError(f"unknown op {op!r}")
+        send({"id": rid, "ok": True, **res})
+    except Exception as e:  # an answer, never a dead agent
+        send({"id": rid, "ok": False, "error": str(e)})
+
+
+def shutdown(code):
+    """Ends every process of the computer, politely first."""
+    stopping.set()
+    try:
+        os.kill(-1, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline and procs.others_alive():
+        time.sleep(0.02)
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    sys.stdout.flush()
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as e:
+        send({"event": "exit", "reason": f"the computer could not start: {e}"})
+        os._exit(1)

@@ -1,0 +1,152 @@
+"""Child processes of the computer's pid 1: spawning as the desktop user, and reaping.
+
+As pid 1, the agent inherits every orphan in the computer. One thread reaps them all with
+waitpid(-1) and hands each status to whoever waits for that pid, so exit codes of commands
+are never lost to the reaper.
+"""
+import os
+import signal
+import subprocess
+import threading
+import time
+
+USER_ENV = {
+    "HOME": "/home/user", "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash",
+    "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "DISPLAY": ":1", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "XDG_RUNTIME_DIR": "/run/user/1000",
+    "TERM": "xterm-256color",
+}
+MAX_OUTPUT = 4 * 1024 * 1024
+
+# Popen objects that are dropped unfinished would otherwise be polled later with waitpid and
+# could steal an exit status from the reaper.
+subprocess._active = None
+
+
+class Reaper:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._statuses = {}
+        self._waiters = {}
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def spawned(self):
+        with self._lock:
+            self._wake.notify_all()
+
+    def watch(self, pid, callback):
+        with self._lock:
+            if pid in self._statuses:
+                status = self._statuses.pop(pid)
+            else:
+                self._waiters[pid] = callback
+                return
+        callback(status)
+
+    def wait(self, pid, timeout=None):
+        done = threading.Event()
+        box = []
+        self.watch(pid, lambda status: (box.append(status), done.set()))
+        if not done.wait(timeout):
+            return None
+        return box[0]
+
+    def _loop(self):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, 0)
+            except ChildProcessError:
+                with self._lock:
+                    self._wake.wait(0.5)
+                continue
+            with self._lock:
+                cb = self._waiters.pop(pid, None)
+                if cb is None:
+                    self._statuses[pid] = status
+                    # Orphans nobody asked about: keep only a bounded memory of them.
+                    if len(self._statuses) > 1000:
+                        self._statuses.pop(next(iter(self._statuses)))
+            if cb:
+                cb(status)
+
+
+def describe(status):
+    if os.WIFSIGNALED(status):
+        return f"was killed by signal {os.WTERMSIG(status)}"
+    return f"exited with code {os.WEXITSTATUS(status)}"
+
+
+def exit_code(status):
+    if os.WIFSIGNALED(status):
+        return 128 + os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
+
+
+def spawn_user(reaper, argv, **kw):
+    p = subprocess.Popen(argv, user=1000, group=1000, extra_groups=_user_groups(), env=USER_ENV,
+                         cwd="/home/user", start_new_session=True, close_fds=True, **kw)
+    reaper.spawned()
+    return p
+
+
+_groups = None
+
+
+def _user_groups():
+    global _groups
+    if _groups is None:
+        import grp
+        _groups = [g.gr_gid for g in grp.getgrall() if "user" in g.gr_mem] or [1000]
+    return _groups
+
+
+def run_as_user(reaper, argv, timeout):
+    """Runs a command to its end; its whole process group dies if it outlives `timeout`."""
+    timeout = float(timeout)
+    started = time.monotonic()
+    p = spawn_user(reaper, argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    chunks, size = [], [0]
+
+    def read():
+        fd = p.stdout.fileno()
+        while True:
+            b = os.read(fd, 65536)
+            if not b:
+                return
+            if size[0] < MAX_OUTPUT:
+                chunks.append(b)
+                size[0] += len(b)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    status = reaper.wait(p.pid, timeout)
+    timed_out = status is None
+    if timed_out:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        status = reaper.wait(p.pid, 5)
+    # Background jobs may keep the pipe open; take what came within a moment and move on.
+    reader.join(0.05 if not timed_out else 0.2)
+    output = b"".join(chunks)[:MAX_OUTPUT].decode("utf-8", "replace")
+    return {
+        "output": output,
+        "exit_code": exit_code(status) if status is not None else 137,
+        "timed_out": timed_out,
+        "duration_ms": round((time.monotonic() - started) * 1000, 1),
+    }
+
+
+def others_alive():
+    """True while any process other than pid 1 is alive in the computer."""
+    for name in os.listdir("/proc"):
+        if name.isdigit() and name != "1":
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    if f.read().split(") ")[-1][0] != "Z":
+                        return True
+            except OSError:
+                pass
+    return False

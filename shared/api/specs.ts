@@ -1,0 +1,35 @@
+/** The computer specs and states of the Orgo API, shared by host, app and CLI. */
+
+export const RAM_GB = [4, 8, 16, 32, 64] as const;
+export const CPU_COUNTS = [1, 2, 4, 8, 16] as const;
+export const DEFAULT_RESOLUTION = '1280x720x24';
+export const DEFAULT_DISK_GB = 8;
+export const MAX_DISK_GB = 1024;
+export const RESOLUTION_PATTERN = /^(\d{3,5})x(\d{3,5})x(8|16|24|32)$/;
+
+export const COMPUTER_STATUSES = [
+  'creating',
+  'starting',
+  'running',
+  'stopping',
+  'stopped',
+  'suspended',
+  'restarting',
+  'deleting',
+  'error',
+] as const;
+export type ComputerStatus = (typeof COMPUTER_STATUSES)[number];
+
+export interface Resolution {
+  width: number;
+  height: number;
+  depth: number;
+}
+
+export function parseResolution(value: string): Resolution | null {
+  const m = RESOLUTION_PATTERN.exec(value);
+  if (!m) return null;
+  const [width, height, depth] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (width < 320 || height < 200 || width > 7680 || height > 4320) return null;
+  return { width, height, depth };
+}

@@ -1,0 +1,75 @@
+/** Answers of the Orgo API as this project serves and reads them. */
+import type { ComputerStatus } from './specs.js';
+
+export interface Workspace {
+  id: string;
+  name: string;
+  created_at: string;
+  computer_count: number;
+}
+
+export interface Computer {
+  id: string;
+  name: string;
+  workspace_id: string;
+  /** Deprecated alias of workspace_id. */
+  project_id: string;
+  status: ComputerStatus;
+  /** Why the computer is in `error`, in words; null otherwise. */
+  error_message: string | null;
+  os: 'linux';
+  ram: number;
+  cpu: number;
+  disk_size_gb: number;
+  /** False where the host's filesystem cannot hold a computer to its disk size. */
+  disk_size_enforced: boolean;
+  resolution: string;
+  auto_stop_minutes: number;
+  instance_id: string;
+  /** Deprecated alias of instance_id. */
+  fly_instance_id: string;
+  hostname: string;
+  connection_url: string;
+  vnc_password: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** The first characters of the key, enough to recognise it. */
+  prefix: string;
+  workspace_id: string | null;
+  scope: 'account' | 'workspace';
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface CreatedApiKey extends ApiKey {
+  /** The key itself: shown once, at creation. */
+  key: string;
+}
+
+export interface AutoStop {
+  auto_stop_minutes: number;
+  configurable: boolean;
+}
+
+export interface BashResult {
+  success: boolean;
+  output: string;
+  exit_code: number;
+  timed_out?: boolean;
+}
+
+export interface ExecResult extends BashResult {
+  error: string | null;
+}
+
+export interface ApiErrorBody {
+  error: string;
+  code?: string;
+  request_id?: string;
+  [extra: string]: unknown;
+}
