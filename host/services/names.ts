@@ -17,8 +17,9 @@ export function newVncPassword(): string {
 /** The computer's name as a hostname (RFC 1123 label). */
 export function hostnameFor(name: string): string {
   const label = name
-    .toLowerCase()
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 63)

@@ -14,7 +14,7 @@ USER_ENV = {
     "HOME": "/home/user", "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash",
     "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     "DISPLAY": ":1", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "XDG_RUNTIME_DIR": "/run/user/1000",
-    "TERM": "xterm-256color",
+    "TERM": "xterm-256color", "DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/1000/bus",
 }
 MAX_OUTPUT = 4 * 1024 * 1024
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Brings what `npm start` and `npm test` need on a fresh Debian/Ubuntu machine: the Debian
+# packages the desktops (and the tests) use, and the npm packages without Electron's binary
+# download. As root it installs what is missing; otherwise it prints the one command that would.
+#   scripts/ensure.sh run    packages to run the host and the app
+#   scripts/ensure.sh test   ... plus what the tests and benchmarks use
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+run_pkgs=(tigervnc-standalone-server tigervnc-tools openbox tint2 xterm chromium x11-xserver-utils
+  dbus dbus-x11 sudo python3 util-linux fonts-dejavu-core libsecret-1-0 gnome-keyring)
+test_pkgs=(libsecret-1-dev libsecret-tools xvfb x11vnc xdotool x11-utils xclip scrot imagemagick
+  python3 make g++)
+
+pkgs=("${run_pkgs[@]}")
+[ "${1:-run}" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages. Install them with:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages: Electron's binary comes from a host that may be unreachable; everything but the
+# thin Electron glue runs without it (browser mode), so never let its download fail the install.
+stamp=node_modules/.orgo-installed
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+  touch "$stamp"
+fi

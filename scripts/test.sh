@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# npm test: type checks, lint, then every unit and integration test against real desktops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure.sh test
+if [ "$(id -u)" -ne 0 ]; then
+  echo "The tests start real desktops, which needs root (namespaces, overlay disks). Run:" >&2
+  echo "  sudo npm test" >&2
+  exit 1
+fi
+mkdir -p test-results
+echo "== typecheck"; npm run -s typecheck
+echo "== lint"; npm run -s lint
+echo "== tests"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
+node scripts/summary.mjs test-results/vitest.json || true
+exit $status

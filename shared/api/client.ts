@@ -1,0 +1,118 @@
+/**
+ * The TypeScript SDK for the Orgo API: one typed function per endpoint, used by the app's main
+ * process, the CLI, the tests and the benchmarks. Works against this project's host and Orgo's
+ * cloud alike (base URL `https://www.orgo.ai/api`). Runs wherever `fetch` exists.
+ */
+import type { CreateComputerBody, CreateKeyBody } from './schemas.js';
+import type { ApiErrorBody, ApiKey, AutoStop, BashResult, Computer, CreatedApiKey, ExecResult, Workspace } from './types.js';
+
+export const ORGO_CLOUD_URL = 'https://www.orgo.ai/api';
+
+/** An error answer of the API, with its status, code and words. */
+export class OrgoApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.error || `HTTP ${status}`);
+    this.name = 'OrgoApiError';
+  }
+
+  get code(): string | undefined {
+    return this.body.code;
+  }
+}
+
+export interface ClientOptions {
+  /** The API's base, ending in /api. */
+  baseUrl: string;
+  apiKey: string;
+  fetch?: typeof fetch;
+  /** Per-request timeout; creating and starting computers take the longest. */
+  timeoutMs?: number;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+export class OrgoClient {
+  readonly baseUrl: string;
+  private readonly apiKey: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.apiKey = options.apiKey;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const send = () =>
+      this.fetchImpl(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.apiKey}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    let res: Response;
+    try {
+      res = await send();
+    } catch (e) {
+      // A kept-alive connection to a host that restarted fails once; reads are safe to repeat.
+      if (method !== 'GET' || (e as Error).name === 'TimeoutError') throw e;
+      res = await send();
+    }
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: reported below */
+    }
+    if (!res.ok) {
+      const errBody = parsed && typeof parsed === 'object' && 'error' in parsed ? (parsed as ApiErrorBody) : { error: text.slice(0, 300) || res.statusText };
+      throw new OrgoApiError(res.status, errBody);
+    }
+    if (parsed === undefined && text) throw new OrgoApiError(res.status, { error: `Unexpected answer from ${url.pathname}: ${text.slice(0, 200)}` });
+    return parsed as T;
+  }
+
+  // Workspaces
+  listWorkspaces = async () => (await this.request<{ workspaces: Workspace[] }>('GET', '/workspaces')).workspaces;
+  createWorkspace = (name: string) => this.request<Workspace>('POST', '/workspaces', { name });
+  getWorkspace = (id: string) => this.request<Workspace>('GET', `/workspaces/${enc(id)}`);
+  deleteWorkspace = (id: string, options: { force?: boolean } = {}) =>
+    this.request<{ success: true }>('DELETE', `/workspaces/${enc(id)}`, undefined, { force: options.force ? 'true' : undefined });
+
+  // API keys
+  listKeys = async () => (await this.request<{ keys: ApiKey[] }>('GET', '/keys')).keys;
+  createKey = (body: CreateKeyBody) => this.request<CreatedApiKey>('POST', '/keys', body);
+  deleteKey = (id: string) => this.request<{ success: true }>('DELETE', `/keys/${enc(id)}`);
+
+  // Computers
+  listComputers = async (workspaceId?: string) =>
+    (await this.request<{ computers: Computer[] }>('GET', '/computers', undefined, { workspace_id: workspaceId })).computers;
+  createComputer = (body: CreateComputerBody) => this.request<Computer>('POST', '/computers', body);
+  getComputer = (id: string) => this.request<Computer>('GET', `/computers/${enc(id)}`);
+  deleteComputer = (id: string) => this.request<{ success: true }>('DELETE', `/computers/${enc(id)}`);
+  vncPassword = async (id: string) => (await this.request<{ password: string }>('GET', `/computers/${enc(id)}/vnc-password`)).password;
+  startComputer = (id: string) => this.request<Computer>('POST', `/computers/${enc(id)}/start`);
+  stopComputer = (id: string) => this.request<Computer>('POST', `/computers/${enc(id)}/stop`);
+  restartComputer = (id: string) => this.request<Computer>('POST', `/computers/${enc(id)}/restart`);
+  getAutoStop = (id: string) => this.request<AutoStop>('GET', `/computers/${enc(id)}/auto-stop`);
+  setAutoStop = (id: string, minutes: number) => this.request<AutoStop>('PATCH', `/computers/${enc(id)}/auto-stop`, { auto_stop_minutes: minutes });
+
+  // Actions
+  bash = (id: string, command: string, timeout?: number) => this.request<BashResult>('POST', `/computers/${enc(id)}/bash`, { command, timeout });
+  exec = (id: string, code: string, timeout?: number) => this.request<ExecResult>('POST', `/computers/${enc(id)}/exec`, { code, timeout });
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
