@@ -1,0 +1,122 @@
+/**
+ * Boot: create → running through the HTTP API, against the peer way of starting a desktop
+ * (Xvfb + openbox + x11vnc, ready when the RFB banner arrives), and one idle computer's memory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { startHost } from '../host/host.js';
+import { OrgoClient } from '../shared/api/client.js';
+import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
+import { printTable, time } from './stats.js';
+
+const N = Number(process.env.BENCH_BOOT_N ?? 30);
+
+export async function run(): Promise<void> {
+  const dataDir = tempDataDir('orgo-bench-');
+  const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY });
+  const client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
+  try {
+    const ws = await client.createWorkspace('bench');
+    const ours: number[] = [];
+    const peer: number[] = [];
+    const restart: number[] = [];
+    // Interleave ours and the peer so both see the same machine state.
+    for (let i = 0; i < N; i++) {
+      let id = '';
+      ours.push(await time(async () => {
+        const c = await client.createComputer({ workspace_id: ws.id, name: `bench-${i}` });
+        if (c.status !== 'running') throw new Error(`computer ${c.id} is ${c.status}: ${c.error_message}`);
+        id = c.id;
+      }));
+      await client.stopComputer(id);
+      restart.push(await time(() => client.startComputer(id)));
+      await client.deleteComputer(id);
+      peer.push(await peerBoot(100 + (i % 50)));
+    }
+    printTable(`boot (n=${N}, this machine: 2 cores)`, [
+      { what: 'create → running (API)', ours, peer, peerName: 'Xvfb+openbox+x11vnc → RFB banner', target: 'p50 ≤ 150 ms, p95 < 300 ms' },
+      { what: 'start (stopped → running)', ours: restart, peer, peerName: 'same peer' },
+    ]);
+
+    const idle = await client.createComputer({ workspace_id: ws.id, name: 'idle' });
+    await new Promise((r) => setTimeout(r, 3000)); // let the session settle
+    const mem = computerMemory(host.computers.desktop(idle.id)!.pid!);
+    console.log(`\nidle computer memory (no Chromium open): RSS sum ${mem.rss.toFixed(1)} MB, PSS sum ${mem.pss.toFixed(1)} MB over ${mem.count} processes (target < 120 MB)`);
+    for (const [name, kb] of mem.byName) console.log(`  ${name}: ${(kb / 1024).toFixed(1)} MB RSS`);
+  } finally {
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Xvfb + openbox + x11vnc, timed from spawn until x11vnc's RFB banner arrives. */
+async function peerBoot(display: number): Promise<number> {
+  const port = 5900 + display;
+  const procs: ChildProcess[] = [];
+  const t0 = performance.now();
+  try {
+    procs.push(spawn('Xvfb', [`:${display}`, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' }));
+    const sock = `/tmp/.X11-unix/X${display}`;
+    while (!existsSync(sock)) await sleep(2);
+    const env = { ...process.env, DISPLAY: `:${display}` };
+    procs.push(spawn('openbox', [], { env, stdio: 'ignore' }));
+    procs.push(spawn('x11vnc', ['-display', `:${display}`, '-rfbport', String(port), '-localhost', '-nopw', '-forever', '-quiet'], { env, stdio: 'ignore' }));
+    while (!(await banner(port))) await sleep(2);
+    return performance.now() - t0;
+  } finally {
+    for (const p of procs.reverse()) p.kill('SIGKILL');
+    await Promise.all(procs.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : null)));
+    rmSync(`/tmp/.X11-unix/X${display}`, { force: true });
+    rmSync(`/tmp/.X${display}-lock`, { force: true });
+  }
+}
+
+function banner(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('data', (d) => {
+      s.destroy();
+      resolve(d.toString().startsWith('RFB '));
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Memory of every process of a computer: the `unshare` leader and all its descendants. */
+function computerMemory(leader: number) {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const all: number[] = [];
+  for (const queue = [leader]; queue.length; ) {
+    const p = queue.shift()!;
+    all.push(p);
+    queue.push(...(children.get(p) ?? []));
+  }
+  let rss = 0;
+  let pss = 0;
+  const byName = new Map<string, number>();
+  for (const p of all) {
+    try {
+      const roll = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(roll)?.[1] ?? 0);
+      rss += kb('Rss');
+      pss += kb('Pss');
+      const comm = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      byName.set(comm, (byName.get(comm) ?? 0) + kb('Rss'));
+    } catch {
+      /* gone */
+    }
+  }
+  return { rss: rss / 1024, pss: pss / 1024, count: all.length, byName };
+}

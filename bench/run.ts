@@ -1,0 +1,18 @@
+/**
+ * `npm run bench [-- part ...]`: runs the named parts (default: all) against real hosts and
+ * desktops on this machine, each printing ours beside the peer baseline from the same run.
+ */
+const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  boot: () => import('./boot.js'),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !(w in parts));
+if (unknown.length) {
+  console.error(`unknown bench part(s): ${unknown.join(', ')}; known: ${Object.keys(parts).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length ? wanted : Object.keys(parts)) {
+  console.log(`\n# bench: ${name}`);
+  await (await parts[name]!()).run();
+}
