@@ -50,8 +50,8 @@ class Reader {
   }
 }
 
-export async function connectRfb(url: string, password: string, headers: Record<string, string> = {}): Promise<RfbSession> {
-  const ws = new WebSocket(url, ['binary'], { headers });
+export async function connectRfb(url: string, password: string, headers: Record<string, string> = {}, options: WebSocket.ClientOptions = {}): Promise<RfbSession> {
+  const ws = new WebSocket(url, ['binary'], { ...options, headers });
   const reader = new Reader(ws);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());

@@ -38,6 +38,21 @@ describe('a new computer', () => {
     expect(r.output.split('\n').slice(0, 4)).toEqual(['user', '/home/user', 'life-test', ':1']);
   });
 
+  it('has Chromium as its browser, a terminal, a window manager and a panel with launchers', async () => {
+    const r = await t.client.bash(pc.id, [
+      'readlink -f "$(command -v x-www-browser)"',
+      'command -v xterm',
+      'pgrep -x openbox >/dev/null && echo openbox',
+      'pgrep -x tint2 >/dev/null && echo tint2',
+      'grep -c ^launcher_item_app /etc/orgo/tint2rc',
+    ].join('; '));
+    expect(r.output).toBe('/usr/bin/chromium\n/usr/bin/xterm\nopenbox\ntint2\n2\n');
+    // Chromium really starts on the desktop and shows a window there.
+    const win = await t.client.bash(pc.id, 'x-www-browser --no-first-run about:blank >/dev/null 2>&1 & for i in $(seq 100); do xdotool search --onlyvisible --class chromium >/dev/null 2>&1 && break; sleep 0.1; done; xdotool search --onlyvisible --class chromium | head -1 | xargs -r xdotool getwindowname', 30);
+    expect(win.output).toMatch(/about:blank|Chromium/);
+    await t.client.bash(pc.id, 'pkill -f chromium; true');
+  });
+
   it('shows a desktop at its resolution through the VNC websocket', async () => {
     const s = await connectRfb(vncUrl(pc, pc.vnc_password), pc.vnc_password);
     expect([s.width, s.height]).toEqual([1024, 768]);
