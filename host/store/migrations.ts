@@ -37,4 +37,20 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX computers_workspace ON computers(workspace_id);
   `,
+  // Workspace files (issue 6); the bytes live in <data dir>/files/<id>.
+  `
+  CREATE TABLE files (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    desktop_id TEXT,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    desktop_path TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX files_workspace ON files(workspace_id, created_at);
+  CREATE INDEX files_desktop ON files(desktop_id);
+  `,
 ];
