@@ -4,6 +4,7 @@
  */
 const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
+  actions: () => import('./actions.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

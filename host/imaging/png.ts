@@ -3,6 +3,7 @@
  * zlib's fastest level gives small files quickly; CRCs use zlib's own crc32 (Node 20.15+).
  */
 import { crc32, deflateSync } from 'node:zlib';
+import { isBgrx, toRgb, type Image } from './pixels.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -15,37 +16,52 @@ function chunk(type: string, data: Buffer): Buffer {
   return out;
 }
 
-export interface PixelLayout {
-  /** Bytes per pixel in the input: 4 (RGBA/BGRX) or 3 (RGB). */
-  bytesPerPixel: 3 | 4;
-  /** True when the input is B,G,R(,X), as X servers deliver 24-bit pixels on little-endian machines. */
-  bgr: boolean;
-}
-
-/** Encodes `pixels` (width*height*bytesPerPixel, rows top to bottom) as an RGB PNG. */
-export function encodePng(pixels: Buffer, width: number, height: number, layout: PixelLayout = { bytesPerPixel: 4, bgr: false }, level = 1): Buffer {
-  const stride = width * 3 + 1;
-  const raw = Buffer.alloc(stride * height);
-  const bpp = layout.bytesPerPixel;
-  const [r, b] = layout.bgr ? [2, 0] : [0, 2];
+/** PNG scanlines (filter byte + RGB) with the Up filter, straight from B,G,R,X pixels. */
+function filterBgrx(img: Image): Buffer {
+  const { width, height, pixels } = img;
+  const stride = img.format.stride;
+  const line = width * 3 + 1;
+  const raw = Buffer.allocUnsafe(line * height);
   for (let y = 0; y < height; y++) {
-    const o = y * stride;
-    raw[o] = 2; // filter: Up
-    let i = y * width * bpp;
-    let prev = (y - 1) * width * bpp;
-    for (let x = 0; x < width; x++, i += bpp, prev += bpp) {
-      const p = o + 1 + x * 3;
-      if (y === 0) {
-        raw[p] = pixels[i + r]!;
-        raw[p + 1] = pixels[i + 1]!;
-        raw[p + 2] = pixels[i + b]!;
-      } else {
-        raw[p] = (pixels[i + r]! - pixels[prev + r]!) & 0xff;
-        raw[p + 1] = (pixels[i + 1]! - pixels[prev + 1]!) & 0xff;
-        raw[p + 2] = (pixels[i + b]! - pixels[prev + b]!) & 0xff;
+    let o = y * line;
+    raw[o++] = 2; // filter: Up
+    let i = y * stride;
+    if (y === 0) {
+      for (let x = 0; x < width; x++, i += 4) {
+        raw[o++] = pixels[i + 2]!;
+        raw[o++] = pixels[i + 1]!;
+        raw[o++] = pixels[i]!;
+      }
+    } else {
+      let p = i - stride;
+      for (let x = 0; x < width; x++, i += 4, p += 4) {
+        raw[o++] = (pixels[i + 2]! - pixels[p + 2]!) & 0xff;
+        raw[o++] = (pixels[i + 1]! - pixels[p + 1]!) & 0xff;
+        raw[o++] = (pixels[i]! - pixels[p]!) & 0xff;
       }
     }
   }
+  return raw;
+}
+
+/** Same, from packed RGB. */
+function filterRgb(rgb: Buffer, width: number, height: number): Buffer {
+  const line = width * 3 + 1;
+  const row = width * 3;
+  const raw = Buffer.allocUnsafe(line * height);
+  for (let y = 0; y < height; y++) {
+    const o = y * line;
+    raw[o] = 2;
+    const i = y * row;
+    for (let x = 0; x < row; x++) raw[o + 1 + x] = y === 0 ? rgb[i + x]! : (rgb[i + x]! - rgb[i + x - row]!) & 0xff;
+  }
+  return raw;
+}
+
+/** Encodes a screen image as an RGB PNG. */
+export function encodePng(img: Image, level = 1): Buffer {
+  const { width, height } = img;
+  const raw = isBgrx(img.format) ? filterBgrx(img) : filterRgb(toRgb(img), width, height);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);

@@ -3,8 +3,8 @@
  * process, the CLI, the tests and the benchmarks. Works against this project's host and Orgo's
  * cloud alike (base URL `https://www.orgo.ai/api`). Runs wherever `fetch` exists.
  */
-import type { CreateComputerBody, CreateKeyBody } from './schemas.js';
-import type { ApiErrorBody, ApiKey, AutoStop, BashResult, Computer, CreatedApiKey, ExecResult, Workspace } from './types.js';
+import type { ClickBody, CreateComputerBody, CreateKeyBody, DragBody, ScrollBody } from './schemas.js';
+import type { ActionResult, ApiErrorBody, ApiKey, AutoStop, BashResult, Computer, CreatedApiKey, ExecResult, ScreenshotResult, Workspace } from './types.js';
 
 export const ORGO_CLOUD_URL = 'https://www.orgo.ai/api';
 
@@ -111,6 +111,42 @@ export class OrgoClient {
   // Actions
   bash = (id: string, command: string, timeout?: number) => this.request<BashResult>('POST', `/computers/${enc(id)}/bash`, { command, timeout });
   exec = (id: string, code: string, timeout?: number) => this.request<ExecResult>('POST', `/computers/${enc(id)}/exec`, { code, timeout });
+  screenshot = (id: string, options: ScreenshotOptions = {}) =>
+    this.request<ScreenshotResult>('GET', `/computers/${enc(id)}/screenshot`, undefined, { format: options.format, quality: options.quality });
+  /** The screenshot's bytes (PNG unless `format: 'jpeg'`), without base64 and JSON around them. */
+  screenshotBytes = async (id: string, options: ScreenshotOptions = {}): Promise<Uint8Array> => {
+    const url = new URL(`${this.baseUrl}/computers/${enc(id)}/screenshot`);
+    url.searchParams.set('raw', '1');
+    if (options.format) url.searchParams.set('format', options.format);
+    if (options.quality !== undefined) url.searchParams.set('quality', String(options.quality));
+    const res = await this.fetchImpl(url, { headers: { authorization: `Bearer ${this.apiKey}` }, signal: AbortSignal.timeout(this.timeoutMs) });
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (!res.ok) {
+      const text = new TextDecoder().decode(bytes);
+      let body: ApiErrorBody;
+      try {
+        body = JSON.parse(text) as ApiErrorBody;
+      } catch {
+        body = { error: text.slice(0, 300) || res.statusText };
+      }
+      throw new OrgoApiError(res.status, body);
+    }
+    return bytes;
+  };
+  click = (id: string, x: number, y: number, options: Omit<ClickBody, 'x' | 'y'> = {}) =>
+    this.request<ActionResult>('POST', `/computers/${enc(id)}/click`, { x, y, ...options });
+  drag = (id: string, body: DragBody) => this.request<ActionResult>('POST', `/computers/${enc(id)}/drag`, body);
+  type = (id: string, text: string) => this.request<ActionResult>('POST', `/computers/${enc(id)}/type`, { text });
+  /** xdotool-style: `Enter`, `ctrl+c`, `ctrl+shift+t`, several chords separated by spaces. */
+  key = (id: string, key: string) => this.request<ActionResult>('POST', `/computers/${enc(id)}/key`, { key });
+  scroll = (id: string, body: ScrollBody) => this.request<ActionResult>('POST', `/computers/${enc(id)}/scroll`, body);
+  wait = (id: string, seconds: number) => this.request<ActionResult>('POST', `/computers/${enc(id)}/wait`, { seconds });
+}
+
+export interface ScreenshotOptions {
+  format?: 'png' | 'jpeg';
+  /** JPEG quality, 1–100 (default 80). */
+  quality?: number;
 }
 
 function enc(s: string): string {

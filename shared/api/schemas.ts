@@ -89,3 +89,68 @@ export function firstIssue(error: z.ZodError): string {
   if (issue.code === 'unrecognized_keys') return issue.message;
   return field && !issue.message.includes(field) ? `${field}: ${issue.message}` : issue.message;
 }
+
+// ---- actions (issue 3) ----
+
+const required = (field: string, kind: string) => (i: { input: unknown }) =>
+  i.input === undefined ? `${field} is required` : `${field} must be ${kind}`;
+
+/** A screen coordinate in pixels; the upper bound is the computer's screen, checked by the host. */
+const coordinate = (field: string) =>
+  z.number({ error: required(field, 'a number of pixels') }).min(0, `${field} must be 0 or more`);
+
+const button = z.enum(['left', 'right', 'middle'], { error: 'button must be "left", "right" or "middle"' }).default('left');
+
+export const clickBody = z.object({
+  x: coordinate('x'),
+  y: coordinate('y'),
+  button,
+  double: z.boolean({ error: 'double must be true or false' }).default(false),
+});
+export type ClickBody = z.input<typeof clickBody>;
+
+export const dragBody = z.object({
+  start_x: coordinate('start_x'),
+  start_y: coordinate('start_y'),
+  end_x: coordinate('end_x'),
+  end_y: coordinate('end_y'),
+  button,
+  duration: z.number({ error: 'duration must be a number of seconds' }).min(0, 'duration must be 0 or more').max(60, 'duration must be at most 60 seconds').default(0.5),
+});
+export type DragBody = z.input<typeof dragBody>;
+
+export const typeBody = z.object({
+  text: z.string({ error: required('text', 'a string') }).min(1, 'text must not be empty').max(100_000, 'text must be at most 100000 characters'),
+});
+export type TypeBody = z.input<typeof typeBody>;
+
+export const keyBody = z.object({
+  key: z.string({ error: required('key', 'a string, e.g. "Enter" or "ctrl+c"') }).trim().min(1, 'key must not be empty, e.g. "Enter" or "ctrl+c"').max(1000, 'key must be at most 1000 characters'),
+});
+export type KeyBody = z.input<typeof keyBody>;
+
+export const scrollBody = z
+  .object({
+    direction: z.enum(['up', 'down', 'left', 'right'], { error: (i) => (i.input === undefined ? 'direction is required' : 'direction must be "up", "down", "left" or "right"') }),
+    amount: z.number({ error: 'amount must be a whole number of notches' }).int('amount must be a whole number of notches').min(1, 'amount must be at least 1').max(100, 'amount must be at most 100').default(3),
+    x: coordinate('x').optional(),
+    y: coordinate('y').optional(),
+  })
+  .refine((b) => (b.x === undefined) === (b.y === undefined), { message: 'x and y go together: give both or neither', path: ['x'] });
+export type ScrollBody = z.input<typeof scrollBody>;
+
+export const waitBody = z.preprocess(
+  (b) => alias(b, 'duration', 'seconds'),
+  z.object({
+    seconds: z.number({ error: required('seconds', 'a number between 0 and 60') }).min(0, 'seconds must be between 0 and 60').max(60, 'seconds must be between 0 and 60'),
+  }),
+);
+/** `duration` is the deprecated name of `seconds`. */
+export type WaitBody = { seconds: number } | { duration: number };
+
+/** `GET /computers/{id}/screenshot` query. */
+export const screenshotQuery = z.object({
+  format: z.enum(['png', 'jpeg', 'jpg'], { error: 'format must be "png" or "jpeg"' }).default('png'),
+  quality: z.coerce.number({ error: 'quality must be a number from 1 to 100' }).int('quality must be a whole number from 1 to 100').min(1, 'quality must be from 1 to 100').max(100, 'quality must be from 1 to 100').default(80),
+  raw: z.enum(['1', 'true', '0', 'false'], { error: 'raw must be 1 or 0' }).optional(),
+});

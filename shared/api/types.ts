@@ -73,3 +73,18 @@ export interface ApiErrorBody {
   request_id?: string;
   [extra: string]: unknown;
 }
+
+/** Input actions (click, drag, type, key, scroll, wait) answer this. */
+export interface ActionResult<D = Record<string, unknown>> {
+  success: true;
+  action: 'click' | 'drag' | 'type' | 'key' | 'scroll' | 'wait';
+  details: D;
+}
+
+export interface ScreenshotResult {
+  success: true;
+  /** `data:image/png;base64,...` from this host; Orgo has also answered a bare base64 string or a URL. */
+  image: string;
+  width?: number;
+  height?: number;
+}

@@ -1,16 +1,116 @@
-import type { FastifyInstance } from 'fastify';
-import { bashBody, execBody } from '../../../shared/api/schemas.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { bashBody, clickBody, dragBody, execBody, keyBody, screenshotQuery, scrollBody, typeBody, waitBody } from '../../../shared/api/schemas.js';
+import { encodeJpeg } from '../../imaging/jpeg.js';
+import { encodePng } from '../../imaging/png.js';
+import { actionsFor } from '../../services/actions.js';
+import { parseKeySpec, UnknownKeyError } from '../../x11/keysyms.js';
+import type { XSession } from '../../x11/session.js';
 import { parse, type HostServices } from '../app.js';
+import { badRequest } from '../errors.js';
 import { reachable } from './computers.js';
 
 type ById = { Params: { id: string } };
 
-/** Commands inside a computer, as its user, in /home/user, through the in-computer agent. */
+/** A point must lie on the screen as it is now (the VNC client may have resized it). */
+function onScreen(s: XSession, points: Array<[string, number, string, number]>): void {
+  const { width, height } = s.size;
+  for (const [xName, x, yName, y] of points) {
+    if (x > width - 1) throw badRequest(`${xName} must be between 0 and ${width - 1} (the screen is ${width}x${height})`);
+    if (y > height - 1) throw badRequest(`${yName} must be between 0 and ${height - 1} (the screen is ${width}x${height})`);
+  }
+}
+
+/**
+ * The agent actions. Input and screenshots go through the computer's persistent X connection;
+ * bash and exec through the in-computer agent. All of them queue per computer in arrival order.
+ */
 export function actionRoutes(api: FastifyInstance, s: HostServices): void {
+  const actions = actionsFor(s.computers);
+
+  api.get<ById & { Querystring: Record<string, string> }>('/computers/:id/screenshot', async (req, reply) => {
+    const row = reachable(s, req);
+    const q = parse(screenshotQuery, req.query ?? {});
+    const accept = req.headers.accept ?? '';
+    const format = q.format === 'png' && !req.query.format && /image\/jpe?g/.test(accept) && !/image\/png/.test(accept) ? 'jpeg' : q.format === 'jpg' ? 'jpeg' : q.format;
+    const raw = q.raw === '1' || q.raw === 'true' || (q.raw === undefined && /image\/(png|jpe?g)/.test(accept) && !/application\/json/.test(accept));
+    const shot = await actions.run(row, async () => {
+      const session = await actions.session(row);
+      const img = await session.capture();
+      // Encoded inside the computer's turn: the next capture reuses the pixel buffer.
+      return { bytes: format === 'jpeg' ? encodeJpeg(img, q.quality) : encodePng(img), width: img.width, height: img.height };
+    });
+    const type = format === 'jpeg' ? 'image/jpeg' : 'image/png';
+    if (raw) return sendImage(reply, type, shot.bytes);
+    return { success: true, image: `data:${type};base64,${shot.bytes.toString('base64')}`, width: shot.width, height: shot.height };
+  });
+
+  api.post<ById>('/computers/:id/click', async (req) => {
+    const row = reachable(s, req);
+    const b = parse(clickBody, req.body);
+    await actions.run(row, async () => {
+      const session = await actions.session(row);
+      onScreen(session, [['x', b.x, 'y', b.y]]);
+      await session.click(b.x, b.y, b.button, b.double);
+    });
+    return { success: true, action: 'click', details: { x: b.x, y: b.y, button: b.button, double: b.double } };
+  });
+
+  api.post<ById>('/computers/:id/drag', async (req) => {
+    const row = reachable(s, req);
+    const b = parse(dragBody, req.body);
+    await actions.run(row, async () => {
+      const session = await actions.session(row);
+      onScreen(session, [['start_x', b.start_x, 'start_y', b.start_y], ['end_x', b.end_x, 'end_y', b.end_y]]);
+      await session.drag({ x: b.start_x, y: b.start_y }, { x: b.end_x, y: b.end_y }, b.button, b.duration);
+    });
+    return { success: true, action: 'drag', details: b };
+  });
+
+  api.post<ById>('/computers/:id/type', async (req) => {
+    const row = reachable(s, req);
+    const b = parse(typeBody, req.body);
+    await actions.run(row, async () => (await actions.session(row)).type(b.text));
+    return { success: true, action: 'type', details: { text: b.text, characters: [...b.text].length } };
+  });
+
+  api.post<ById>('/computers/:id/key', async (req) => {
+    const row = reachable(s, req);
+    const b = parse(keyBody, req.body);
+    let chords;
+    try {
+      chords = parseKeySpec(b.key);
+    } catch (e) {
+      if (e instanceof UnknownKeyError) throw badRequest(e.message, 'unknown_key');
+      throw e;
+    }
+    await actions.run(row, async () => (await actions.session(row)).keys(chords));
+    return { success: true, action: 'key', details: { key: b.key } };
+  });
+
+  api.post<ById>('/computers/:id/scroll', async (req) => {
+    const row = reachable(s, req);
+    const b = parse(scrollBody, req.body);
+    const at = b.x !== undefined && b.y !== undefined ? { x: b.x, y: b.y } : undefined;
+    await actions.run(row, async () => {
+      const session = await actions.session(row);
+      if (at) onScreen(session, [['x', at.x, 'y', at.y]]);
+      await session.scroll(b.direction, b.amount, at);
+    });
+    return { success: true, action: 'scroll', details: { direction: b.direction, amount: b.amount, ...(at ?? {}) } };
+  });
+
+  api.post<ById>('/computers/:id/wait', async (req) => {
+    const row = reachable(s, req);
+    const b = parse(waitBody, req.body);
+    // Waiting holds the computer's turn: actions sent meanwhile run after it, as they were sent.
+    await actions.run(row, () => new Promise((r) => setTimeout(r, b.seconds * 1000)));
+    return { success: true, action: 'wait', details: { seconds: b.seconds } };
+  });
+
   api.post<ById>('/computers/:id/bash', async (req) => {
     const row = reachable(s, req);
     const body = parse(bashBody, req.body);
-    const a = await s.computers.agent(row.id, 'bash', { command: body.command, timeout: body.timeout }, body.timeout * 1000 + 10_000);
+    const a = await actions.run(row, () => s.computers.agent(row.id, 'bash', { command: body.command, timeout: body.timeout }, body.timeout * 1000 + 10_000));
     if (!a.ok) return { success: false, output: '', exit_code: -1, error: a.error };
     return {
       success: true,
@@ -23,7 +123,7 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
   api.post<ById>('/computers/:id/exec', async (req) => {
     const row = reachable(s, req);
     const body = parse(execBody, req.body);
-    const a = await s.computers.agent(row.id, 'exec', { code: body.code, timeout: body.timeout }, body.timeout * 1000 + 10_000);
+    const a = await actions.run(row, () => s.computers.agent(row.id, 'exec', { code: body.code, timeout: body.timeout }, body.timeout * 1000 + 10_000));
     if (!a.ok) return { success: false, output: '', exit_code: -1, error: a.error };
     const failed = a.exit_code !== 0;
     const output = String(a.output ?? '');
@@ -36,4 +136,8 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
       error: a.timed_out ? `timed out after ${body.timeout} s` : failed ? output.trim().split('\n').pop() ?? 'failed' : null,
     };
   });
+}
+
+function sendImage(reply: FastifyReply, type: string, bytes: Buffer): FastifyReply {
+  return reply.header('content-type', type).header('cache-control', 'no-store').send(bytes);
 }

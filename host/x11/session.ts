@@ -1,0 +1,311 @@
+/**
+ * One persistent connection to a computer's X server (Xvnc), through which every input action
+ * and screenshot goes: XTEST for the pointer and keys, MIT-SHM (or core GetImage where shared
+ * memory cannot attach) for pixels. Each action ends with a round trip, so when it resolves the
+ * server has processed every event it sent.
+ */
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Image, PixelFormat } from '../imaging/pixels.js';
+import { logger } from '../log.js';
+import { Keymap } from './keymap.js';
+import { MODIFIERS, XK, charKeysym, type Chord } from './keysyms.js';
+import { STRUCTURE_NOTIFY, Z_PIXMAP, call, connectDisplay, type Callback, type Shm, type ShmSegment, type XClient, type XDisplayInfo, type XTest } from './wire.js';
+
+const log = logger('x11');
+
+export type Button = 'left' | 'middle' | 'right';
+const BUTTONS: Record<Button, number> = { left: 1, middle: 2, right: 3 };
+const SCROLL_BUTTONS = { up: 4, down: 5, left: 6, right: 7 } as const;
+export type ScrollDirection = keyof typeof SCROLL_BUTTONS;
+
+/** Pointer motion during a drag: about one step per display frame. */
+const DRAG_STEP_MS = 16;
+/** A server that has not answered a round trip in this long is wedged: drop it, reconnect later. */
+const REPLY_TIMEOUT_MS = 10_000;
+
+/** The display is gone or does not answer: the action did not (fully) happen. */
+export class DisplayError extends Error {}
+
+/** Events: `close` once the connection is gone (the display stopped, or close() was called). */
+export class XSession extends EventEmitter {
+  private closed = false;
+  private width: number;
+  private height: number;
+  private keymapStale = false;
+  private shm?: Shm;
+  private segment?: ShmSegment;
+  private shmUsable: boolean | undefined;
+
+  private constructor(
+    private readonly X: XClient,
+    private readonly display: XDisplayInfo,
+    private readonly xtest: XTest,
+    private readonly keymap: Keymap,
+  ) {
+    super();
+    const screen = display.screen[0]!;
+    this.width = screen.pixel_width;
+    this.height = screen.pixel_height;
+    X.on('event', (ev) => {
+      // The VNC client may resize the desktop; our size must follow it.
+      if (ev.name === 'ConfigureNotify' && ev.wid === this.root && ev.width && ev.height) {
+        this.width = ev.width;
+        this.height = ev.height;
+      } else if (ev.name === 'MappingNotify' && ev.request === 1) {
+        this.keymapStale = true;
+      }
+    });
+    X.on('error', (e) => log.warn(`X error: ${e?.message ?? e}`));
+    X.on('end', () => this.onClosed());
+    X.stream.on('close', () => this.onClosed());
+  }
+
+  static async open(socketPath: string): Promise<XSession> {
+    const display = await connectDisplay(socketPath);
+    const X = display.client;
+    try {
+      const xtest = await call<XTest>((cb) => X.require('xtest', cb));
+      const rows = await call<number[][]>((cb) => X.GetKeyboardMapping(display.min_keycode, display.max_keycode - display.min_keycode + 1, cb));
+      X.ChangeWindowAttributes(display.screen[0]!.root, { eventMask: STRUCTURE_NOTIFY });
+      return new XSession(X, display, xtest, new Keymap(display.min_keycode, rows));
+    } catch (e) {
+      X.terminate();
+      throw e;
+    }
+  }
+
+  get alive(): boolean {
+    return !this.closed;
+  }
+
+  get size(): { width: number; height: number } {
+    return { width: this.width, height: this.height };
+  }
+
+  private get root(): number {
+    return this.display.screen[0]!.root;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    try {
+      this.X.terminate();
+    } catch {
+      /* already gone */
+    }
+    this.onClosed();
+  }
+
+  private onClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close');
+  }
+
+  /** Waits for a reply, but not past the connection's end or REPLY_TIMEOUT_MS. */
+  private guard<T>(p: Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new DisplayError('the X connection closed'));
+    return new Promise<T>((resolve, reject) => {
+      const onClose = () => finish(() => reject(new DisplayError('the X connection closed')));
+      const timer = setTimeout(() => {
+        finish(() => reject(new DisplayError(`the X server did not answer within ${REPLY_TIMEOUT_MS / 1000} s`)));
+        this.close();
+      }, REPLY_TIMEOUT_MS);
+      const finish = (then: () => void) => {
+        clearTimeout(timer);
+        this.off('close', onClose);
+        then();
+      };
+      this.once('close', onClose);
+      p.then(
+        (v) => finish(() => resolve(v)),
+        (e) => finish(() => reject(e)),
+      );
+    });
+  }
+
+  private request<T>(fn: (cb: Callback<T>) => void): Promise<T> {
+    return this.guard(call(fn));
+  }
+
+  /** A round trip: every request sent before it has been processed by the server. */
+  private sync(): Promise<void> {
+    return this.guard(this.X.sync());
+  }
+
+  // ---- pointer ----
+
+  private move(x: number, y: number): void {
+    this.xtest.FakeInput(this.xtest.MotionNotify, 0, 0, this.root, Math.round(x), Math.round(y));
+  }
+
+  private button(b: number, down: boolean): void {
+    this.xtest.FakeInput(down ? this.xtest.ButtonPress : this.xtest.ButtonRelease, b, 0, 0, 0, 0);
+  }
+
+  async click(x: number, y: number, button: Button, double: boolean): Promise<void> {
+    this.move(x, y);
+    for (let i = 0; i < (double ? 2 : 1); i++) {
+      this.button(BUTTONS[button], true);
+      this.button(BUTTONS[button], false);
+    }
+    await this.sync();
+  }
+
+  /** Presses at the start, moves through intermediate points over `seconds`, releases at the end. */
+  async drag(from: { x: number; y: number }, to: { x: number; y: number }, button: Button, seconds: number): Promise<void> {
+    const b = BUTTONS[button];
+    this.move(from.x, from.y);
+    this.button(b, true);
+    await this.sync();
+    const steps = Math.max(5, Math.round((seconds * 1000) / DRAG_STEP_MS));
+    const started = performance.now();
+    for (let i = 1; i <= steps; i++) {
+      const t = i / steps;
+      this.move(from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t);
+      await this.sync();
+      const due = started + t * seconds * 1000;
+      const ahead = due - performance.now();
+      if (ahead > 1) await sleep(ahead);
+    }
+    this.button(b, false);
+    await this.sync();
+  }
+
+  async scroll(direction: ScrollDirection, amount: number, at?: { x: number; y: number }): Promise<void> {
+    if (at) this.move(at.x, at.y);
+    for (let i = 0; i < amount; i++) {
+      this.button(SCROLL_BUTTONS[direction], true);
+      this.button(SCROLL_BUTTONS[direction], false);
+    }
+    await this.sync();
+  }
+
+  // ---- keyboard ----
+
+  private async freshKeymap(): Promise<void> {
+    if (!this.keymapStale) return;
+    this.keymapStale = false;
+    const d = this.display;
+    this.keymap.reload(await this.request<number[][]>((cb) => this.X.GetKeyboardMapping(d.min_keycode, d.max_keycode - d.min_keycode + 1, cb)));
+  }
+
+  private keyEvent(keycode: number, down: boolean): void {
+    this.xtest.FakeInput(down ? this.xtest.KeyPress : this.xtest.KeyRelease, keycode, 0, 0, 0, 0);
+  }
+
+  /** The keycode for `keysym`, borrowing a spare keycode (and waiting for one) where needed. */
+  private async strokeFor(keysym: number): Promise<{ keycode: number; shift: boolean }> {
+    for (;;) {
+      const known = this.keymap.lookup(keysym);
+      if (known) {
+        this.keymap.used(known.keycode, performance.now());
+        return known;
+      }
+      const got = this.keymap.borrow(keysym, performance.now());
+      if ('keycode' in got) {
+        this.X.ChangeKeyboardMapping(got.keycode, got.row.length, got.row);
+        return { keycode: got.keycode, shift: false };
+      }
+      // Every spare keycode was used a moment ago: let clients read those events first.
+      await this.sync();
+      await sleep(got.waitMs);
+    }
+  }
+
+  /** Types text: each character as the key that produces it, newlines as Return. */
+  async type(text: string): Promise<void> {
+    await this.freshKeymap();
+    const shift = this.keymap.lookup(XK.Shift_L)?.keycode;
+    for (const ch of text.replace(/\r\n?/g, '\n')) {
+      const keysym = charKeysym(ch);
+      if (keysym === null) continue;
+      const stroke = await this.strokeFor(keysym);
+      const withShift = stroke.shift && shift !== undefined;
+      if (withShift) this.keyEvent(shift, true);
+      this.keyEvent(stroke.keycode, true);
+      this.keyEvent(stroke.keycode, false);
+      if (withShift) this.keyEvent(shift, false);
+    }
+    await this.sync();
+  }
+
+  /** Presses chords one after another: each chord's keys down in order, then up in reverse. */
+  async keys(chords: Chord[]): Promise<void> {
+    await this.freshKeymap();
+    const shift = this.keymap.lookup(XK.Shift_L)?.keycode;
+    for (const chord of chords) {
+      const held: number[] = [];
+      const modifiersOnly = chord.keysyms.every((k) => MODIFIERS.has(k));
+      let needShift = false;
+      const codes: number[] = [];
+      for (const keysym of chord.keysyms) {
+        const stroke = await this.strokeFor(keysym);
+        codes.push(stroke.keycode);
+        // `?` or `A` on their own need Shift; a modifier is pressed as the key it is.
+        if (stroke.shift && !MODIFIERS.has(keysym) && !modifiersOnly) needShift = true;
+      }
+      if (needShift && shift !== undefined && !codes.includes(shift)) codes.unshift(shift);
+      for (const code of codes) {
+        this.keyEvent(code, true);
+        held.push(code);
+      }
+      for (const code of held.reverse()) this.keyEvent(code, false);
+    }
+    await this.sync();
+  }
+
+  // ---- pixels ----
+
+  private pixelFormat(width: number): PixelFormat {
+    const screen = this.display.screen[0]!;
+    const depth = screen.root_depth;
+    const fmt = this.display.format[depth] ?? { bits_per_pixel: 32, scanline_pad: 32 };
+    const visual = screen.depths[depth]?.[screen.root_visual];
+    const pad = fmt.scanline_pad;
+    return {
+      bitsPerPixel: fmt.bits_per_pixel,
+      stride: Math.ceil((width * fmt.bits_per_pixel) / pad) * (pad / 8),
+      redMask: visual?.red_mask ?? 0xff0000,
+      greenMask: visual?.green_mask ?? 0xff00,
+      blueMask: visual?.blue_mask ?? 0xff,
+    };
+  }
+
+  /** The whole screen. The frame's buffer is reused by the next capture: encode it before. */
+  async capture(): Promise<Image> {
+    const { width, height } = this;
+    const format = this.pixelFormat(width);
+    const bytes = format.stride * height;
+    if (this.shmUsable === undefined) this.shmUsable = await this.probeShm();
+    if (this.shmUsable) {
+      try {
+        if (!this.segment || this.segment.size !== bytes) {
+          this.segment?.detach();
+          this.segment = await this.request<ShmSegment>((cb) => this.shm!.createSegment(bytes, cb));
+        }
+        const seg = this.segment;
+        await this.request((cb) => seg.getImage(this.root, 0, 0, width, height, 0xffffffff, Z_PIXMAP, 0, cb));
+        return { pixels: seg.buffer.subarray(0, bytes), width, height, format };
+      } catch (e) {
+        // A resize between our size and the request answers BadMatch; other failures mean no SHM.
+        if (this.width !== width || this.height !== height) return this.capture();
+        log.warn(`MIT-SHM capture failed, using GetImage from now on: ${(e as Error).message}`);
+        this.shmUsable = false;
+        this.segment = undefined;
+      }
+    }
+    const img = await this.request<{ depth: number; data: Buffer }>((cb) => this.X.GetImage(Z_PIXMAP, this.root, 0, 0, width, height, 0xffffffff, cb));
+    return { pixels: img.data, width, height, format };
+  }
+
+  private async probeShm(): Promise<boolean> {
+    try {
+      this.shm = await this.request<Shm>((cb) => this.X.require('shm', cb));
+      return await this.request<boolean>((cb) => this.shm!.usable(cb));
+    } catch {
+      return false;
+    }
+  }
+}
