@@ -1,0 +1,35 @@
+/** Builds the renderer when its output is missing or older than its sources (browser mode, tests, bench). */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+export function rendererDir(root: string): string {
+  return join(root, 'out', 'renderer');
+}
+
+export function rendererIsCurrent(root: string): boolean {
+  const out = join(rendererDir(root), 'index.html');
+  if (!existsSync(out) || !existsSync(join(rendererDir(root), 'bridge.js'))) return false;
+  const built = statSync(out).mtimeMs;
+  const sources = Math.max(newest(join(root, 'renderer')), newest(join(root, 'shared')));
+  return built >= sources;
+}
+
+export function ensureRendererBuilt(root: string, log: (s: string) => void = () => {}): void {
+  if (rendererIsCurrent(root)) return;
+  log('Building the app (renderer)…');
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '-c', join(root, 'renderer', 'vite.config.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error('Building the renderer failed (see above)');
+}

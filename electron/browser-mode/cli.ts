@@ -1,0 +1,59 @@
+/**
+ * Browser mode: `npm start -- --web` (or `npm start` where Electron's binary is absent).
+ * Runs the app's main-side services in plain Node, serves the renderer on 127.0.0.1 behind a
+ * per-launch token, prints the address and opens it in Chromium's app mode.
+ *   --no-open     only print the address
+ *   --port PORT   listen on this port (default: any free one)
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createAppServices } from '../main/services/app-services.js';
+import { ensureRendererBuilt, rendererDir } from './build.js';
+import { openAppWindow } from './chromium.js';
+import { startBrowserModeServer, type BrowserModeServer } from './server.js';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { 'no-open': { type: 'boolean' }, port: { type: 'string' }, web: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write('Usage: npm start -- [--web] [--no-open] [--port PORT]\n');
+    return;
+  }
+  ensureRendererBuilt(root, (s) => process.stdout.write(`${s}\n`));
+
+  const services = createAppServices({ mode: 'browser', projectRoot: root });
+  const server: BrowserModeServer = await startBrowserModeServer({ services, rendererDir: rendererDir(root), port: values.port ? Number(values.port) : 0 });
+  process.stdout.write(`Orgo Desktop (browser mode) is running at:\n  ${server.launchUrl}\n`);
+
+  let stopping = false;
+  const stop = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    services.close();
+    await server?.close();
+    // The built-in host and its computers keep running: they are not the app's to stop.
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  if (!values['no-open']) {
+    const child = openAppWindow(server.launchUrl, join(services.dirs.config, 'chromium'));
+    if (typeof child === 'string') process.stdout.write(`${child}\n`);
+    else {
+      // The app window closed: the app quits, as a desktop app does.
+      child.once('exit', () => void stop());
+      process.stdout.write('Opened it in a Chromium app window; closing that window quits Orgo Desktop.\n');
+    }
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`orgo desktop: ${(e as Error).message}\n`);
+  process.exit(1);
+});

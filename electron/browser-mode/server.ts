@@ -1,0 +1,213 @@
+/**
+ * Browser mode's front: serves the built renderer on 127.0.0.1 behind a per-launch token and
+ * carries the IPC contract over a WebSocket. The printed URL holds the token once; the first
+ * request trades it for an HttpOnly, SameSite=Strict cookie and drops it from the address bar.
+ * Every WebSocket upgrade checks that cookie and that Origin is this server (a page elsewhere
+ * cannot drive the app), and every message goes through the same dispatch as Electron's IPC.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventName, Events } from '../../shared/ipc/channels.js';
+import type { AppServices } from '../main/services/app-services.js';
+import { dispatch } from '../main/services/dispatch.js';
+import { createHandlers, type ClientContext, type Handlers, type WindowHost } from '../main/services/handlers.js';
+import { logger } from '../main/services/log.js';
+
+const log = logger('browser-mode');
+
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+type Control = { control: 'open'; url: string; name: string; features: string } | { control: 'external'; url: string };
+
+interface Client extends ClientContext {
+  ws: WebSocket;
+  control(msg: Control): void;
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookies(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}
+
+export interface BrowserModeServer {
+  url: string;
+  /** The address to open once: carries the launch token. */
+  launchUrl: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startBrowserModeServer(options: { services: AppServices; rendererDir: string; port?: number; token?: string }): Promise<BrowserModeServer> {
+  const { services, rendererDir } = options;
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const clients = new Map<string, Client>();
+  let origin = '';
+  let cookieName = '';
+
+  const windows: WindowHost = {
+    openViewer: (c, ctx) => clients.get(ctx.id)?.control({ control: 'open', url: `/#/viewer/${encodeURIComponent(c.id)}`, name: `orgo-viewer-${c.id}`, features: 'popup,width=1280,height=800' }),
+    openGrid: (ctx) => clients.get(ctx.id)?.control({ control: 'open', url: '/#/grid', name: 'orgo-grid', features: 'popup,width=1240,height=820' }),
+    openMain: (ctx) => clients.get(ctx.id)?.control({ control: 'open', url: '/#/', name: 'orgo-main', features: '' }),
+    openExternal: (url, ctx) => clients.get(ctx.id)?.control({ control: 'external', url }),
+  };
+  const handlers: Handlers = createHandlers(services, windows);
+
+  const authed = (req: IncomingMessage) => {
+    const c = cookies(req)[cookieName];
+    return !!c && same(c, token);
+  };
+
+  const indexHtml = () => {
+    const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
+    // The bridge stands in for Electron's preload: it must run before the app's own script.
+    return html.replace('<script type="module"', '<script type="module" src="./bridge.js"></script>\n    <script type="module"');
+  };
+
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
+    res.writeHead(status, {
+      'content-type': type,
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-resource-policy': 'same-origin',
+      'cache-control': 'no-store',
+      ...extra,
+    });
+    res.end(body);
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
+    const presented = url.searchParams.get('token');
+    if (presented !== null) {
+      if (!same(presented, token)) return send(res, 403, 'text/plain; charset=utf-8', 'This address is from another launch of Orgo Desktop. Use the one it printed last.');
+      url.searchParams.delete('token');
+      return send(res, 302, 'text/plain', '', {
+        location: url.pathname + url.search,
+        'set-cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      });
+    }
+    if (!authed(req)) {
+      return send(res, 401, 'text/html; charset=utf-8', '<!doctype html><meta charset="utf-8"><title>Orgo Desktop</title><body style="font-family:sans-serif;background:#0d0f14;color:#e7e9ef;padding:40px">Open the address Orgo Desktop printed when it started: it carries a one-time token.</body>');
+    }
+    let path = decodeURIComponent(url.pathname);
+    if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', indexHtml());
+    path = normalize(path).replace(/^([/\\])+/, '');
+    const file = join(rendererDir, path);
+    if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'text/plain', 'Not found');
+    try {
+      if (!statSync(file).isFile()) throw new Error('not a file');
+      const immutable: Record<string, string> = path.startsWith('assets/') ? { 'cache-control': 'private, max-age=31536000, immutable' } : {};
+      return send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', readFileSync(file), immutable);
+    } catch {
+      return send(res, 404, 'text/plain', 'Not found');
+    }
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 40 * 1024 * 1024 });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (req.headers.origin !== origin || !authed(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (services.relay.handleUpgrade(req, socket, head)) return;
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/ipc') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    const id = `tab-${randomBytes(6).toString('hex')}`;
+    const client: Client = {
+      id,
+      ws,
+      emit: (event, payload) => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ event, payload })),
+      control: (msg) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(msg)),
+    };
+    clients.set(id, client);
+    ws.on('message', async (data) => {
+      let msg: { id?: unknown; channel?: unknown; input?: unknown };
+      try {
+        msg = JSON.parse(String(data));
+      } catch {
+        return;
+      }
+      if (typeof msg.id !== 'number') return;
+      const result = await dispatch(handlers, msg.channel, msg.input ?? undefined, client);
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, result }));
+    });
+    ws.on('close', () => {
+      clients.delete(id);
+      services.feed.unwatch(id);
+    });
+  }
+
+  const broadcastTo = <E extends EventName>(event: E, payload: Events[E]) => {
+    for (const c of clients.values()) c.emit(event, payload);
+  };
+  const unsubscribe = services.subscribe(broadcastTo);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  origin = `http://127.0.0.1:${port}`;
+  // Cookies ignore ports: the name carries it, so two launches do not trample each other.
+  cookieName = `orgo_app_${port}`;
+  services.relay.useBase(`ws://127.0.0.1:${port}`);
+  log.info(`serving ${rendererDir} on ${origin}`);
+
+  return {
+    url: origin,
+    launchUrl: `${origin}/?token=${token}`,
+    port,
+    server,
+    close: async () => {
+      unsubscribe();
+      for (const c of clients.values()) c.ws.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The app's main side, composed without Electron: profiles, credentials, the built-in host,
+ * the session, the live computers list, device-code login and the VNC relay. Electron's main
+ * process and the browser-mode launcher each build one and put their transport in front.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { EventName, Events } from '../../../shared/ipc/channels.js';
+import { ComputersFeed } from './computers-feed.js';
+import { Credentials, type Keychain, loadKeytar } from './credentials.js';
+import { LocalHost, LOCAL_HOST_PORT } from './local-host.js';
+import { DeviceLogins } from './login.js';
+import { appDirs, type AppDirs } from './paths.js';
+import { Profiles } from './profiles.js';
+import { VncRelay } from './relay.js';
+import { Session } from './session.js';
+
+export interface AppServicesOptions {
+  mode: 'electron' | 'browser';
+  projectRoot: string;
+  env?: NodeJS.ProcessEnv;
+  dirs?: AppDirs;
+  /** Also told of every event (tests record them); transports use subscribe(). */
+  broadcast?: Broadcast;
+  keychain?: () => Promise<Keychain>;
+  nodePath?: string;
+}
+
+type Broadcast = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+export interface AppServices {
+  version: string;
+  dirs: AppDirs;
+  profiles: Profiles;
+  credentials: Credentials;
+  session: Session;
+  feed: ComputersFeed;
+  logins: DeviceLogins;
+  relay: VncRelay;
+  /** Sends an event to every window of every transport. */
+  broadcast: Broadcast;
+  /** A transport (Electron's windows, browser mode's tabs) listens for events to deliver. */
+  subscribe(listener: Broadcast): () => void;
+  close(): void;
+}
+
+export function createAppServices(o: AppServicesOptions): AppServices {
+  const env = o.env ?? process.env;
+  const dirs = o.dirs ?? appDirs(env);
+  const port = Number(env.ORGO_LOCAL_HOST_PORT) || LOCAL_HOST_PORT;
+  // The host's state shows in every window: tell the session when it changes.
+  let onHostState = () => {};
+  const localHost = new LocalHost({ dataDir: dirs.hostData, port, projectRoot: o.projectRoot, nodePath: o.nodePath, onState: () => onHostState() });
+  const profiles = new Profiles(dirs.config, localHost.baseUrl, env);
+  const credentials = new Credentials(dirs.config, o.keychain ?? loadKeytar);
+  const session = new Session(o.mode, profiles, credentials, localHost, env);
+  onHostState = () => void session.changed();
+  const feed = new ComputersFeed(session);
+  const logins = new DeviceLogins({ clientName: `Orgo Desktop on ${hostname()}` });
+  const relay = new VncRelay(session);
+  let version = '0.0.0';
+  try {
+    version = (JSON.parse(readFileSync(join(o.projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    /* shown as 0.0.0 */
+  }
+  const listeners = new Set<Broadcast>();
+  const broadcast: Broadcast = (event, payload) => {
+    o.broadcast?.(event, payload);
+    for (const l of listeners) l(event, payload);
+  };
+  session.onChange((v) => broadcast('session.changed', v));
+  feed.onChange((snap) => broadcast('computers.changed', snap));
+  void credentials.probe();
+  return {
+    version,
+    dirs,
+    profiles,
+    credentials,
+    session,
+    feed,
+    logins,
+    relay,
+    broadcast,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      feed.close();
+      relay.close();
+      for (const p of profiles.list()) logins.cancel(p.id);
+    },
+  };
+}

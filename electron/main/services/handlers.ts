@@ -1,0 +1,149 @@
+/**
+ * What each IPC call does, over the services. The same handlers serve Electron's ipcMain and
+ * the browser-mode WebSocket; inputs arrive already validated (dispatch.ts). Windows are opened
+ * through a WindowHost, which each mode implements its own way.
+ */
+import type { CallOutput, Channel, EventName, Events } from '../../../shared/ipc/channels.js';
+import { computerView } from '../../../shared/ipc/channels.js';
+import type { ParsedInput } from '../../../shared/ipc/schemas.js';
+import { OrgoClient, OrgoApiError } from '../../../shared/api/client.js';
+import type { AppServices } from './app-services.js';
+import { saveScreenshot } from './screenshots.js';
+
+/** The window (or browser tab) a call came from. */
+export interface ClientContext {
+  id: string;
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+}
+
+export interface WindowHost {
+  openViewer(computer: { id: string; name: string }, ctx: ClientContext): void | Promise<void>;
+  openGrid(ctx: ClientContext): void | Promise<void>;
+  openMain(ctx: ClientContext): void | Promise<void>;
+  /** Only http(s) reaches here (the schema checks); opens the system browser. */
+  openExternal(url: string, ctx: ClientContext): void | Promise<void>;
+}
+
+export type Handlers = { [C in Channel]: (input: ParsedInput<C>, ctx: ClientContext) => Promise<CallOutput<C>> };
+
+export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
+  const { session, feed, relay, logins, profiles, credentials } = s;
+
+  const changed = async () => {
+    const v = await session.changed();
+    return v;
+  };
+  const switched = async () => {
+    feed.reset();
+    return changed();
+  };
+  const computerName = (id: string) => feed.current().computers.find((c) => c.id === id)?.name ?? 'computer';
+  const act = async <T>(fn: (client: OrgoClient) => Promise<T>): Promise<T> => {
+    const { client } = await session.client();
+    feed.poke();
+    try {
+      return await fn(client);
+    } finally {
+      feed.poke();
+    }
+  };
+
+  return {
+    'app.info': async () => ({ mode: session.mode, version: s.version, platform: process.platform }),
+    'session.get': async () => {
+      await session.localHost.refresh();
+      return session.view();
+    },
+    'profiles.select': async ({ id }) => {
+      profiles.select(id);
+      return switched();
+    },
+    'profiles.add': async ({ name, baseUrl }) => {
+      const p = profiles.add(name, baseUrl);
+      profiles.select(p.id);
+      return switched();
+    },
+    'profiles.remove': async ({ id }) => {
+      logins.cancel(id);
+      await credentials.delete(id);
+      profiles.remove(id);
+      return switched();
+    },
+    'login.start': async ({ profileId }, ctx) => {
+      const profile = profiles.get(profileId);
+      const progress = await logins.start(profileId, profile.baseUrl, {
+        progress: (p) => s.broadcast('login.progress', p),
+        approved: async (key) => {
+          await credentials.set(profileId, key);
+          if (profiles.active().id === profileId) feed.reset();
+          await changed();
+        },
+      });
+      await windows.openExternal(progress.verificationUriComplete, ctx);
+      return progress;
+    },
+    'login.cancel': async ({ profileId }) => logins.cancel(profileId),
+    'login.withKey': async ({ profileId, apiKey }) => {
+      const profile = profiles.get(profileId);
+      try {
+        await new OrgoClient({ baseUrl: profile.baseUrl, apiKey, timeoutMs: 20_000 }).listWorkspaces();
+      } catch (e) {
+        if (e instanceof OrgoApiError && e.status === 401) throw new Error(`${new URL(profile.baseUrl).host} refused that API key`, { cause: e });
+        throw e;
+      }
+      await credentials.set(profileId, apiKey);
+      if (profiles.active().id === profileId) feed.reset();
+      return changed();
+    },
+    'login.logout': async ({ profileId }) => {
+      logins.cancel(profileId);
+      await credentials.delete(profileId);
+      if (profiles.active().id === profileId) feed.reset();
+      return changed();
+    },
+    'keychain.fileConsent': async ({ allow }) => {
+      await credentials.setFileConsent(allow);
+      return changed();
+    },
+    'localHost.start': async () => {
+      try {
+        await session.localHost.ensure();
+      } finally {
+        await changed();
+      }
+      feed.reset();
+      return session.view();
+    },
+    'computers.watch': async (_i, ctx) => feed.watch(ctx.id),
+    'computers.refresh': async () => feed.refresh(),
+    'computers.create': async (input) => computerView(await act((c) => c.createComputer(input))),
+    'computers.start': async ({ id }) => computerView(await act((c) => c.startComputer(id))),
+    'computers.stop': async ({ id }) => computerView(await act((c) => c.stopComputer(id))),
+    'computers.restart': async ({ id }) => computerView(await act((c) => c.restartComputer(id))),
+    'computers.delete': async ({ id }) => {
+      await act((c) => c.deleteComputer(id));
+    },
+    'computers.stopAll': async () => stopAll(s),
+    'workspaces.create': async ({ name }) => {
+      const w = await act((c) => c.createWorkspace(name));
+      return { id: w.id, name: w.name };
+    },
+    'windows.openViewer': async ({ computerId }, ctx) => windows.openViewer({ id: computerId, name: computerName(computerId) }, ctx),
+    'windows.openGrid': async (_i, ctx) => windows.openGrid(ctx),
+    'windows.openMain': async (_i, ctx) => windows.openMain(ctx),
+    'viewer.connect': async ({ computerId }) => ({ url: relay.ticket(computerId) }),
+    'screenshots.save': async ({ computerId, dataUrl }) => ({ path: saveScreenshot(s.dirs.screenshots, computerName(computerId), dataUrl) }),
+    'external.open': async ({ url }, ctx) => windows.openExternal(url, ctx),
+  };
+}
+
+/** The tray's "Stop all computers": every running computer of the active profile, in parallel. */
+export async function stopAll(s: AppServices): Promise<{ stopped: number; failed: string[] }> {
+  const { client } = await s.session.client();
+  const running = (await client.listComputers()).filter((c) => c.status === 'running' || c.status === 'starting');
+  s.feed.poke();
+  const results = await Promise.allSettled(running.map((c) => client.stopComputer(c.id)));
+  s.feed.poke();
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${running[i]!.name}: ${(r.reason as Error).message}`] : []));
+  return { stopped: results.length - failed.length, failed };
+}

@@ -1,0 +1,174 @@
+/**
+ * The VNC loopback relay. The renderer asks main for a one-time URL (`ws://127.0.0.1:PORT/vnc/
+ * TICKET`, valid once, for a minute); noVNC connects there and meets a server that needs no
+ * password. Main fetches the computer's current VNC password, opens the computer's own VNC
+ * websocket, does the VNC authentication itself and from then on relays bytes. So the renderer
+ * never holds the API key or the VNC password.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { describeError } from './errors.js';
+import { logger } from './log.js';
+import { ByteReader, acceptDownstream, authenticateUpstream, greetDownstream, refuseDownstream } from './rfb-handshake.js';
+import type { Session } from './session.js';
+
+const log = logger('relay');
+const TICKET_MS = 60_000;
+const PATH = /^\/vnc\/([A-Za-z0-9_-]{20,100})$/;
+
+interface Ticket {
+  computerId: string;
+  profileId: string;
+  expires: number;
+}
+
+/** The computer's VNC websocket from its connection_url (Orgo: /desktops/{instance_id}). */
+export function upstreamUrl(connectionUrl: string, password: string): string {
+  const u = new URL(connectionUrl.replace(/\/+$/, '') + '/ws/websockify');
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  u.searchParams.set('token', password);
+  return u.toString();
+}
+
+export class VncRelay {
+  private readonly tickets = new Map<string, Ticket>();
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024, handleProtocols: (p) => (p.has('binary') ? 'binary' : false) });
+  private server: Server | null = null;
+  private base: string | null = null;
+  private readonly live = new Set<WebSocket>();
+
+  constructor(private readonly session: Session) {}
+
+  /** Its own loopback server (Electron); browser mode attaches to the launcher's instead. */
+  async listen(): Promise<string> {
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head) || socket.destroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    this.server = server;
+    const port = (server.address() as { port: number }).port;
+    this.base = `ws://127.0.0.1:${port}`;
+    return this.base;
+  }
+
+  /** Browser mode: the launcher's own origin serves the relay at /vnc/. */
+  useBase(base: string): void {
+    this.base = base;
+  }
+
+  /** A one-time URL for one viewer connection to one computer. */
+  ticket(computerId: string): string {
+    if (!this.base) throw new Error('the relay is not listening');
+    const now = Date.now();
+    for (const [k, t] of this.tickets) if (t.expires < now) this.tickets.delete(k);
+    const id = randomBytes(24).toString('base64url');
+    this.tickets.set(id, { computerId, profileId: this.session.profiles.active().id, expires: now + TICKET_MS });
+    return `${this.base}/vnc/${id}`;
+  }
+
+  /** Answers true when the upgrade was a relay path (handled), false to let others try. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const m = PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!m) return false;
+    const ticket = this.tickets.get(m[1]!);
+    this.tickets.delete(m[1]!);
+    if (!ticket || ticket.expires < Date.now()) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return true;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.live.add(ws);
+      ws.once('close', () => this.live.delete(ws));
+      this.relay(ws, ticket).catch((e) => {
+        log.error(`relay ${ticket.computerId}: ${e}`);
+        ws.close(1011);
+      });
+    });
+    return true;
+  }
+
+  private async relay(down: WebSocket, ticket: Ticket): Promise<void> {
+    const downReader = new ByteReader(down);
+    const greeting = greetDownstream(down, downReader);
+    greeting.catch(() => {}); // awaited below; a viewer that leaves early is not an error
+    let up: WebSocket | null = null;
+    let upReader: ByteReader | null = null;
+    let failure: string | null = null;
+    try {
+      if (this.session.profiles.active().id !== ticket.profileId) throw new Error('The profile changed; open the viewer again');
+      const { client } = await this.session.client();
+      const computer = await client.getComputer(ticket.computerId);
+      if (computer.status !== 'running') throw new Error(`“${computer.name}” is ${computer.status}, not running`);
+      const password = computer.vnc_password || (await client.vncPassword(computer.id));
+      up = new WebSocket(upstreamUrl(computer.connection_url, password), ['binary'], { perMessageDeflate: false, handshakeTimeout: 15_000 });
+      upReader = new ByteReader(up);
+      await new Promise<void>((resolve, reject) => {
+        up!.once('open', () => resolve());
+        up!.once('error', reject);
+        up!.once('unexpected-response', (_q, res) => reject(new Error(`the computer's VNC socket answered HTTP ${res.statusCode}`)));
+      });
+      await authenticateUpstream(up, upReader, password);
+    } catch (e) {
+      const close = upReader?.closeInfo;
+      failure =
+        close?.code === 4409
+          ? 'The computer is not running'
+          : close?.code === 4401
+            ? 'The computer refused the connection (its VNC password changes on restart); reconnect'
+            : describeError(e).message;
+    }
+    let minor: number;
+    try {
+      minor = await greeting;
+    } catch {
+      up?.close();
+      return;
+    }
+    if (failure || !up || !upReader) {
+      log.info(`viewer for ${ticket.computerId} refused: ${failure}`);
+      refuseDownstream(down, minor, failure ?? 'unknown error');
+      setTimeout(() => down.close(1000), 200);
+      up?.close();
+      return;
+    }
+    await acceptDownstream(down, downReader, minor);
+    pipe(down, downReader.detach(), up, upReader.detach());
+  }
+
+  close(): void {
+    for (const ws of this.live) ws.terminate();
+    this.wss.close();
+    this.server?.close();
+  }
+}
+
+/** Bytes both ways, with backpressure: a slow viewer pauses the computer's side, not memory. */
+function pipe(down: WebSocket, downRest: Buffer, up: WebSocket, upRest: Buffer): void {
+  if (upRest.length) down.send(upRest);
+  if (downRest.length) up.send(downRest);
+  const forward = (from: WebSocket, to: WebSocket) => {
+    from.on('message', (data: Buffer) => {
+      if (to.readyState !== WebSocket.OPEN) return;
+      to.send(data, { binary: true });
+      if (to.bufferedAmount > 8 * 1024 * 1024) {
+        from.pause();
+        const t = setInterval(() => {
+          if (to.bufferedAmount < 1024 * 1024 || to.readyState !== WebSocket.OPEN) {
+            clearInterval(t);
+            from.resume();
+          }
+        }, 10);
+      }
+    });
+  };
+  forward(up, down);
+  forward(down, up);
+  const closeBoth = () => {
+    for (const ws of [up, down]) if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
+  };
+  up.on('close', closeBoth);
+  down.on('close', closeBoth);
+  up.on('error', closeBoth);
+  down.on('error', closeBoth);
+}

@@ -1,0 +1,36 @@
+/**
+ * The renderer's build, shared by electron-vite (electron.vite.config.ts) and browser mode
+ * (`vite build -c renderer/vite.config.ts`). Two outputs: the app (index.html + hashed assets) and
+ * bridge.js, the browser-mode stand-in for Electron's preload, which the launcher puts in front.
+ * No inline scripts or styles, so the CSP can stay `script-src 'self'; style-src 'self'`.
+ */
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import type { UserConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export const rendererConfig: UserConfig = {
+  root,
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
+    emptyOutDir: true,
+    target: 'chrome120',
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        bridge: fileURLToPath(new URL('src/bridge/browser.ts', import.meta.url)),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'bridge' ? 'bridge.js' : 'assets/[name]-[hash].js'),
+      },
+    },
+  },
+};
+
+export default rendererConfig;

@@ -1,0 +1,130 @@
+/**
+ * The one IPC contract between the renderer and the app's main side (Electron's main process or
+ * the browser-mode launcher): every call with its input and answer, and every event. Both
+ * transports, the preload script, the browser bridge and main's handlers are typed from this map,
+ * so they cannot drift. Input validation lives beside it in schemas.ts.
+ */
+import type { Computer } from '../api/types.js';
+import type {
+  AppInfo,
+  ComputersSnapshot,
+  ComputerView,
+  LoginProgress,
+  SessionView,
+  WorkspaceView,
+} from './types.js';
+
+export interface NewComputer {
+  workspace_id: string;
+  name: string;
+  ram: number;
+  cpu: number;
+  disk_size_gb: number;
+  resolution: string;
+  auto_stop_minutes: number;
+}
+
+/** channel -> [input, answer]. `void` input means the function takes no argument. */
+export interface Calls {
+  'app.info': [void, AppInfo];
+  'session.get': [void, SessionView];
+  'profiles.select': [{ id: string }, SessionView];
+  'profiles.add': [{ name: string; baseUrl: string }, SessionView];
+  'profiles.remove': [{ id: string }, SessionView];
+  'login.start': [{ profileId: string }, LoginProgress];
+  'login.cancel': [{ profileId: string }, void];
+  'login.withKey': [{ profileId: string; apiKey: string }, SessionView];
+  'login.logout': [{ profileId: string }, SessionView];
+  'keychain.fileConsent': [{ allow: boolean }, SessionView];
+  'localHost.start': [void, SessionView];
+  'computers.watch': [void, ComputersSnapshot];
+  'computers.refresh': [void, ComputersSnapshot];
+  'computers.create': [NewComputer, ComputerView];
+  'computers.start': [{ id: string }, ComputerView];
+  'computers.stop': [{ id: string }, ComputerView];
+  'computers.restart': [{ id: string }, ComputerView];
+  'computers.delete': [{ id: string }, void];
+  'computers.stopAll': [void, { stopped: number; failed: string[] }];
+  'workspaces.create': [{ name: string }, WorkspaceView];
+  'windows.openViewer': [{ computerId: string }, void];
+  'windows.openGrid': [void, void];
+  'windows.openMain': [void, void];
+  'viewer.connect': [{ computerId: string }, { url: string }];
+  'screenshots.save': [{ computerId: string; dataUrl: string }, { path: string }];
+  'external.open': [{ url: string }, void];
+}
+
+/** event -> payload, main to renderer. */
+export interface Events {
+  'session.changed': SessionView;
+  'computers.changed': ComputersSnapshot;
+  'login.progress': LoginProgress;
+}
+
+export type Channel = keyof Calls;
+export type EventName = keyof Events;
+export type CallInput<C extends Channel> = Calls[C][0];
+export type CallOutput<C extends Channel> = Calls[C][1];
+
+export const CHANNELS = [
+  'app.info',
+  'session.get',
+  'profiles.select',
+  'profiles.add',
+  'profiles.remove',
+  'login.start',
+  'login.cancel',
+  'login.withKey',
+  'login.logout',
+  'keychain.fileConsent',
+  'localHost.start',
+  'computers.watch',
+  'computers.refresh',
+  'computers.create',
+  'computers.start',
+  'computers.stop',
+  'computers.restart',
+  'computers.delete',
+  'computers.stopAll',
+  'workspaces.create',
+  'windows.openViewer',
+  'windows.openGrid',
+  'windows.openMain',
+  'viewer.connect',
+  'screenshots.save',
+  'external.open',
+] as const satisfies readonly Channel[];
+
+export const EVENT_NAMES = ['session.changed', 'computers.changed', 'login.progress'] as const satisfies readonly EventName[];
+
+// Every channel of the map is listed once (a missing one fails to compile here).
+type Missing = Exclude<Channel, (typeof CHANNELS)[number]>;
+const _allListed: Missing extends never ? true : Missing = true;
+void _allListed;
+
+/** An error crossing the IPC boundary: words for people, and the API's code and status when any. */
+export interface IpcError {
+  message: string;
+  code?: string;
+  status?: number;
+}
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** The API's computer without what the renderer must never hold (the VNC password). */
+export function computerView(c: Computer): ComputerView {
+  return {
+    id: c.id,
+    name: c.name,
+    workspace_id: c.workspace_id ?? c.project_id,
+    status: c.status,
+    error_message: c.error_message ?? null,
+    ram: c.ram,
+    cpu: c.cpu,
+    disk_size_gb: c.disk_size_gb,
+    resolution: c.resolution,
+    auto_stop_minutes: c.auto_stop_minutes ?? 0,
+    instance_id: c.instance_id ?? c.fly_instance_id,
+    created_at: c.created_at,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Validation of every IPC input, on main's side, before any handler runs. Unknown fields are
+ * stripped; a wrong input is refused with words that name the field. The `satisfies` clause ties
+ * each schema to the contract's input type.
+ */
+import { z } from 'zod';
+import { CPU_COUNTS, MAX_DISK_GB, RAM_GB, parseResolution } from '../api/specs.js';
+import type { CallInput, Channel } from './channels.js';
+
+const id = z.string().min(1, 'id must not be empty').max(200, 'id is too long');
+const none = z.undefined().or(z.null()).transform(() => undefined);
+const byId = z.object({ id });
+const profileId = z.object({ profileId: id });
+const httpUrl = z
+  .string()
+  .max(2000)
+  .refine((u) => {
+    try {
+      const p = new URL(u).protocol;
+      return p === 'http:' || p === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+const oneOf = (field: string, values: readonly number[]) =>
+  z.number().refine((v) => values.includes(v), `${field} must be one of ${values.join(', ')}`);
+
+/** A PNG as a data URL, at most ~24 MB of base64 (an 8K screen). */
+const pngDataUrl = z
+  .string()
+  .max(32 * 1024 * 1024, 'the screenshot is too large')
+  .regex(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/, 'the screenshot must be a PNG data URL');
+
+export const inputSchemas = {
+  'app.info': none,
+  'session.get': none,
+  'profiles.select': byId,
+  'profiles.add': z.object({
+    name: z.string().trim().min(1, 'name must not be empty').max(60, 'name must be at most 60 characters'),
+    baseUrl: httpUrl,
+  }),
+  'profiles.remove': byId,
+  'login.start': profileId,
+  'login.cancel': profileId,
+  'login.withKey': z.object({
+    profileId: id,
+    apiKey: z.string().trim().min(8, 'That does not look like an API key').max(500).regex(/^\S+$/, 'An API key has no spaces'),
+  }),
+  'login.logout': profileId,
+  'keychain.fileConsent': z.object({ allow: z.boolean() }),
+  'localHost.start': none,
+  'computers.watch': none,
+  'computers.refresh': none,
+  'computers.create': z.object({
+    workspace_id: id,
+    name: z.string().trim().min(1, 'Give the computer a name').max(100, 'name must be at most 100 characters'),
+    ram: oneOf('ram', RAM_GB),
+    cpu: oneOf('cpu', CPU_COUNTS),
+    disk_size_gb: z.number().int().min(1, 'disk must be at least 1 GB').max(MAX_DISK_GB, `disk must be at most ${MAX_DISK_GB} GB`),
+    resolution: z.string().refine((r) => parseResolution(r) !== null, 'resolution must look like 1280x720x24'),
+    auto_stop_minutes: z.number().int().min(0).max(7 * 24 * 60),
+  }),
+  'computers.start': byId,
+  'computers.stop': byId,
+  'computers.restart': byId,
+  'computers.delete': byId,
+  'computers.stopAll': none,
+  'workspaces.create': z.object({ name: z.string().trim().min(1, 'Give the workspace a name').max(100) }),
+  'windows.openViewer': z.object({ computerId: id }),
+  'windows.openGrid': none,
+  'windows.openMain': none,
+  'viewer.connect': z.object({ computerId: id }),
+  'screenshots.save': z.object({ computerId: id, dataUrl: pngDataUrl }),
+  'external.open': z.object({ url: httpUrl }),
+} satisfies { [C in Channel]: z.ZodType<CallInput<C>, unknown> };
+
+export type ParsedInput<C extends Channel> = z.output<(typeof inputSchemas)[C]>;
+
+/** Parses a channel's input; throws an Error whose message names the field. */
+export function parseInput<C extends Channel>(channel: C, input: unknown): ParsedInput<C> {
+  const schema = inputSchemas[channel] as unknown as z.ZodType<ParsedInput<C>>;
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue?.path.join('.');
+  throw new Error(`Invalid input for ${channel}: ${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`);
+}

@@ -1,0 +1,108 @@
+/**
+ * What the app's main side hands the renderer: views of profiles, the session, computers and
+ * login progress. Nothing here carries an API key or a VNC password.
+ */
+import type { ComputerStatus } from '../api/specs.js';
+
+export type ProfileKind = 'local' | 'remote' | 'cloud' | 'env';
+
+export interface ProfileView {
+  id: string;
+  name: string;
+  kind: ProfileKind;
+  /** The API's base, ending in /api. */
+  baseUrl: string;
+  signedIn: boolean;
+  /** Where its key comes from; only a stored key can be signed out of. */
+  keySource: KeySource | null;
+}
+
+export type KeySource = 'environment' | 'keychain' | 'file' | 'memory' | 'host';
+
+/** Where credentials are kept: the OS keychain, a 0600 file (only after consent), or memory only. */
+export type CredentialBackend = 'keychain' | 'file' | 'memory';
+
+export interface KeychainView {
+  backend: CredentialBackend;
+  /** False when no Secret Service answered; `detail` says why. */
+  available: boolean;
+  detail: string;
+  /** Null until the user answered the question about the insecure file. */
+  fileConsent: boolean | null;
+  /** Where the file would go, to show the user before asking. */
+  filePath: string;
+  /** How many keys are held only in memory (lost when the app quits). */
+  memoryOnly: number;
+}
+
+export type LocalHostState = 'unknown' | 'stopped' | 'starting' | 'running' | 'error';
+
+export interface LocalHostView {
+  state: LocalHostState;
+  url: string;
+  dataDir: string;
+  message: string | null;
+}
+
+export interface SessionView {
+  mode: 'electron' | 'browser';
+  profiles: ProfileView[];
+  activeId: string;
+  /** A key was found for the active profile. */
+  signedIn: boolean;
+  keychain: KeychainView;
+  localHost: LocalHostView;
+  /** Set when ORGO_API_KEY / ORGO_API_BASE_URL / ORGO_PROFILE steer the app. */
+  envOverride: string | null;
+}
+
+export interface WorkspaceView {
+  id: string;
+  name: string;
+}
+
+export interface ComputerView {
+  id: string;
+  name: string;
+  workspace_id: string;
+  status: ComputerStatus;
+  error_message: string | null;
+  ram: number;
+  cpu: number;
+  disk_size_gb: number;
+  resolution: string;
+  auto_stop_minutes: number;
+  instance_id: string;
+  created_at: string;
+}
+
+export interface ComputersSnapshot {
+  profileId: string;
+  workspaces: WorkspaceView[];
+  computers: ComputerView[];
+  /** Why the list could not be refreshed, in words; the last good list stays. */
+  error: string | null;
+  /** When the list was last read from the API (ms since epoch). */
+  at: number;
+  loaded: boolean;
+}
+
+export type LoginState = 'waiting' | 'slow_down' | 'approved' | 'denied' | 'expired' | 'error' | 'cancelled';
+
+export interface LoginProgress {
+  profileId: string;
+  state: LoginState;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete: string;
+  expiresAt: number;
+  /** Seconds between polls, as the server last asked. */
+  interval: number;
+  message: string;
+}
+
+export interface AppInfo {
+  mode: 'electron' | 'browser';
+  version: string;
+  platform: string;
+}

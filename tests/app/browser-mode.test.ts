@@ -1,0 +1,109 @@
+/**
+ * Browser mode's server against a real host: the launch token becomes an HttpOnly SameSite
+ * cookie, pages carry a strict CSP, the IPC WebSocket refuses other origins and cookieless
+ * callers, validates every input, and pushes live computer changes without being asked.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ensureRendererBuilt, rendererDir } from '../../electron/browser-mode/build.js';
+import { startBrowserModeServer, type BrowserModeServer } from '../../electron/browser-mode/server.js';
+import type { ComputersSnapshot } from '../../shared/ipc/types.js';
+import { projectRoot, startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestHost, type TestHost } from '../helpers/host.js';
+
+let t: TestHost;
+let app: TestApp;
+let server: BrowserModeServer;
+let cookie: string;
+
+beforeAll(async () => {
+  ensureRendererBuilt(projectRoot);
+  t = await startTestHost();
+  app = startTestApp({ host: t });
+  server = await startBrowserModeServer({ services: app.services, rendererDir: rendererDir(projectRoot) });
+  const ws = await t.client.createWorkspace('bm');
+  await t.client.createComputer({ workspace_id: ws.id, name: 'bm-1' });
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+  app?.close();
+  await t?.close();
+});
+
+function ipc(headers: Record<string, string>) {
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ipc`, { headers });
+  const events: Array<{ event: string; payload: unknown }> = [];
+  const answers = new Map<number, (r: unknown) => void>();
+  ws.on('message', (d) => {
+    const m = JSON.parse(String(d));
+    if ('event' in m) events.push(m);
+    else answers.get(m.id)?.(m.result);
+  });
+  let id = 0;
+  return {
+    ws,
+    events,
+    opened: new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      ws.once('error', reject);
+    }),
+    call: (channel: string, input?: unknown) =>
+      new Promise<{ ok: boolean; value?: unknown; error?: { message: string; code?: string } }>((resolve) => {
+        const n = ++id;
+        answers.set(n, resolve as (r: unknown) => void);
+        ws.send(JSON.stringify({ id: n, channel, input: input ?? null }));
+      }),
+  };
+}
+
+describe('browser mode', () => {
+  it('trades the launch token for an HttpOnly SameSite=Strict cookie', async () => {
+    const res = await fetch(server.launchUrl, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/');
+    const set = res.headers.get('set-cookie')!;
+    expect(set).toMatch(/HttpOnly/);
+    expect(set).toMatch(/SameSite=Strict/);
+    cookie = set.split(';')[0]!;
+    const page = await fetch(server.url + '/', { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'self'/);
+    const html = await page.text();
+    expect(html.indexOf('bridge.js')).toBeLessThan(html.indexOf('assets/index-'));
+  });
+
+  it('refuses a wrong token and a caller without the cookie', async () => {
+    expect((await fetch(`${server.url}/?token=nope`, { redirect: 'manual' })).status).toBe(403);
+    expect((await fetch(`${server.url}/`)).status).toBe(401);
+    expect((await fetch(`${server.url}/bridge.js`)).status).toBe(401);
+  });
+
+  it('refuses IPC from another origin or without the cookie', async () => {
+    await expect(ipc({ origin: server.url }).opened).rejects.toThrow(/403/);
+    await expect(ipc({ origin: 'http://evil.example', cookie }).opened).rejects.toThrow(/403/);
+  });
+
+  it('answers calls, refuses bad input in words, and pushes changes live', async () => {
+    const c = ipc({ origin: server.url, cookie });
+    await c.opened;
+    const watch = await c.call('computers.watch');
+    expect(watch.ok).toBe(true);
+    const snap = watch.value as ComputersSnapshot;
+    expect(snap.computers.map((x) => [x.name, x.status])).toEqual([['bm-1', 'running']]);
+    expect(JSON.stringify(snap)).not.toMatch(/vnc_password/);
+
+    expect(await c.call('computers.stop', { id: '' })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/id/) } });
+    expect(await c.call('shell.exec', { cmd: 'id' })).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+    expect(await c.call('computers.stop', { id: 'no-such-computer' })).toMatchObject({ ok: false, error: { status: 404, message: 'Computer not found' } });
+
+    // Stopped by someone else (the API directly): the list learns it without asking.
+    await t.client.stopComputer(snap.computers[0]!.id);
+    const deadline = Date.now() + 10_000;
+    while (!c.events.some((e) => e.event === 'computers.changed' && (e.payload as ComputersSnapshot).computers[0]?.status === 'stopped')) {
+      if (Date.now() > deadline) throw new Error('no live update');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    c.ws.close();
+  });
+});

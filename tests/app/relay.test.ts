@@ -1,0 +1,101 @@
+/**
+ * The VNC loopback relay against a real host and real desktops: noVNC's side needs no password,
+ * the one-time URL works once, and a computer that is not running is refused in words that
+ * noVNC shows (RFB's failure reason).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestHost, type TestHost } from '../helpers/host.js';
+import type { Computer } from '../../shared/api/types.js';
+
+let t: TestHost;
+let app: TestApp;
+let computer: Computer;
+
+beforeAll(async () => {
+  t = await startTestHost();
+  app = startTestApp({ host: t });
+  await app.services.relay.listen();
+  const ws = await t.client.createWorkspace('relay');
+  computer = await t.client.createComputer({ workspace_id: ws.id, name: 'relay-1' });
+});
+afterAll(async () => {
+  app?.close();
+  await t?.close();
+});
+
+/** Speaks RFB as noVNC would to the relay, with no password at hand: answers ServerInit or the failure reason. */
+async function handshake(url: string): Promise<{ width: number; height: number; name: string } | { refused: string }> {
+  const ws = new WebSocket(url, ['binary']);
+  let buf = Buffer.alloc(0);
+  let wake = () => {};
+  ws.on('message', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    wake();
+  });
+  const read = async (n: number) => {
+    while (buf.length < n) await new Promise<void>((r) => (wake = r));
+    const out = buf.subarray(0, n);
+    buf = buf.subarray(n);
+    return out;
+  };
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  try {
+    expect((await read(12)).toString()).toBe('RFB 003.008\n');
+    ws.send(Buffer.from('RFB 003.008\n'));
+    const count = (await read(1))[0]!;
+    if (count === 0) {
+      const len = (await read(4)).readUInt32BE(0);
+      return { refused: (await read(len)).toString() };
+    }
+    expect([...(await read(count))]).toEqual([1]); // None: the relay did the VNC authentication
+    ws.send(Buffer.from([1]));
+    expect((await read(4)).readUInt32BE(0)).toBe(0);
+    ws.send(Buffer.from([1]));
+    const init = await read(24);
+    const name = (await read(init.readUInt32BE(20))).toString();
+    return { width: init.readUInt16BE(0), height: init.readUInt16BE(2), name };
+  } finally {
+    ws.close();
+  }
+}
+
+describe('VNC relay', () => {
+  it('gives noVNC the desktop with no password, through a loopback URL', async () => {
+    const url = app.services.relay.ticket(computer.id);
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/vnc\/[A-Za-z0-9_-]{32}$/);
+    expect(url).not.toContain(computer.vnc_password);
+    const r = await handshake(url);
+    expect(r).toMatchObject({ width: 1280, height: 720 });
+  });
+
+  it('uses each URL once', async () => {
+    const url = app.services.relay.ticket(computer.id);
+    await handshake(url);
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(url);
+      ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => {});
+    });
+    expect(status).toBe(403);
+  });
+
+  it('keeps working after a restart rotates the VNC password', async () => {
+    const before = (await t.client.getComputer(computer.id)).vnc_password;
+    await t.client.restartComputer(computer.id);
+    expect((await t.client.getComputer(computer.id)).vnc_password).not.toBe(before);
+    expect(await handshake(app.services.relay.ticket(computer.id))).toMatchObject({ width: 1280 });
+  });
+
+  it('refuses a stopped computer in words noVNC shows', async () => {
+    await t.client.stopComputer(computer.id);
+    const r = await handshake(app.services.relay.ticket(computer.id));
+    expect(r).toEqual({ refused: '“relay-1” is stopped, not running' });
+    await t.client.startComputer(computer.id);
+  });
+});
