@@ -14,6 +14,8 @@ import type { KeyRow, KeyStore } from '../store/keys.js';
 import type { WorkspaceStore } from '../store/workspaces.js';
 import { HttpError, badRequest } from './errors.js';
 import { actionRoutes } from './routes/actions.js';
+import { clipboardRoutes } from './routes/clipboard.js';
+import { eventRoutes } from './routes/events.js';
 import { computerRoutes } from './routes/computers.js';
 import { keyRoutes } from './routes/keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
@@ -91,6 +93,8 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       keyRoutes(api, services);
       computerRoutes(api, services);
       actionRoutes(api, services);
+      clipboardRoutes(api, services);
+      eventRoutes(api, services);
     },
     { prefix: '/api' },
   );

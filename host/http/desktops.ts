@@ -1,22 +1,53 @@
 /**
- * WebSockets under /desktops/{instance_id}: the VNC socket (RFB bytes both ways) at
- * /ws/websockify and its alias /websockify. The upgrade checks Origin against Host (a web page
- * elsewhere cannot ride a user's session); the connection then needs the computer's VNC
- * password as `?token=` (or an API key that reaches the computer), else it closes with 4401.
- * RFB itself lives on a root-only unix socket, so this check is the real gate.
+ * WebSockets under /desktops/{instance_id}: VNC (/ws/websockify and its alias /websockify),
+ * terminal, events and audio (/ws/terminal, /ws/events, /ws/audio). One router does what every
+ * channel needs: the upgrade checks Origin against Host (a web page elsewhere cannot ride a
+ * user's session); the connection then needs the computer's VNC password as `?token=` (or an
+ * API key that reaches the computer), else it closes with 4401; a computer that is not running
+ * closes it with 4409, and so does a computer that stops while it is open. Each channel lives in
+ * its own file under channels/. RFB and the agent's streams are on root-only unix sockets, so
+ * this check is the real gate.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE } from '../../shared/api/channels.js';
 import { logger } from '../log.js';
+import type { Desktop } from '../runtime/desktop.js';
+import type { ComputerPaths } from '../runtime/paths.js';
+import type { ComputerRow } from '../store/computers.js';
 import type { HostServices } from './app.js';
+import { audioChannel } from './channels/audio.js';
+import { EventHubs, eventsChannel } from './channels/events.js';
+import { terminalChannel } from './channels/terminal.js';
+import { vncChannel } from './channels/vnc.js';
 
 const log = logger('desktops');
-const PATH = /^\/desktops\/([A-Za-z0-9_-]+)\/(ws\/websockify|websockify)$/;
-export const CLOSE_UNAUTHORIZED = 4401;
-export const CLOSE_NOT_RUNNING = 4409;
+const PATH = /^\/desktops\/([A-Za-z0-9_-]+)\/(?:ws\/(websockify|terminal|events|audio)|(websockify))$/;
+export const CLOSE_UNAUTHORIZED = CLOSE.unauthorized;
+export const CLOSE_NOT_RUNNING = CLOSE.notRunning;
+
+/** What a channel gets once the router has let the connection in. */
+export interface ChannelContext {
+  ws: WebSocket;
+  url: URL;
+  row: ComputerRow;
+  desk: Desktop;
+  paths: ComputerPaths;
+  services: HostServices;
+  hubs: EventHubs;
+  /** Runs once when the connection ends, however it ends (viewer left, computer stopped). */
+  onEnd(fn: () => void): void;
+}
+
+type Channel = (ctx: ChannelContext) => void | Promise<void>;
+const channels: Record<string, Channel> = {
+  websockify: vncChannel,
+  terminal: terminalChannel,
+  events: eventsChannel,
+  audio: audioChannel,
+};
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -41,6 +72,7 @@ function refuse(socket: Duplex, status: number, text: string): void {
 }
 
 export function attachDesktopSockets(server: Server, s: HostServices): { close(): void } {
+  const hubs = new EventHubs();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 16 * 1024 * 1024,
@@ -53,55 +85,51 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
     const m = PATH.exec(url.pathname);
     if (!m) return refuse(socket, 404, 'Not Found');
     if (!originAllowed(req)) return refuse(socket, 403, 'Forbidden: Origin does not match Host');
+    const name = m[2] ?? m[3]!;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      relay(ws, req, m[1]!, url.searchParams.get('token')).catch((e) => {
-        log.error(`relay ${m[1]}: ${e}`);
-        ws.close(1011, 'internal error');
+      open(ws, req, url, m[1]!, name).catch((e) => {
+        log.error(`${name} ${m[1]}: ${e}`);
+        if (ws.readyState === ws.OPEN) ws.close(1011, 'internal error');
       });
     });
   });
 
-  async function relay(ws: WebSocket, req: IncomingMessage, instanceId: string, token: string | null): Promise<void> {
+  async function open(ws: WebSocket, req: IncomingMessage, url: URL, instanceId: string, name: string): Promise<void> {
     const row = s.computerStore.byInstance(instanceId);
-    if (!row || !authorized(row, req, token)) {
-      ws.close(CLOSE_UNAUTHORIZED, 'invalid token');
+    if (!row || !authorized(row, req, url.searchParams.get('token'))) {
+      ws.close(CLOSE.unauthorized, 'invalid token');
       return;
     }
     const desk = s.computers.desktop(row.id);
     if (row.status !== 'running' || !desk?.alive) {
-      ws.close(CLOSE_NOT_RUNNING, 'computer is not running');
+      ws.close(CLOSE.notRunning, 'computer is not running');
       return;
     }
-    const rfb = connect(s.computers.paths(row).vncSocket);
+    // Every open channel is someone using the computer: no auto-stop meanwhile.
     s.computers.viewerOpened(row.id);
-    let closed = false;
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      desk.off('exit', close);
+    const enders: Array<() => void> = [];
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      desk.off('exit', stopped);
       s.computers.viewerClosed(row.id);
-      rfb.destroy();
-      if (ws.readyState === ws.OPEN) ws.close(1000);
-    };
-    rfb.on('data', (chunk) => {
-      ws.send(chunk, { binary: true });
-      // Backpressure: a slow viewer must not make the host buffer frames without bound.
-      if (ws.bufferedAmount > 8 * 1024 * 1024) {
-        rfb.pause();
-        const resume = setInterval(() => {
-          if (ws.bufferedAmount < 1024 * 1024 || ws.readyState !== ws.OPEN) {
-            clearInterval(resume);
-            rfb.resume();
-          }
-        }, 10);
+      for (const fn of enders) {
+        try {
+          fn();
+        } catch (e) {
+          log.warn(`${name} cleanup: ${e}`);
+        }
       }
-    });
-    ws.on('message', (data: Buffer) => rfb.write(data));
-    rfb.on('close', close);
-    rfb.on('error', close);
-    ws.on('close', close);
-    ws.on('error', close);
-    desk.once('exit', close);
+    };
+    const stopped = () => {
+      if (ws.readyState === ws.OPEN) ws.close(CLOSE.notRunning, 'the computer stopped');
+      end();
+    };
+    desk.once('exit', stopped);
+    ws.once('close', end);
+    ws.on('error', end);
+    await channels[name]!({ ws, url, row, desk, paths: s.computers.paths(row), services: s, hubs, onEnd: (fn) => (ended ? fn() : enders.push(fn)) });
   }
 
   function authorized(row: { vnc_password: string; workspace_id: string }, req: IncomingMessage, token: string | null): boolean {
@@ -112,5 +140,10 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
     return !!key && (!key.workspace_id || key.workspace_id === row.workspace_id);
   }
 
-  return { close: () => wss.close() };
+  return {
+    close: () => {
+      hubs.closeAll();
+      wss.close();
+    },
+  };
 }

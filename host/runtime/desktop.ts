@@ -35,7 +35,8 @@ type Pending = { resolve: (a: AgentAnswer) => void; reject: (e: Error) => void; 
 
 /**
  * Events: `exit` (reason: string | null): the computer's processes are gone; the reason is
- * null when the host asked for it.
+ * null when the host asked for it. `resolution` ({width, height, depth}): the screen's size
+ * changed (a viewer's remote resize).
  */
 export class Desktop extends EventEmitter {
   private proc?: ChildProcessWithoutNullStreams;
@@ -61,7 +62,7 @@ export class Desktop extends EventEmitter {
   /** Starts the computer and resolves once its display takes input and VNC accepts clients. */
   async start(): Promise<void> {
     const { paths, vncPassword } = this.options;
-    for (const p of [paths.xSocket, paths.vncSocket]) {
+    for (const p of [paths.xSocket, paths.vncSocket, paths.channelSocket]) {
       if (Buffer.byteLength(p) > MAX_SOCKET_PATH) {
         throw new Error(`the data dir is too deep for unix sockets (${p} is over ${MAX_SOCKET_PATH} bytes); choose a shorter --data-dir`);
       }
@@ -166,6 +167,7 @@ export class Desktop extends EventEmitter {
     }
     if (msg.event === 'ready') this.emit('ready');
     else if (msg.event === 'exit') this.exitReason = msg.reason ?? 'the computer stopped';
+    else if (msg.event === 'resolution') this.emit('resolution', { width: msg.width, height: msg.height, depth: msg.depth });
     else if (typeof msg.id === 'number') {
       const p = this.pending.get(msg.id);
       if (p) {

@@ -14,6 +14,8 @@ export interface ComputerPaths {
   /** Root-only folder: VNC socket and password file. */
   private: string;
   vncSocket: string;
+  /** The in-computer agent's stream socket: terminals, audio, events (agent-channel.ts). */
+  channelSocket: string;
   vncPasswordFile: string;
   log: string;
 }
@@ -31,6 +33,7 @@ export function computerPaths(dataDir: string, computerId: string, instanceId: s
     xSocket: join(x11, 'X1'),
     private: priv,
     vncSocket: join(priv, 'vnc.sock'),
+    channelSocket: join(priv, 'channels.sock'),
     vncPasswordFile: join(priv, 'vncpasswd'),
     log: join(dataDir, 'logs', `${instanceId}.log`),
   };

@@ -193,6 +193,14 @@ export class Computers {
         this.store.update(id, { status: 'error', error_message: reason });
       }
     });
+    // A viewer's remote resize changes the screen; the stored resolution follows (and the
+    // next boot keeps it).
+    desk.on('resolution', (r: { width: number; height: number }) => {
+      const now = this.store.get(id);
+      if (this.desktops.get(id) !== desk || !now) return;
+      const depth = now.resolution.split('x')[2] ?? '24'; // the X depth can differ from the asked one (32 → 24)
+      this.store.update(id, { resolution: `${r.width}x${r.height}x${depth}` });
+    });
     try {
       await desk.start();
       this.touch(id);

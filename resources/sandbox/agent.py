@@ -17,11 +17,16 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import audio  # noqa: E402
 import caps  # noqa: E402
+import channels  # noqa: E402
+import clipboard  # noqa: E402
+import events  # noqa: E402
 import mounts  # noqa: E402
 import procs  # noqa: E402
 import seed  # noqa: E402
 import session  # noqa: E402
+import terminals  # noqa: E402
 
 out_lock = threading.Lock()
 
@@ -58,6 +63,13 @@ def main():
     caps.drop_to_container_set()
 
     reaper = procs.Reaper()
+    # Streams (terminals, audio, events) each get a connection on /run/orgo/channels.sock.
+    activity = events.Events(reaper, lambda w, h, d: send({"event": "resolution", "width": w, "height": h, "depth": d}))
+    channels.serve({
+        "terminal": lambda conn, header: terminals.serve(conn, header, reaper),
+        "audio": lambda conn, header: audio.serve(conn, header, reaper),
+        "events": activity.serve,
+    })
     desktop = session.Desktop(reaper, env)
     desktop.start_display()
     try:
@@ -68,6 +80,7 @@ def main():
         shutdown(1)
     send({"event": "ready"})
     desktop.start_session()
+    activity.start()
 
     def on_display_exit(status):
         if not stopping.is_set():
@@ -95,6 +108,11 @@ def handle(req, reaper):
             res = procs.run_as_user(reaper, ["/bin/bash", "-lc", req["command"]], req.get("timeout", 30))
         elif op == "exec":
             res = procs.run_as_user(reaper, ["/usr/bin/python3", "-c", req["code"]], req.get("timeout", 10))
+        elif op == "clipboard_get":
+            res = {"text": clipboard.read(reaper)}
+        elif op == "clipboard_set":
+            clipboard.write(reaper, req["text"])
+            res = {}
         elif op == "stop":
             send({"id": rid, "ok": True})
             shutdown(0)

@@ -17,6 +17,9 @@ USER_ENV = {
     "TERM": "xterm-256color", "DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/1000/bus",
 }
 MAX_OUTPUT = 4 * 1024 * 1024
+# Long-lived helpers the agent itself runs (audio capture, stream watching): not the user's
+# processes, so the process events leave them out.
+INTERNAL = set()
 
 # Popen objects that are dropped unfinished would otherwise be polled later with waitpid and
 # could steal an exit status from the reaper.

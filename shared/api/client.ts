@@ -5,6 +5,8 @@
  */
 import type { ClickBody, CreateComputerBody, CreateKeyBody, DragBody, ScrollBody } from './schemas.js';
 import type { ActionResult, ApiErrorBody, ApiKey, AutoStop, BashResult, Computer, CreatedApiKey, ExecResult, ScreenshotResult, Workspace } from './types.js';
+import type { Clipboard } from './types.js';
+import type { EventCatalog } from './channels.js';
 
 export const ORGO_CLOUD_URL = 'https://www.orgo.ai/api';
 
@@ -141,6 +143,13 @@ export class OrgoClient {
   key = (id: string, key: string) => this.request<ActionResult>('POST', `/computers/${enc(id)}/key`, { key });
   scroll = (id: string, body: ScrollBody) => this.request<ActionResult>('POST', `/computers/${enc(id)}/scroll`, body);
   wait = (id: string, seconds: number) => this.request<ActionResult>('POST', `/computers/${enc(id)}/wait`, { seconds });
+
+  // Live channels (the websockets themselves: see channels.ts, channelUrl)
+  /** The desktop's clipboard text. */
+  getClipboard = async (id: string) => (await this.request<Clipboard>('GET', `/computers/${enc(id)}/clipboard`)).text;
+  setClipboard = (id: string, text: string) => this.request<{ success: true }>('POST', `/computers/${enc(id)}/clipboard`, { text });
+  /** The event types the events websocket delivers, with what each means. */
+  eventCatalog = (id: string) => this.request<EventCatalog>('GET', `/computers/${enc(id)}/events`);
 }
 
 export interface ScreenshotOptions {

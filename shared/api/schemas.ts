@@ -154,3 +154,9 @@ export const screenshotQuery = z.object({
   quality: z.coerce.number({ error: 'quality must be a number from 1 to 100' }).int('quality must be a whole number from 1 to 100').min(1, 'quality must be from 1 to 100').max(100, 'quality must be from 1 to 100').default(80),
   raw: z.enum(['1', 'true', '0', 'false'], { error: 'raw must be 1 or 0' }).optional(),
 });
+
+/** `POST /computers/{id}/clipboard`: the desktop's clipboard text (UTF-8; at most 4 MB). */
+export const clipboardBody = z.object({
+  text: z.string({ error: (i) => (i.input === undefined ? 'text is required' : 'text must be a string') }).max(4 * 1024 * 1024, 'text must be at most 4 MB'),
+});
+export type ClipboardBody = z.input<typeof clipboardBody>;

@@ -88,3 +88,8 @@ export interface ScreenshotResult {
   width?: number;
   height?: number;
 }
+
+/** `GET /computers/{id}/clipboard`: the desktop's clipboard text ('' when it holds none). */
+export interface Clipboard {
+  text: string;
+}
