@@ -4,6 +4,7 @@
  */
 const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
+  files: () => import('./files.js'),
   actions: () => import('./actions.js'),
 };
 

@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startHost } from './host.js';
+import { DEFAULT_MAX_UPLOAD_MB, startHost } from './host.js';
 import { KEY_FILE } from './auth/keys.js';
 import { checkHostSystem } from './system.js';
 
@@ -17,6 +17,7 @@ const usage = `Usage: npm run host -- [options]
   --listen ADDR     address to listen on (default 127.0.0.1)
   --tls-cert FILE   serve HTTPS/WSS with this certificate...
   --tls-key FILE    ...and this key
+  --max-upload-mb N largest file upload accepted, in MB (default 100)
   -h, --help        this text
 `;
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
         listen: { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        'max-upload-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -55,6 +57,11 @@ async function main(): Promise<void> {
     process.stderr.write('--tls-cert and --tls-key go together\n');
     process.exit(2);
   }
+  const maxUploadMb = Number(args['max-upload-mb'] ?? DEFAULT_MAX_UPLOAD_MB);
+  if (!Number.isFinite(maxUploadMb) || maxUploadMb <= 0) {
+    process.stderr.write(`--max-upload-mb must be a number of megabytes above 0, not ${args['max-upload-mb']}\n`);
+    process.exit(2);
+  }
   const problem = checkHostSystem();
   if (problem) {
     process.stderr.write(`${problem}\n`);
@@ -69,6 +76,7 @@ async function main(): Promise<void> {
     tlsKey: args['tls-key'],
     bootstrapKey: process.env.ORGO_HOST_BOOTSTRAP_KEY,
     minuteMs: process.env.ORGO_HOST_MINUTE_MS ? Number(process.env.ORGO_HOST_MINUTE_MS) : undefined,
+    maxUploadMb,
   });
   process.stdout.write(`Orgo host listening on ${host.url}\n`);
   process.stdout.write(`  API:      ${host.url}/api\n  data dir: ${host.dataDir}\n`);

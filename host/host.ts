@@ -10,12 +10,15 @@ import { buildApp } from './http/app.js';
 import { attachDesktopSockets } from './http/desktops.js';
 import { logger } from './log.js';
 import { Computers } from './services/computers.js';
+import { Files } from './services/files.js';
 import { ComputerStore } from './store/computers.js';
+import { FileStore } from './store/files.js';
 import { openDb } from './store/db.js';
 import { KeyStore } from './store/keys.js';
 import { WorkspaceStore } from './store/workspaces.js';
 
 const log = logger('host');
+export const DEFAULT_MAX_UPLOAD_MB = 100;
 
 export interface HostOptions {
   dataDir: string;
@@ -27,6 +30,8 @@ export interface HostOptions {
   bootstrapKey?: string;
   /** Length of an auto-stop minute in ms (tests shorten it). */
   minuteMs?: number;
+  /** Largest upload accepted, in MB (MiB); default 100. */
+  maxUploadMb?: number;
 }
 
 export interface RunningHost {
@@ -49,7 +54,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const workspaces = new WorkspaceStore(db);
   const computerStore = new ComputerStore(db);
   const computers = new Computers(computerStore, { dataDir, minuteMs: options.minuteMs ?? 60_000 });
-  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys) };
+  const maxUploadBytes = Math.round((options.maxUploadMb ?? DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024);
+  const files = new Files(new FileStore(db), workspaces, computers, { dataDir, maxUploadBytes });
+  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files };
 
   const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
   const app = buildApp(services, { tls });

@@ -9,6 +9,7 @@ import { firstIssue } from '../../shared/api/schemas.js';
 import { logger } from '../log.js';
 import type { KeyChecker } from '../auth/keys.js';
 import type { Computers } from '../services/computers.js';
+import type { Files } from '../services/files.js';
 import type { ComputerStore } from '../store/computers.js';
 import type { KeyRow, KeyStore } from '../store/keys.js';
 import type { WorkspaceStore } from '../store/workspaces.js';
@@ -17,6 +18,7 @@ import { actionRoutes } from './routes/actions.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
 import { computerRoutes } from './routes/computers.js';
+import { fileRoutes } from './routes/files.js';
 import { keyRoutes } from './routes/keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 
@@ -28,6 +30,7 @@ export interface HostServices {
   computers: Computers;
   keys: KeyStore;
   keyChecker: KeyChecker;
+  files: Files;
 }
 
 declare module 'fastify' {
@@ -98,6 +101,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
     },
     { prefix: '/api' },
   );
+  fileRoutes(app, services); // its own scope: multipart streams past the JSON bodyLimit
   return app;
 }
 

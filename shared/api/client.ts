@@ -5,6 +5,8 @@
  */
 import type { ClickBody, CreateComputerBody, CreateKeyBody, DragBody, ScrollBody } from './schemas.js';
 import type { ActionResult, ApiErrorBody, ApiKey, AutoStop, BashResult, Computer, CreatedApiKey, ExecResult, ScreenshotResult, Workspace } from './types.js';
+import type { FileDownload, OrgoFile } from './types.js';
+import { uploadBody, type UploadOptions, type UploadSource } from './upload.js';
 import type { Clipboard } from './types.js';
 import type { EventCatalog } from './channels.js';
 
@@ -144,6 +146,31 @@ export class OrgoClient {
   scroll = (id: string, body: ScrollBody) => this.request<ActionResult>('POST', `/computers/${enc(id)}/scroll`, body);
   wait = (id: string, seconds: number) => this.request<ActionResult>('POST', `/computers/${enc(id)}/wait`, { seconds });
 
+  // Files
+  /**
+   * Uploads a file to a workspace and, with `desktopId`, onto that computer's desktop. `file` is
+   * a path (Node: streamed from disk) or a File/Blob. Reports progress; cancel with `signal`.
+   */
+  uploadFile = async (file: string | UploadSource, options: UploadOptions): Promise<OrgoFile> => {
+    const form = await uploadBody(file, options);
+    const init = {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': form.contentType, 'content-length': String(form.length) },
+      body: form.body,
+      duplex: 'half', // a streamed request body (Node's fetch requires saying so)
+      signal: options.signal,
+    };
+    const res = await this.fetchImpl(`${this.baseUrl}/files/upload`, init as RequestInit);
+    return answerOf<OrgoFile>(res);
+  };
+  listFiles = async (filter: { workspaceId?: string; desktopId?: string } = {}) =>
+    (await this.request<{ files: OrgoFile[] }>('GET', '/files', undefined, { workspaceId: filter.workspaceId, desktopId: filter.desktopId })).files;
+  /** Copies a file from a computer (a path under /home/user) into the workspace's files; answers a download link. */
+  exportFile = (desktopId: string, path: string) => this.request<OrgoFile & FileDownload>('POST', '/files/export', { desktopId, path });
+  /** A link that downloads the file without the API key, valid for an hour (range requests work). */
+  downloadUrl = (id: string) => this.request<OrgoFile & FileDownload>('GET', '/files/download', undefined, { id });
+  deleteFile = (id: string) => this.request<{ success: true; id: string }>('DELETE', '/files/delete', undefined, { id });
+
   // Live channels (the websockets themselves: see channels.ts, channelUrl)
   /** The desktop's clipboard text. */
   getClipboard = async (id: string) => (await this.request<Clipboard>('GET', `/computers/${enc(id)}/clipboard`)).text;
@@ -160,4 +187,20 @@ export interface ScreenshotOptions {
 
 function enc(s: string): string {
   return encodeURIComponent(s);
+}
+
+/** The JSON answer of a request made outside `request()`, or its error as an OrgoApiError. */
+async function answerOf<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) {
+    throw new OrgoApiError(res.status, parsed && typeof parsed === 'object' && 'error' in parsed ? (parsed as ApiErrorBody) : { error: text.slice(0, 300) || res.statusText });
+  }
+  if (parsed === undefined) throw new OrgoApiError(res.status, { error: `Unexpected answer: ${text.slice(0, 200)}` });
+  return parsed as T;
 }

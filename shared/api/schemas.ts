@@ -81,6 +81,16 @@ export const execBody = z.object({
   timeout: z.number({ error: 'timeout must be a number of seconds' }).positive('timeout must be more than 0').max(3600, 'timeout must be at most 3600 seconds').default(10),
 });
 
+/** `POST /files/export`: a file of a computer, by its path inside the computer (under /home/user). */
+export const exportFileBody = z.preprocess(
+  (b) => alias(alias(alias(b, 'desktop_id', 'desktopId'), 'computer_id', 'desktopId'), 'computerId', 'desktopId'),
+  z.object({
+    desktopId: z.string({ error: (i) => (i.input === undefined ? 'desktopId is required' : 'desktopId must be a string') }).min(1, 'desktopId is required'),
+    path: z.string({ error: (i) => (i.input === undefined ? 'path is required' : 'path must be a string') }).min(1, 'path must not be empty').max(4096, 'path must be at most 4096 characters'),
+  }),
+);
+export type ExportFileBody = z.input<typeof exportFileBody>;
+
 /** The first problem of a failed parse, in words that name the field. */
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];

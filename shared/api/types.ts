@@ -67,6 +67,28 @@ export interface ExecResult extends BashResult {
   error: string | null;
 }
 
+/** A workspace's file (`/files`). */
+export interface OrgoFile {
+  id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  workspace_id: string;
+  /** The computer the file was uploaded to or exported from; null for workspace-only uploads. */
+  desktop_id: string | null;
+  created_at: string;
+  /** `upload` or `export` (this host's addition). */
+  source?: 'upload' | 'export';
+  /** Where the file sits inside that computer, e.g. `/home/user/Desktop/report (1).pdf` (this host's addition). */
+  desktop_path?: string | null;
+}
+
+/** A link that downloads a file's bytes without the API key until `expires_at` (one hour). */
+export interface FileDownload {
+  url: string;
+  expires_at: string;
+}
+
 export interface ApiErrorBody {
   error: string;
   code?: string;

@@ -1,0 +1,101 @@
+/**
+ * Files: upload and download throughput over loopback against a host in its own process, beside
+ * `cp` of the same file on the same disk in the same run (the limit: a copy that never leaves
+ * the kernel's page cache). Ours through the SDK (as the app's main process uploads) and through
+ * curl (a client with no JavaScript in the way), as MB/s; the ratio is ours / cp.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { OrgoClient } from '../shared/api/client.js';
+import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
+import { printTable, time } from './stats.js';
+
+const MB = Number(process.env.BENCH_FILES_MB ?? 200);
+const N = Number(process.env.BENCH_FILES_N ?? 5);
+
+export async function run(): Promise<void> {
+  // One disk for everything: the source, cp's copy, the host's data dir and the downloads.
+  const dataDir = tempDataDir('orgo-bench-');
+  const work = tempDataDir('orgo-bench-files-');
+  const host = await startHostProcess(dataDir, MB + 10);
+  try {
+    const client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
+    const ws = (await client.createWorkspace('bench-files')).id;
+    const pc = (await client.createComputer({ workspace_id: ws, name: 'bench-files' })).id;
+    const src = `${work}/source.bin`;
+    writeFileSync(src, '');
+    for (let i = 0; i < MB; i++) writeFileSync(src, randomBytes(1024 * 1024), { flag: 'a' });
+    const bytes = statSync(src).size;
+    const rate = (ms: number) => bytes / 1024 / 1024 / (ms / 1000);
+
+    const rows = { cp: [] as number[], sdk: [] as number[], sdkDesktop: [] as number[], curl: [] as number[], down: [] as number[], curlDown: [] as number[] };
+    for (let i = 0; i < N; i++) {
+      rows.cp.push(rate(await time(async () => run1('cp', [src, `${work}/copy.bin`]))));
+      rmSync(`${work}/copy.bin`);
+
+      let id = '';
+      rows.sdk.push(rate(await time(async () => (id = (await client.uploadFile(src, { workspaceId: ws })).id))));
+      const { url } = await client.downloadUrl(id);
+      rows.down.push(rate(await time(async () => {
+        const res = await fetch(url);
+        await pipeline(Readable.fromWeb(res.body as never), createWriteStream(`${work}/down.bin`));
+      })));
+      rows.curlDown.push(rate(await time(async () => run1('curl', ['-sSf', '-o', `${work}/down.bin`, url]))));
+      rmSync(`${work}/down.bin`);
+      await client.deleteFile(id);
+
+      const curlOut = await time(async () => run1('curl', ['-sSf', '-o', '/dev/null', '-H', `Authorization: Bearer ${TEST_KEY}`, '-F', `workspaceId=${ws}`, '-F', `file=@${src}`, `${host.url}/api/files/upload`]));
+      rows.curl.push(rate(curlOut));
+      for (const f of await client.listFiles({ workspaceId: ws })) await client.deleteFile(f.id);
+
+      // Onto a desktop: the store's copy plus the desktop's copy, as the app's drop does.
+      rows.sdkDesktop.push(rate(await time(async () => (id = (await client.uploadFile(src, { desktopId: pc, name: `in-${i}.bin` })).id))));
+      await client.deleteFile(id);
+      await client.bash(pc, `rm -f ~/Desktop/in-${i}.bin`);
+    }
+    const peer = { peer: rows.cp, peerName: `cp (same disk)`, unit: 'MB/s' };
+    printTable(`files: ${MB} MB over loopback, host in its own process (n=${N}; higher is better; ratio = ours / cp)`, [
+      { what: 'upload, SDK from a path', ours: rows.sdk, ...peer },
+      { what: 'upload, SDK, onto a desktop', ours: rows.sdkDesktop, ...peer },
+      { what: 'upload, curl -F', ours: rows.curl, ...peer },
+      { what: 'download (signed link), fetch → file', ours: rows.down, ...peer },
+      { what: 'download (signed link), curl -o', ours: rows.curlDown, ...peer },
+    ]);
+  } finally {
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function run1(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
+}
+
+/** The host as a separate process, as the app or a user's script would reach it. */
+async function startHostProcess(dataDir: string, maxUploadMb: number): Promise<{ url: string; close(): Promise<void> }> {
+  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--data-dir', dataDir, '--port', '0', '--max-upload-mb', String(maxUploadMb)], {
+    env: { ...process.env, ORGO_HOST_BOOTSTRAP_KEY: TEST_KEY },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).on('line', (l) => {
+      const m = /listening on (\S+)/.exec(l);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (code) => reject(new Error(`the host exited (${code})`)));
+  });
+  return {
+    url,
+    close: async () => {
+      if (proc.exitCode !== null) return;
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Workspace files: `POST /api/files/upload` (multipart, streamed), `GET /api/files`,
+ * `GET /api/files/download?id=`, `POST /api/files/export`, `DELETE /api/files/delete?id=`,
+ * and the signed links they hand out (`GET /downloads/...`, no API key: see downloads.ts).
+ */
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { exportFileBody } from '../../../shared/api/schemas.js';
+import type { OrgoFile } from '../../../shared/api/types.js';
+import { cleanName } from '../../files/names.js';
+import type { Incoming } from '../../services/files.js';
+import type { ComputerRow } from '../../store/computers.js';
+import type { FileRow } from '../../store/files.js';
+import { originOf, parse, type HostServices } from '../app.js';
+import { HttpError, badRequest, notFound } from '../errors.js';
+import { requireWorkspace } from '../scope.js';
+import { downloadRoutes } from './downloads.js';
+
+/** Room for the multipart framing and the form's small fields around the file itself. */
+const FORM_OVERHEAD = 64 * 1024;
+/** After refusing an upload, how long its sender may go on sending before the connection is cut. */
+const DRAIN_LIMIT_MS = 30_000;
+
+type Fields = Record<string, string | undefined>;
+
+export function fileView(row: FileRow): OrgoFile {
+  return {
+    id: row.id,
+    name: row.name,
+    size: row.size,
+    content_type: row.content_type,
+    workspace_id: row.workspace_id,
+    desktop_id: row.desktop_id,
+    created_at: row.created_at,
+    source: row.source,
+    desktop_path: row.desktop_path,
+  };
+}
+
+const megabytes = (bytes: number) => `${+(bytes / 1024 / 1024).toFixed(2)} MB`;
+
+export const tooLarge = (max: number) =>
+  new HttpError(413, `The file is larger than this host's upload limit of ${megabytes(max)} (${max} bytes; the host's --max-upload-mb)`, 'file_too_large', {
+    limit_bytes: max,
+  });
+
+/** Registers the files API under /api and the signed download links at the root. */
+export function fileRoutes(app: FastifyInstance, s: HostServices): void {
+  app.register(
+    async (api) => {
+      await api.register(multipart, {
+        // One file of at most the limit, a few small fields; the file is checked as it streams.
+        limits: { fileSize: s.files.maxUploadBytes, files: 1, fields: 16, fieldSize: 4096, parts: 20, headerPairs: 50 },
+        throwFileSizeLimit: false,
+      });
+      apiRoutes(api, s);
+    },
+    { prefix: '/api' },
+  );
+  downloadRoutes(app, s);
+}
+
+function apiRoutes(api: FastifyInstance, s: HostServices): void {
+  api.post<{ Querystring: Fields }>('/files/upload', async (req, reply) => {
+    const max = s.files.maxUploadBytes;
+    // Refuse what is plainly too large before reading a byte of it.
+    if (Number(req.headers['content-length']) > max + FORM_OVERHEAD) throw tooLarge(max);
+    if (!req.isMultipart()) throw new HttpError(415, 'Send the file as multipart/form-data, in a field named "file"', 'unsupported_media_type');
+    const fields: Fields = { ...req.query };
+    let incoming: Incoming | undefined;
+    let name = '';
+    let contentType: string | undefined;
+    let target: Target | undefined;
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'field') {
+          if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+          continue;
+        }
+        if (part.fieldname !== 'file' || incoming) throw badRequest('Send one file, in the field named "file"');
+        name = cleanName(part.filename);
+        contentType = part.mimetype;
+        // Fields sent before the file are checked before any of it is stored.
+        if (namesTarget(fields)) target = resolveTarget(s, req, fields);
+        incoming = await s.files.receive(part.file);
+        if (part.file.truncated) throw tooLarge(max);
+      }
+      if (!incoming) throw badRequest('No file: send it as the "file" field of a multipart/form-data body');
+      target ??= resolveTarget(s, req, fields);
+      const row = await s.files.addUpload(incoming, { ...target, name, contentType });
+      return reply.status(201).send(fileView(row));
+    } catch (e) {
+      s.files.discard(incoming);
+      if (req.raw.destroyed && !(e instanceof HttpError)) throw new HttpError(400, 'The upload was cut off before the file ended', 'upload_incomplete');
+      drainRest(req);
+      throw e;
+    }
+  });
+
+  api.get<{ Querystring: Fields }>('/files', async (req) => {
+    const q = req.query;
+    const workspaceId = workspaceField(q) ?? req.apiKey.workspace_id ?? undefined;
+    const desktopId = desktopField(q);
+    if (workspaceId) {
+      requireWorkspace(req, workspaceId);
+      if (!s.workspaces.get(workspaceId)) throw notFound('Workspace');
+    }
+    // A deleted computer's files stay listed under its id; a living one must be in reach.
+    const computer = desktopId ? s.computerStore.get(desktopId) : undefined;
+    if (computer) requireWorkspace(req, computer.workspace_id);
+    return { files: s.files.list({ workspaceId, desktopId }).map(fileView) };
+  });
+
+  api.get<{ Querystring: Fields }>('/files/download', async (req) => {
+    const row = reachableFile(s, req, req.query.id);
+    return { ...fileView(row), ...s.files.link(row, originOf(req)) };
+  });
+
+  api.post('/files/export', async (req, reply) => {
+    const body = parse(exportFileBody, req.body);
+    const computer = s.computerStore.get(body.desktopId);
+    if (!computer) throw notFound('Computer');
+    requireWorkspace(req, computer.workspace_id);
+    const row = await s.files.exportFrom(computer, body.path);
+    return reply.status(201).send({ ...fileView(row), ...s.files.link(row, originOf(req)) });
+  });
+
+  api.delete<{ Querystring: Fields }>('/files/delete', async (req) => {
+    const row = reachableFile(s, req, req.query.id);
+    s.files.remove(row);
+    return { success: true, id: row.id };
+  });
+}
+
+interface Target {
+  workspaceId: string;
+  computer?: ComputerRow;
+}
+
+const workspaceField = (f: Fields) => f.workspaceId ?? f.workspace_id ?? f.projectId ?? f.project_id;
+const desktopField = (f: Fields) => f.desktopId ?? f.desktop_id ?? f.computerId ?? f.computer_id;
+const namesTarget = (f: Fields) => workspaceField(f) !== undefined || desktopField(f) !== undefined;
+
+/** Where an upload goes: a workspace, and maybe one of its computers' desktops. */
+function resolveTarget(s: HostServices, req: FastifyRequest, f: Fields): Target {
+  const ws = workspaceField(f) || undefined;
+  const desk = desktopField(f) || undefined;
+  let computer: ComputerRow | undefined;
+  if (desk) {
+    computer = s.computerStore.get(desk);
+    if (!computer) throw notFound('Computer');
+    requireWorkspace(req, computer.workspace_id);
+    if (ws && ws !== computer.workspace_id) throw badRequest('desktopId is a computer of another workspace than workspaceId');
+  }
+  const workspaceId = ws ?? computer?.workspace_id ?? req.apiKey.workspace_id;
+  if (!workspaceId) throw badRequest('workspaceId is required (or desktopId, whose workspace is then used)');
+  requireWorkspace(req, workspaceId);
+  if (!s.workspaces.get(workspaceId)) throw notFound('Workspace');
+  return { workspaceId, computer };
+}
+
+function reachableFile(s: HostServices, req: FastifyRequest, id: string | undefined): FileRow {
+  if (!id) throw badRequest('id is required');
+  const row = s.files.get(id);
+  if (!row) throw notFound('File');
+  requireWorkspace(req, row.workspace_id);
+  return row;
+}
+
+/**
+ * After refusing an upload mid-body, read and drop the rest so the sender sees the answer and
+ * the connection stays usable; a sender that goes on for too long is cut off.
+ */
+function drainRest(req: FastifyRequest): void {
+  const raw = req.raw;
+  if (raw.readableEnded || raw.destroyed) return;
+  raw.unpipe();
+  raw.resume();
+  const timer = setTimeout(() => raw.socket?.destroy(), DRAIN_LIMIT_MS);
+  timer.unref();
+  raw.once('end', () => clearTimeout(timer));
+  raw.once('close', () => clearTimeout(timer));
+}
