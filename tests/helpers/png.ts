@@ -34,15 +34,24 @@ export function decodePng(png: Uint8Array): Decoded {
   const out = Buffer.alloc(line * height);
   for (let y = 0; y < height; y++) {
     const f = raw[y * (line + 1)]!;
+    const src = y * (line + 1) + 1;
+    const o = y * line;
+    const up = o - line;
     for (let x = 0; x < line; x++) {
-      const v = raw[y * (line + 1) + 1 + x]!;
-      const a = x >= channels ? out[y * line + x - channels]! : 0;
-      const b = y > 0 ? out[(y - 1) * line + x]! : 0;
-      const c = x >= channels && y > 0 ? out[(y - 1) * line + x - channels]! : 0;
-      const p = a + b - c;
-      const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
-      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f]!;
-      out[y * line + x] = (v + pred) & 0xff;
+      const v = raw[src + x]!;
+      const a = x >= channels ? out[o + x - channels]! : 0;
+      const b = y > 0 ? out[up + x]! : 0;
+      let pred = 0;
+      if (f === 1) pred = a;
+      else if (f === 2) pred = b;
+      else if (f === 3) pred = (a + b) >> 1;
+      else if (f === 4) {
+        const c = x >= channels && y > 0 ? out[up + x - channels]! : 0;
+        const p = a + b - c;
+        const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+        pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      out[o + x] = (v + pred) & 0xff;
     }
   }
   if (channels === 3) return { width, height, rgb: out };

@@ -132,10 +132,20 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
       output,
       exit_code: a.exit_code,
       timed_out: a.timed_out,
-      // Python's own traceback ends the output; its last line names the error.
-      error: a.timed_out ? `timed out after ${body.timeout} s` : failed ? output.trim().split('\n').pop() ?? 'failed' : null,
+      error: a.timed_out ? `timed out after ${body.timeout} s` : failed ? pythonError(output) : null,
     };
   });
+}
+
+/**
+ * The line of Python's traceback that names the error. Not simply the last line: stdout is
+ * block-buffered into a pipe, so what the code printed can land after the traceback.
+ */
+export function pythonError(output: string): string {
+  const lines = output.split('\n');
+  const tb = lines.lastIndexOf('Traceback (most recent call last):');
+  if (tb >= 0) for (const line of lines.slice(tb + 1)) if (line && !line.startsWith(' ')) return line;
+  return lines.filter((l) => l.trim()).pop() ?? 'failed';
 }
 
 function sendImage(reply: FastifyReply, type: string, bytes: Buffer): FastifyReply {

@@ -1,0 +1,61 @@
+/** bash and exec inside a computer: output, exit codes, the user and place they run as, timeouts. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Computer } from '../../shared/api/types.js';
+import { startTestHost, type TestHost } from '../helpers/host.js';
+
+let t: TestHost;
+let pc: Computer;
+
+beforeAll(async () => {
+  t = await startTestHost();
+  const ws = await t.client.createWorkspace('bash');
+  pc = await t.client.createComputer({ workspace_id: ws.id, name: 'bash' });
+});
+afterAll(() => t?.close());
+
+describe('bash', () => {
+  it('answers stdout and stderr together with the exit code', async () => {
+    const r = await t.client.bash(pc.id, 'echo out; echo err >&2; exit 3');
+    expect(r).toMatchObject({ success: true, exit_code: 3, timed_out: false });
+    expect(r.output).toBe('out\nerr\n');
+  });
+
+  it('runs a login shell as the user, in /home/user, on the display', async () => {
+    const r = await t.client.bash(pc.id, 'shopt -q login_shell && echo login; whoami; pwd; echo $DISPLAY; xdotool getdisplaygeometry');
+    expect(r.output).toBe('login\nuser\n/home/user\n:1\n1280 720\n');
+  });
+
+  it('kills the whole process group on timeout and says so', async () => {
+    const started = performance.now();
+    const r = await t.client.bash(pc.id, 'sleep 100 & echo started; sleep 100', 1);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(r.timed_out).toBe(true);
+    expect(r.output).toMatch(/^started\n/);
+    expect(r.output).toMatch(/timed out after 1 s; the command's processes were killed/);
+    expect((await t.client.bash(pc.id, 'pgrep -x sleep || echo none')).output).toBe('none\n');
+  });
+});
+
+describe('exec', () => {
+  it('runs Python and answers its output', async () => {
+    const r = await t.client.exec(pc.id, 'import os, sys\nprint(sys.version_info[0], os.getcwd())');
+    expect(r).toMatchObject({ success: true, output: '3 /home/user\n', exit_code: 0, error: null });
+  });
+
+  it('answers the error text of a failure', async () => {
+    const r = await t.client.exec(pc.id, 'print("before")\n1/0');
+    expect(r.success).toBe(false);
+    expect(r.exit_code).toBe(1);
+    expect(r.output).toMatch(/before\n/);
+    expect(r.output).toMatch(/Traceback \(most recent call last\)/);
+    expect(r.error).toBe('ZeroDivisionError: division by zero');
+    const syntax = await t.client.exec(pc.id, 'def broken(:\n  pass');
+    expect(syntax).toMatchObject({ success: false, exit_code: 1 });
+    expect(syntax.error).toMatch(/^SyntaxError: /);
+  });
+
+  it('stops at its timeout', async () => {
+    const r = await t.client.exec(pc.id, 'import time\ntime.sleep(30)', 1);
+    expect(r).toMatchObject({ success: false, timed_out: true, error: 'timed out after 1 s' });
+  });
+});

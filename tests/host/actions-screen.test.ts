@@ -1,0 +1,107 @@
+/** Screenshots of real desktops: sizes, formats, raw bytes, and that they show what is there. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Computer } from '../../shared/api/types.js';
+import { eventually, startTestHost, TEST_KEY, type TestHost } from '../helpers/host.js';
+import { changedPixels, decodePng } from '../helpers/png.js';
+
+let t: TestHost;
+let pc: Computer;
+
+const fromDataUrl = (url: string, type: string) => {
+  expect(url.startsWith(`data:${type};base64,`)).toBe(true);
+  return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+};
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${t.api}${path}`, { headers: { authorization: `Bearer ${TEST_KEY}`, ...headers } });
+
+beforeAll(async () => {
+  t = await startTestHost();
+  const ws = await t.client.createWorkspace('screen');
+  pc = await t.client.createComputer({ workspace_id: ws.id, name: 'screen' });
+});
+afterAll(() => t?.close());
+
+describe('screenshot', () => {
+  it('answers a PNG data URL of the whole screen at the computer resolution', async () => {
+    const r = await t.client.screenshot(pc.id);
+    expect(r).toMatchObject({ success: true, width: 1280, height: 720 });
+    const img = decodePng(fromDataUrl(r.image, 'image/png'));
+    expect([img.width, img.height]).toEqual([1280, 720]);
+    // The desktop's background colour (#20303f) fills the middle of an empty screen, once set.
+    const middle = async () => {
+      const d = decodePng(await t.client.screenshotBytes(pc.id));
+      const i = (360 * 1280 + 640) * 3;
+      return [...d.rgb.subarray(i, i + 3)].join();
+    };
+    await eventually(middle, (rgb) => rgb === [0x20, 0x30, 0x3f].join(), 5000, 'the background colour');
+  });
+
+  it('answers the bytes for ?raw=1 or Accept: image/png, and JPEG on request', async () => {
+    const raw = await get(`/computers/${pc.id}/screenshot?raw=1`);
+    expect(raw.headers.get('content-type')).toBe('image/png');
+    expect(decodePng(new Uint8Array(await raw.arrayBuffer())).width).toBe(1280);
+
+    const accepted = await get(`/computers/${pc.id}/screenshot`, { accept: 'image/png' });
+    expect(accepted.headers.get('content-type')).toBe('image/png');
+
+    const jpeg = await t.client.screenshot(pc.id, { format: 'jpeg' });
+    expect([...fromDataUrl(jpeg.image, 'image/jpeg').subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    const low = await t.client.screenshotBytes(pc.id, { format: 'jpeg', quality: 10 });
+    const high = await t.client.screenshotBytes(pc.id, { format: 'jpeg', quality: 95 });
+    expect([...low.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect(low.length).toBeLessThan(high.length);
+    const byAccept = await get(`/computers/${pc.id}/screenshot`, { accept: 'image/jpeg' });
+    expect(byAccept.headers.get('content-type')).toBe('image/jpeg');
+  });
+
+  it('differs around a visible change, where the change is', async () => {
+    const before = decodePng(await t.client.screenshotBytes(pc.id));
+    await t.client.bash(pc.id, "xterm -xrm 'XTerm*allowTitleOps: false' -T shown -geometry 40x10+300+200 >/dev/null 2>&1 & for i in $(seq 100); do xdotool search --onlyvisible --name '^shown$' >/dev/null 2>&1 && break; sleep 0.05; done");
+    let after = before;
+    await eventually(
+      async () => changedPixels(before, (after = decodePng(await t.client.screenshotBytes(pc.id))), { x: 300, y: 200, w: 200, h: 100 }),
+      (n) => n > 10_000,
+      5000,
+      'the terminal to show (changed pixels where it opens)',
+    );
+    expect(changedPixels(before, after, { x: 800, y: 0, w: 480, h: 600 })).toBe(0);
+  });
+
+  it('follows the resolution the computer was created with, including 16-bit colour', async () => {
+    const ws = pc.workspace_id;
+    const small = await t.client.createComputer({ workspace_id: ws, name: 'small', resolution: '1024x768x24' });
+    const r = await t.client.screenshot(small.id);
+    expect([r.width, r.height]).toEqual([1024, 768]);
+    expect(decodePng(fromDataUrl(r.image, 'image/png')).width).toBe(1024);
+    await t.client.deleteComputer(small.id);
+
+    const hi = await t.client.createComputer({ workspace_id: ws, name: 'sixteen', resolution: '800x600x16' });
+    let img = decodePng(await t.client.screenshotBytes(hi.id));
+    await eventually(
+      async () => (img = decodePng(await t.client.screenshotBytes(hi.id))).rgb[(300 * 800 + 400) * 3],
+      (red) => red !== 0,
+      5000,
+      'the background colour',
+    );
+    expect([img.width, img.height]).toEqual([800, 600]);
+    // #20303f in 5-6-5 bits, scaled back to 8 bits per channel: within one step of the original.
+    const i = (300 * 800 + 400) * 3;
+    const [red, green, blue] = img.rgb.subarray(i, i + 3);
+    expect(Math.abs(red! - 0x20)).toBeLessThanOrEqual(8);
+    expect(Math.abs(green! - 0x30)).toBeLessThanOrEqual(4);
+    expect(Math.abs(blue! - 0x3f)).toBeLessThanOrEqual(8);
+    await t.client.deleteComputer(hi.id);
+  });
+
+  it('keeps working after the X connection drops', async () => {
+    // Kill every X client connection of the host's own: the host must reconnect on the next action.
+    const host = t.host.computers.desktop(pc.id)!;
+    expect(host.alive).toBe(true);
+    const { actionsFor } = await import('../../host/services/actions.js');
+    const row = t.host.computers.get(pc.id);
+    (await actionsFor(t.host.computers).session(row)).close();
+    const r = await t.client.screenshot(pc.id);
+    expect(r.success).toBe(true);
+    expect((await t.client.click(pc.id, 10, 10)).success).toBe(true);
+  });
+});
