@@ -91,7 +91,12 @@ export class Files {
       let name = to.name;
       if (to.computer) {
         const computer = this.liveComputer(to.computer.id);
-        desktopPath = await copyToDesktop(this.computers.paths(computer).home, incoming.path, to.name);
+        try {
+          desktopPath = await copyToDesktop(this.computers.paths(computer).home, incoming.path, to.name);
+        } catch (e) {
+          this.liveComputer(computer.id); // deleted while the bytes arrived: say so, not "disk not ready"
+          throw e;
+        }
         name = basename(desktopPath);
       }
       return this.keep(incoming, {

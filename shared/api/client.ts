@@ -7,6 +7,7 @@ import type { ClickBody, CreateComputerBody, CreateKeyBody, DragBody, ScrollBody
 import type { ActionResult, ApiErrorBody, ApiKey, AutoStop, BashResult, Computer, CreatedApiKey, ExecResult, ScreenshotResult, Workspace } from './types.js';
 import type { FileDownload, OrgoFile } from './types.js';
 import { uploadBody, type UploadOptions, type UploadSource } from './upload.js';
+import { saveUrlTo, type DownloadOptions } from './download.js';
 import type { Clipboard } from './types.js';
 import type { EventCatalog } from './channels.js';
 
@@ -170,6 +171,8 @@ export class OrgoClient {
   /** A link that downloads the file without the API key, valid for an hour (range requests work). */
   downloadUrl = (id: string) => this.request<OrgoFile & FileDownload>('GET', '/files/download', undefined, { id });
   deleteFile = (id: string) => this.request<{ success: true; id: string }>('DELETE', '/files/delete', undefined, { id });
+  /** Node: saves a file's bytes to `toPath` through a fresh signed link, streamed, with progress. */
+  downloadFile = async (id: string, toPath: string, options: DownloadOptions = {}) => saveUrlTo(this.fetchImpl, (await this.downloadUrl(id)).url, toPath, options);
 
   // Live channels (the websockets themselves: see channels.ts, channelUrl)
   /** The desktop's clipboard text. */

@@ -4,7 +4,7 @@
  * byte-identical, signed links expire and cannot be forged, and key scopes hold.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinkSigner } from '../../host/files/signed-urls.js';
 import { OrgoApiError, OrgoClient } from '../../shared/api/client.js';
@@ -31,7 +31,10 @@ beforeAll(async () => {
   ws = (await t.client.createWorkspace('files')).id;
   pc = (await t.client.createComputer({ workspace_id: ws, name: 'files-pc' })).id;
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 describe('upload', () => {
   it('stores a file in the workspace without a desktop and answers its record', async () => {
@@ -168,6 +171,21 @@ describe('export and download', () => {
     expect(beyond.headers.get('content-range')).toBe('bytes */100000');
     const head = await fetch(url, { method: 'HEAD' });
     expect([head.status, head.headers.get('content-length'), head.headers.get('accept-ranges')]).toEqual([200, '100000', 'bytes']);
+  });
+
+  it('saves a download to a path with progress; a cancelled one leaves nothing behind', async () => {
+    const bytes = randomBytes(8 * 1024 * 1024);
+    const f = await t.client.uploadFile(fileOf('save-me.bin', bytes), { workspaceId: ws });
+    let seen = 0;
+    expect(await t.client.downloadFile(f.id, `${scratch}/saved.bin`, { onProgress: (p) => (seen = p.received) })).toBe(bytes.length);
+    expect(seen).toBe(bytes.length);
+    expect(sha(readFileSync(`${scratch}/saved.bin`))).toBe(sha(bytes));
+    const ac = new AbortController();
+    const err = await t.client
+      .downloadFile(f.id, `${scratch}/cancelled.bin`, { signal: ac.signal, onProgress: (p) => p.received > 1024 * 1024 && ac.abort() })
+      .catch((e: Error) => e);
+    expect((err as Error).name).toBe('AbortError');
+    expect([existsSync(`${scratch}/cancelled.bin`), existsSync(`${scratch}/cancelled.bin.part`)]).toEqual([false, false]);
   });
 
   it('refuses paths outside /home/user, links that lead out, missing files and folders', async () => {
