@@ -16,29 +16,63 @@ function chunk(type: string, data: Buffer): Buffer {
   return out;
 }
 
-/** PNG scanlines (filter byte + RGB) with the Up filter, straight from B,G,R,X pixels. */
+/** The filtered scanlines of the last encode, reused: a screen's worth is megabytes. */
+let scratch = Buffer.alloc(0);
+
+function scratchBuffer(size: number): Buffer {
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(size);
+  return scratch.subarray(0, size);
+}
+
+/**
+ * PNG scanlines (filter byte + RGB) with the Up filter, straight from B,G,R,X pixels. Works a
+ * pixel at a time on 32-bit words: a row equal to the one above (common on screens) becomes
+ * zeros by one memcmp, and the per-byte difference of two pixels is one SWAR subtraction.
+ */
 function filterBgrx(img: Image): Buffer {
   const { width, height, pixels } = img;
   const stride = img.format.stride;
   const line = width * 3 + 1;
-  const raw = Buffer.allocUnsafe(line * height);
+  const raw = scratchBuffer(line * height);
+  // X pixels are 4-byte aligned in the server's buffer; a copy keeps a misaligned one usable.
+  const src = pixels.byteOffset % 4 ? Buffer.from(pixels) : pixels;
+  const px = new Uint32Array(src.buffer, src.byteOffset, src.length >> 2);
+  const words = stride >> 2;
+  const rowBytes = width * 4;
   for (let y = 0; y < height; y++) {
     let o = y * line;
     raw[o++] = 2; // filter: Up
-    let i = y * stride;
+    let i = y * words;
     if (y === 0) {
-      for (let x = 0; x < width; x++, i += 4) {
-        raw[o++] = pixels[i + 2]!;
-        raw[o++] = pixels[i + 1]!;
-        raw[o++] = pixels[i]!;
+      for (let x = 0; x < width; x++, i++) {
+        const v = px[i]!;
+        raw[o] = v >>> 16;
+        raw[o + 1] = v >>> 8;
+        raw[o + 2] = v;
+        o += 3;
       }
-    } else {
-      let p = i - stride;
-      for (let x = 0; x < width; x++, i += 4, p += 4) {
-        raw[o++] = (pixels[i + 2]! - pixels[p + 2]!) & 0xff;
-        raw[o++] = (pixels[i + 1]! - pixels[p + 1]!) & 0xff;
-        raw[o++] = (pixels[i]! - pixels[p]!) & 0xff;
+      continue;
+    }
+    const start = y * stride;
+    if (src.compare(src, start - stride, start - stride + rowBytes, start, start + rowBytes) === 0) {
+      raw.fill(0, o, o + width * 3);
+      continue;
+    }
+    for (let x = 0, p = i - words; x < width; x++, i++, p++) {
+      const a = px[i]!;
+      const b = px[p]!;
+      if (a === b) {
+        raw[o] = 0;
+        raw[o + 1] = 0;
+        raw[o + 2] = 0;
+      } else {
+        // Bytewise a - b (mod 256) in one go: no borrow crosses from one byte to the next.
+        const d = ((a | 0x80808080) - (b & 0x7f7f7f7f)) ^ ((a ^ ~b) & 0x80808080);
+        raw[o] = d >>> 16;
+        raw[o + 1] = d >>> 8;
+        raw[o + 2] = d;
       }
+      o += 3;
     }
   }
   return raw;
@@ -48,7 +82,7 @@ function filterBgrx(img: Image): Buffer {
 function filterRgb(rgb: Buffer, width: number, height: number): Buffer {
   const line = width * 3 + 1;
   const row = width * 3;
-  const raw = Buffer.allocUnsafe(line * height);
+  const raw = scratchBuffer(line * height);
   for (let y = 0; y < height; y++) {
     const o = y * line;
     raw[o] = 2;
