@@ -12,6 +12,7 @@ import { logger } from './log.js';
 import { Computers } from './services/computers.js';
 import { Files } from './services/files.js';
 import { ComputerStore } from './store/computers.js';
+import { DeviceCodeStore } from './store/device-codes.js';
 import { FileStore } from './store/files.js';
 import { openDb } from './store/db.js';
 import { KeyStore } from './store/keys.js';
@@ -56,7 +57,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const computers = new Computers(computerStore, { dataDir, minuteMs: options.minuteMs ?? 60_000 });
   const maxUploadBytes = Math.round((options.maxUploadMb ?? DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024);
   const files = new Files(new FileStore(db), workspaces, computers, { dataDir, maxUploadBytes });
-  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files };
+  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files, deviceCodes: new DeviceCodeStore(db) };
 
   const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
   const app = buildApp(services, { tls });

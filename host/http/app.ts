@@ -11,6 +11,7 @@ import type { KeyChecker } from '../auth/keys.js';
 import type { Computers } from '../services/computers.js';
 import type { Files } from '../services/files.js';
 import type { ComputerStore } from '../store/computers.js';
+import type { DeviceCodeStore } from '../store/device-codes.js';
 import type { KeyRow, KeyStore } from '../store/keys.js';
 import type { WorkspaceStore } from '../store/workspaces.js';
 import { HttpError, badRequest } from './errors.js';
@@ -18,6 +19,7 @@ import { actionRoutes } from './routes/actions.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
 import { computerRoutes } from './routes/computers.js';
+import { deviceRoutes } from './routes/device.js';
 import { fileRoutes } from './routes/files.js';
 import { keyRoutes } from './routes/keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
@@ -31,6 +33,7 @@ export interface HostServices {
   keys: KeyStore;
   keyChecker: KeyChecker;
   files: Files;
+  deviceCodes: DeviceCodeStore;
 }
 
 declare module 'fastify' {
@@ -102,6 +105,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
     { prefix: '/api' },
   );
   fileRoutes(app, services); // its own scope: multipart streams past the JSON bodyLimit
+  deviceRoutes(app, services); // device-code login: outside /api, the device has no key yet
   return app;
 }
 

@@ -53,4 +53,21 @@ export const migrations: readonly string[] = [
   CREATE INDEX files_workspace ON files(workspace_id, created_at);
   CREATE INDEX files_desktop ON files(desktop_id);
   `,
+  // Device-code login (RFC 8628, issue 4): codes the app polls with, and what the owner decided.
+  `
+  CREATE TABLE device_codes (
+    id TEXT PRIMARY KEY,
+    device_code_hash BLOB NOT NULL UNIQUE,
+    user_code TEXT NOT NULL UNIQUE,
+    client_id TEXT NOT NULL,
+    client_name TEXT,
+    status TEXT NOT NULL,
+    interval_s INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    last_polled_at INTEGER,
+    decided_by_key_id TEXT,
+    issued_key_id TEXT
+  );
+  `,
 ];

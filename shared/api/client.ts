@@ -207,3 +207,6 @@ async function answerOf<T>(res: Response): Promise<T> {
   if (parsed === undefined) throw new OrgoApiError(res.status, { error: `Unexpected answer: ${text.slice(0, 200)}` });
   return parsed as T;
 }
+
+// Device-code login (RFC 8628): unauthenticated, so plain functions beside the client.
+export { apiRoot, pollDeviceToken, requestDeviceCode, type DeviceAuthorization, type DeviceTokenAnswer } from './device.js';

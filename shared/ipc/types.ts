@@ -27,6 +27,8 @@ export interface KeychainView {
   /** False when no Secret Service answered; `detail` says why. */
   available: boolean;
   detail: string;
+  /** Why no keychain answered (the error, short), or null. */
+  problem: string | null;
   /** Null until the user answered the question about the insecure file. */
   fileConsent: boolean | null;
   /** Where the file would go, to show the user before asking. */

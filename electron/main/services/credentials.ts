@@ -45,6 +45,7 @@ export class Credentials {
   private probed: Promise<void> | null = null;
   private available = false;
   private detail = 'not checked yet';
+  private problem: string | null = null;
   private readonly memory = new Map<string, string>();
   private readonly file: string;
   private readonly settingsFile: string;
@@ -69,6 +70,7 @@ export class Credentials {
       } catch (e) {
         this.available = false;
         const why = (e as Error).message || String(e);
+        this.problem = why;
         this.detail = `No system keychain is available (${why}).`;
         log.warn(this.detail);
       }
@@ -91,6 +93,7 @@ export class Credentials {
         : consent
           ? `${this.detail} Keys are stored in ${this.file}, readable only by you.`
           : `${this.detail} Keys are kept only while the app runs unless you allow a file readable only by you.`,
+      problem: this.problem,
       fileConsent: consent,
       filePath: this.file,
       memoryOnly: !this.available && !consent ? this.memory.size : 0,

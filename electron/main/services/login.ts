@@ -43,7 +43,7 @@ export class DeviceLogins {
       verificationUriComplete: auth.verification_uri_complete,
       expiresAt: now() + auth.expires_in * 1000,
       interval: auth.interval,
-      message: 'Waiting for you to approve this code in the browser…',
+      message: 'Waiting for approval in your browser…',
     };
     const run = { cancelled: false, progress };
     this.running.set(profileId, run);
@@ -100,7 +100,7 @@ export class DeviceLogins {
       }
       switch (answer.error) {
         case 'authorization_pending':
-          if (run.progress.state !== 'waiting') update({ state: 'waiting', message: 'Waiting for you to approve this code in the browser…' });
+          if (run.progress.state !== 'waiting') update({ state: 'waiting', message: 'Waiting for approval in your browser…' });
           break;
         case 'slow_down':
           interval += 5;

@@ -13,8 +13,9 @@ export function KeychainBanner({ session }: { session: SessionView }) {
     <div className="banner banner-warn" role="alert" data-testid="keychain-banner">
       <Icon name="lock" size={18} />
       <div className="banner-text">
-        <strong>No system keychain found.</strong> {k.detail.replace(/ Keys are kept.*$/, '')} Your keys are kept only while Orgo Desktop runs.
-        <div className="muted small">Store them in {k.filePath}, readable only by you?</div>
+        <strong>No system keychain found</strong>
+        {k.problem ? <span className="muted"> ({k.problem})</span> : null}. Your key is kept only while Orgo Desktop runs.
+        <div className="muted small">Store it in {k.filePath}, a file only you can read?</div>
       </div>
       <div className="banner-actions">
         <button className="button" onClick={() => orgo.keychain.fileConsent({ allow: false })}>

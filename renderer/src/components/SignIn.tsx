@@ -42,8 +42,8 @@ function CodePanel({ progress, onCancel, onRestart }: { progress: LoginProgress;
         {!finished && <span className="spinner" />}
         {bad && <Icon name="alert" />}
         {progress.state === 'approved' && <Icon name="check" />}
-        <span>{progress.message}</span>
-        {!finished && left && <span className="muted"> · expires in {left}</span>}
+        <span className="code-message">{progress.message}</span>
+        {!finished && left && <span className="code-expiry">{left}</span>}
       </div>
       <div className="code-actions">
         {finished && bad ? (
@@ -156,7 +156,14 @@ export function SignIn({ session, profile }: { session: SessionView; profile: Pr
           </div>
         )}
         <p className="muted small keychain-note">
-          <Icon name="lock" size={13} /> {session.keychain.available ? 'Your key is stored in the system keychain.' : session.keychain.detail}
+          <Icon name="lock" size={13} />
+          <span>
+            {session.keychain.available
+              ? 'Your key is stored in the system keychain.'
+              : session.keychain.fileConsent
+                ? 'No system keychain here: your key goes to a file only you can read.'
+                : 'No system keychain here: your key is kept only while the app runs, unless you allow a private file.'}
+          </span>
         </p>
       </div>
     </div>

@@ -15,8 +15,8 @@ const ALL = '__all__';
 const KEY_LABEL: Record<string, string> = {
   keychain: 'Key in keychain',
   file: 'Key in private file',
-  memory: 'Key for this session only',
-  host: 'Built-in host key',
+  memory: 'Session-only key',
+  host: 'Host owner key',
   environment: 'Key from ORGO_API_KEY',
   none: 'Not signed in',
 };
