@@ -136,7 +136,24 @@ export class OrgoClient {
       }
       throw new OrgoApiError(res.status, body);
     }
+    // A server that ignores raw=1 (Orgo's cloud) answers JSON: take the image out of it.
+    if (/json/.test(res.headers.get('content-type') ?? '')) {
+      return this.imageBytes((JSON.parse(new TextDecoder().decode(bytes)) as ScreenshotResult).image);
+    }
     return bytes;
+  };
+  /** The bytes of a screenshot's `image`, in any of the forms Orgo answers: data URL, bare base64, URL. */
+  imageBytes = async (image: string): Promise<Uint8Array> => {
+    if (/^https?:\/\//.test(image)) {
+      const res = await this.fetchImpl(image, { signal: AbortSignal.timeout(this.timeoutMs) });
+      if (!res.ok) throw new OrgoApiError(res.status, { error: `could not fetch the screenshot from ${image}` });
+      return new Uint8Array(await res.arrayBuffer());
+    }
+    const b64 = image.startsWith('data:') ? image.slice(image.indexOf(',') + 1) : image;
+    const bin = atob(b64);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
   };
   click = (id: string, x: number, y: number, options: Omit<ClickBody, 'x' | 'y'> = {}) =>
     this.request<ActionResult>('POST', `/computers/${enc(id)}/click`, { x, y, ...options });
