@@ -1,8 +1,9 @@
 /** Screenshots of real desktops: sizes, formats, raw bytes, and that they show what is there. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Computer } from '../../shared/api/types.js';
-import { eventually, startTestHost, TEST_KEY, type TestHost } from '../helpers/host.js';
+import { call, eventually, startTestHost, TEST_KEY, type TestHost } from '../helpers/host.js';
 import { changedPixels, decodePng } from '../helpers/png.js';
+import { actionsFor } from '../../host/services/actions.js';
 
 let t: TestHost;
 let pc: Computer;
@@ -94,14 +95,35 @@ describe('screenshot', () => {
   });
 
   it('keeps working after the X connection drops', async () => {
-    // Kill every X client connection of the host's own: the host must reconnect on the next action.
-    const host = t.host.computers.desktop(pc.id)!;
-    expect(host.alive).toBe(true);
-    const { actionsFor } = await import('../../host/services/actions.js');
+    // Close the host's own X connection under it: the next action must reconnect.
     const row = t.host.computers.get(pc.id);
     (await actionsFor(t.host.computers).session(row)).close();
     const r = await t.client.screenshot(pc.id);
     expect(r.success).toBe(true);
     expect((await t.client.click(pc.id, 10, 10)).success).toBe(true);
+  });
+
+  it('acts on the new display after a restart', async () => {
+    await t.client.restartComputer(pc.id);
+    const r = await t.client.screenshot(pc.id);
+    expect([r.width, r.height]).toEqual([1280, 720]);
+    await t.client.click(pc.id, 640, 360);
+    expect((await t.client.bash(pc.id, 'xdotool getmouselocation --shell | head -2')).output).toBe('X=640\nY=360\n');
+  });
+});
+
+describe('a resized screen', () => {
+  it('screenshots and bounds checks follow the new size', async () => {
+    const r = await t.client.bash(pc.id, 'xrandr -s 1024x768 && xdotool getdisplaygeometry');
+    expect(r.output).toBe('1024 768\n');
+    const shot = await t.client.screenshot(pc.id);
+    expect([shot.width, shot.height]).toEqual([1024, 768]);
+    expect(decodePng(await t.client.screenshotBytes(pc.id)).width).toBe(1024);
+    const far = await call(t, 'POST', `/computers/${pc.id}/click`, { x: 1100, y: 10 });
+    expect(far.status).toBe(400);
+    expect(far.body.error).toBe('x must be between 0 and 1023 (the screen is 1024x768)');
+    expect((await t.client.click(pc.id, 1000, 740)).success).toBe(true);
+    await t.client.bash(pc.id, 'xrandr -s 1280x720');
+    expect((await t.client.screenshot(pc.id)).width).toBe(1280);
   });
 });
