@@ -6,6 +6,7 @@ const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   boot: () => import('./boot.js'),
   files: () => import('./files.js'),
   actions: () => import('./actions.js'),
+  channels: () => import('./channels.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

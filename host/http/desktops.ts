@@ -126,6 +126,8 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
       if (ws.readyState === ws.OPEN) ws.close(CLOSE.notRunning, 'the computer stopped');
       end();
     };
+    // One exit listener per open channel; a viewer with terminals, events and audio holds many.
+    desk.setMaxListeners(0);
     desk.once('exit', stopped);
     ws.once('close', end);
     ws.on('error', end);

@@ -99,12 +99,12 @@ export class EventHub {
       for (const w of this.armWaiters.splice(0)) w();
       if (this.channel && !this.closed) {
         this.channel = undefined;
-        if (this.subscribers.size && this.desk.alive) {
+        // The stream also ends just before the computer does; only a live computer's is reopened.
+        setTimeout(() => {
+          if (this.closed || !this.subscribers.size || !this.desk.alive || this.channel) return;
           log.warn(`${this.desk.options.instanceId}: events stream lost; reopening`);
-          setTimeout(() => {
-            if (!this.closed && this.subscribers.size && this.desk.alive) this.arm().catch((e) => log.warn(`re-arming events: ${e}`));
-          }, 500);
-        }
+          this.arm().catch((e) => log.warn(`re-arming events: ${e}`));
+        }, 500);
       }
     });
     return ch;

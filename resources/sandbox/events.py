@@ -5,8 +5,8 @@ its subscribers asked for; each source runs only while wanted. The host answers 
 from that one stream (filtering per subscriber, and timing idle/active per subscriber from
 the `input` reports here).
 """
-import datetime
 import threading
+import time
 
 import audio
 import clipboard
@@ -22,7 +22,9 @@ CLIPBOARD_PREVIEW = 64 * 1024
 
 
 def now_iso():
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """ISO 8601 UTC with milliseconds, as the rest of the API writes times."""
+    t = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"
 
 
 class Events:

@@ -44,6 +44,11 @@ class ProcessWatcher:
                         self._stopped(pid, old)
                     if not _internal(pid, info):
                         self.emit("process_start", _public(pid, info))
+                elif old["name"] != info["name"] and old["command"] != info["command"] and not _internal(pid, info):
+                    # The same process ran another program (exec, as `setsid prog` or a shell's
+                    # last command do): that program starts now. (Name and command both change;
+                    # a program that only renames itself or rewrites its argv is not reported.)
+                    self.emit("process_start", dict(_public(pid, info), exec=True))
             for pid, info in known.items():
                 if pid not in now:
                     self._stopped(pid, info)

@@ -105,6 +105,8 @@ export interface ProcessData {
   name: string;
   command: string;
   uid: number;
+  /** process_start only: the process replaced its program (exec) rather than being new. */
+  exec?: boolean;
 }
 
 /** One event as the events websocket sends it. `timestamp` is ISO 8601 UTC. */

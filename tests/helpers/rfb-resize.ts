@@ -2,7 +2,8 @@
  * Remote resize as a VNC viewer does it (noVNC's `resizeSession`): declare the
  * ExtendedDesktopSize pseudo-encoding, learn the server's screen layout, send SetDesktopSize,
  * and wait for the server's verdict. Runs on a session from connectRfb (rfb.ts), reading the
- * server's messages itself from then on.
+ * server's messages itself from then on (ServerMessages also keeps the clipboard texts the
+ * server sends, ServerCutText).
  */
 import type { RfbSession } from './rfb.js';
 
@@ -27,7 +28,7 @@ interface SizeReport {
 }
 
 /** Parses the server → client stream (Raw pixels at 4 bytes, size pseudo-rects, bell, cut text). */
-class ServerMessages {
+export class ServerMessages {
   private buf = Buffer.alloc(0);
   private wake?: () => void;
   readonly sizes: SizeReport[] = [];
@@ -110,8 +111,7 @@ class ServerMessages {
 }
 
 /** Asks Xvnc, as a viewer, to change the desktop's size; resolves with the server's status (0 = done). */
-export async function setDesktopSize(s: RfbSession, width: number, height: number): Promise<{ status: number; width: number; height: number }> {
-  const msgs = new ServerMessages(s);
+export async function setDesktopSize(s: RfbSession, width: number, height: number, msgs = new ServerMessages(s)): Promise<{ status: number; width: number; height: number }> {
   const enc = Buffer.alloc(4 + 3 * 4);
   enc[0] = 2;
   enc.writeUInt16BE(3, 2);
@@ -144,4 +144,13 @@ export async function setDesktopSize(s: RfbSession, width: number, height: numbe
   // reason 1: the change this client asked for; its status says whether the server made it.
   const verdict = await msgs.until(() => msgs.sizes.slice(seen).find((r) => r.reason === 1), 5000, ask);
   return { status: verdict.status, width: verdict.width, height: verdict.height };
+}
+
+/** Sends the viewer's clipboard to the server (ClientCutText: Latin-1, as classic viewers do). */
+export function sendClipboard(s: RfbSession, text: string): void {
+  const body = Buffer.from(text, 'latin1');
+  const m = Buffer.alloc(8);
+  m[0] = 6;
+  m.writeUInt32BE(body.length, 4);
+  s.ws.send(Buffer.concat([m, body]));
 }
