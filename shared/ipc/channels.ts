@@ -59,6 +59,8 @@ export interface Events {
   'session.changed': SessionView;
   'computers.changed': ComputersSnapshot;
   'login.progress': LoginProgress;
+  /** Main asks the window to do something a person asked for elsewhere (the tray). */
+  'app.command': { command: 'new-computer' };
 }
 
 export type Channel = keyof Calls;
@@ -95,12 +97,20 @@ export const CHANNELS = [
   'external.open',
 ] as const satisfies readonly Channel[];
 
-export const EVENT_NAMES = ['session.changed', 'computers.changed', 'login.progress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['session.changed', 'computers.changed', 'login.progress', 'app.command'] as const satisfies readonly EventName[];
+
+type MissingEvent = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
+const _allEvents: MissingEvent extends never ? true : MissingEvent = true;
+void _allEvents;
 
 // Every channel of the map is listed once (a missing one fails to compile here).
 type Missing = Exclude<Channel, (typeof CHANNELS)[number]>;
 const _allListed: Missing extends never ? true : Missing = true;
 void _allListed;
+
+/** Electron's two IPC channel names: one for calls, one for events. Nothing else crosses. */
+export const IPC_INVOKE = 'orgo:invoke';
+export const IPC_EVENT = 'orgo:event';
 
 /** An error crossing the IPC boundary: words for people, and the API's code and status when any. */
 export interface IpcError {

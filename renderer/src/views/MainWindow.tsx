@@ -86,6 +86,8 @@ export function MainWindow() {
     document.title = 'Orgo Desktop';
   }, []);
   useEffect(() => setFilter(ALL), [profile?.id]);
+  // "New computer…" in the tray opens this window and asks for the dialog.
+  useEffect(() => orgo.on('app.command', (c) => c.command === 'new-computer' && setCreating(true)), []);
 
   const workspaces = useMemo(() => snapshot?.workspaces ?? [], [snapshot]);
   const byWorkspace = useMemo(() => {

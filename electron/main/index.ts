@@ -1,0 +1,67 @@
+/**
+ * Electron's main process: lifecycle, windows, tray and IPC, kept thin over the services in
+ * ./services (which also run browser mode in plain Node). Closing every window leaves the app
+ * in the tray; "Quit" ends it. The built-in host and its computers keep running either way.
+ */
+import { app, session } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registerIpc } from './ipc.js';
+import { createAppServices } from './services/app-services.js';
+import { createHandlers } from './services/handlers.js';
+import { logger } from './services/log.js';
+import { AppTray } from './tray.js';
+import { AppWindows, harden } from './windows.js';
+
+const log = logger('main');
+/** out/main, where this file runs from once built. */
+const here = dirname(fileURLToPath(import.meta.url));
+
+// Every renderer sandboxed, whatever a window's options say.
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void main();
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const root = app.getAppPath();
+  const services = createAppServices({ mode: 'electron', projectRoot: root });
+  await services.relay.listen();
+
+  const windows = new AppWindows(join(here, '../preload/index.cjs'), join(root, 'out', 'electron-renderer'), (ctx) => services.feed.unwatch(ctx.id));
+  app.on('web-contents-created', (_e, contents) => harden(contents, windows.isAppUrl));
+  // No camera, microphone, location, notifications from pages: only full screen and copy.
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'fullscreen' || permission === 'clipboard-sanitized-write'));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'fullscreen' || permission === 'clipboard-sanitized-write');
+
+  const unregister = registerIpc(createHandlers(services, windows), windows, services);
+  let tray: AppTray | null = null;
+  let quitting = false;
+  const quit = () => {
+    quitting = true;
+    app.quit();
+  };
+  try {
+    tray = new AppTray(services, windows, join(root, 'resources', 'tray'), quit);
+  } catch (e) {
+    log.warn(`no tray on this desktop (${e}); closing the last window quits`);
+  }
+
+  app.on('second-instance', () => windows.openMain());
+  app.on('activate', () => windows.openMain());
+  app.on('window-all-closed', () => {
+    // With a tray the app stays reachable there; without one, the last window is the app.
+    if (!tray || quitting) app.quit();
+  });
+  app.on('before-quit', () => {
+    quitting = true;
+    tray?.destroy();
+    unregister();
+    services.close();
+  });
+  windows.openMain();
+}

@@ -1,0 +1,170 @@
+/**
+ * Every window of the app comes from one options factory: sandboxed, context-isolated, no Node,
+ * no webviews. Navigation away from the app and window.open are denied; http(s) links open in
+ * the system browser and nothing else leaves the app. One window per computer's viewer, one
+ * grid, one main window; opening again focuses the one that exists.
+ */
+import { BrowserWindow, shell, type BrowserWindowConstructorOptions, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { EventName, Events } from '../../shared/ipc/channels.js';
+import { IPC_EVENT } from '../../shared/ipc/channels.js';
+import type { ClientContext, WindowHost } from './services/handlers.js';
+import { logger } from './services/log.js';
+
+const log = logger('windows');
+
+export interface WindowSpec {
+  title: string;
+  width: number;
+  height: number;
+  minWidth: number;
+  minHeight: number;
+}
+
+export function isHttpUrl(url: string): boolean {
+  try {
+    const p = new URL(url).protocol;
+    return p === 'http:' || p === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The one options factory. */
+export function windowOptions(spec: WindowSpec, preload: string): BrowserWindowConstructorOptions {
+  return {
+    ...spec,
+    show: false,
+    backgroundColor: '#0d0f14',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+    },
+  };
+}
+
+/** Applied to every web contents the app ever creates (app.on('web-contents-created')). */
+export function harden(contents: WebContents, isAppUrl: (url: string) => boolean): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isHttpUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  const stay = (event: { preventDefault(): void }, url: string) => {
+    if (isAppUrl(url)) return;
+    event.preventDefault();
+    if (isHttpUrl(url)) void shell.openExternal(url);
+    else log.warn(`blocked navigation to ${url.slice(0, 100)}`);
+  };
+  contents.on('will-navigate', stay);
+  contents.on('will-redirect', stay);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+export class AppWindows implements WindowHost {
+  private main: BrowserWindow | null = null;
+  private grid: BrowserWindow | null = null;
+  private readonly viewers = new Map<string, BrowserWindow>();
+  private readonly contexts = new Map<number, ClientContext>();
+  /** The page every window loads (file:// in a build, the dev server under `electron-vite dev`). */
+  readonly appUrl: string;
+
+  constructor(
+    private readonly preload: string,
+    rendererDir: string,
+    private readonly onClosed: (ctx: ClientContext) => void,
+  ) {
+    this.appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(rendererDir, 'index.html')).href;
+  }
+
+  isAppUrl = (url: string): boolean => url.split('#')[0] === this.appUrl.split('#')[0];
+
+  /** A call may come only from the top frame of one of our windows, showing our page. */
+  trusted(event: IpcMainInvokeEvent): boolean {
+    const frame = event.senderFrame;
+    return !!frame && frame === event.sender.mainFrame && this.contexts.has(event.sender.id) && this.isAppUrl(frame.url);
+  }
+
+  contextFor(contents: WebContents): ClientContext {
+    return this.contexts.get(contents.id)!;
+  }
+
+  broadcast<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const ctx of this.contexts.values()) ctx.emit(event, payload);
+  }
+
+  private create(spec: WindowSpec, hash: string): BrowserWindow {
+    const win = new BrowserWindow(windowOptions(spec, this.preload));
+    const contents = win.webContents;
+    const id = contents.id;
+    const ctx: ClientContext = { id: `win-${id}`, emit: (event, payload) => !contents.isDestroyed() && contents.send(IPC_EVENT, event, payload) };
+    this.contexts.set(id, ctx);
+    win.once('ready-to-show', () => win.show());
+    win.on('closed', () => {
+      this.contexts.delete(id);
+      this.onClosed(ctx);
+    });
+    const url = new URL(this.appUrl);
+    url.hash = hash;
+    void win.loadURL(url.toString());
+    return win;
+  }
+
+  private focus(win: BrowserWindow): void {
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  }
+
+  openMain(): void {
+    this.showMain();
+  }
+
+  private showMain(): BrowserWindow {
+    if (this.main && !this.main.isDestroyed()) {
+      this.focus(this.main);
+      return this.main;
+    }
+    this.main = this.create({ title: 'Orgo Desktop', width: 1180, height: 780, minWidth: 760, minHeight: 480 }, '/');
+    this.main.on('closed', () => (this.main = null));
+    return this.main;
+  }
+
+  openViewer(computer: { id: string; name: string }): void {
+    const open = this.viewers.get(computer.id);
+    if (open && !open.isDestroyed()) return this.focus(open);
+    const win = this.create({ title: `${computer.name} — Orgo Desktop`, width: 1296, height: 818, minWidth: 480, minHeight: 320 }, `/viewer/${encodeURIComponent(computer.id)}`);
+    this.viewers.set(computer.id, win);
+    win.on('closed', () => this.viewers.delete(computer.id));
+  }
+
+  openGrid(): void {
+    if (this.grid && !this.grid.isDestroyed()) return this.focus(this.grid);
+    this.grid = this.create({ title: 'Running computers — Orgo Desktop', width: 1240, height: 820, minWidth: 520, minHeight: 360 }, '/grid');
+    this.grid.on('closed', () => (this.grid = null));
+  }
+
+  async openExternal(url: string): Promise<void> {
+    if (!isHttpUrl(url)) throw new Error('Only web addresses (http, https) are opened outside the app');
+    await shell.openExternal(url);
+  }
+
+  /** Tray: "New computer…" opens the main window with the create dialog. */
+  command(command: 'new-computer'): void {
+    const win = this.showMain();
+    const send = () => this.contextFor(win.webContents)?.emit('app.command', { command });
+    if (win.webContents.isLoading()) win.webContents.once('did-finish-load', () => setTimeout(send, 150));
+    else send();
+  }
+}
