@@ -6,7 +6,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -31,6 +32,14 @@ export async function run(): Promise<void> {
     for (let i = 0; i < MB; i++) writeFileSync(src, randomBytes(1024 * 1024), { flag: 'a' });
     const bytes = statSync(src).size;
     const rate = (ms: number) => bytes / 1024 / 1024 / (ms / 1000);
+    // Host CPU seconds (user + system, all threads) per GB moved: steadier than MB/s on a busy machine.
+    const cpu: Record<string, number[]> = { upload: [], 'upload onto a desktop': [], download: [] };
+    const hostCpu = async (what: string, fn: () => Promise<unknown>) => {
+      const before = host.cpuSeconds();
+      await fn();
+      cpu[what]!.push((host.cpuSeconds() - before) / (bytes / 1e9));
+    };
+    console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores; other work on this machine shows in the numbers)`);
 
     const rows = { cp: [] as number[], sdk: [] as number[], sdkDesktop: [] as number[], curl: [] as number[], down: [] as number[], curlDown: [] as number[] };
     for (let i = 0; i < N; i++) {
@@ -38,13 +47,13 @@ export async function run(): Promise<void> {
       rmSync(`${work}/copy.bin`);
 
       let id = '';
-      rows.sdk.push(rate(await time(async () => (id = (await client.uploadFile(src, { workspaceId: ws })).id))));
+      rows.sdk.push(rate(await time(() => hostCpu('upload', async () => (id = (await client.uploadFile(src, { workspaceId: ws })).id)))));
       const { url } = await client.downloadUrl(id);
       rows.down.push(rate(await time(async () => {
         const res = await fetch(url);
         await pipeline(Readable.fromWeb(res.body as never), createWriteStream(`${work}/down.bin`));
       })));
-      rows.curlDown.push(rate(await time(async () => run1('curl', ['-sSf', '-o', `${work}/down.bin`, url]))));
+      rows.curlDown.push(rate(await time(() => hostCpu('download', async () => run1('curl', ['-sSf', '-o', `${work}/down.bin`, url])))));
       rmSync(`${work}/down.bin`);
       await client.deleteFile(id);
 
@@ -53,7 +62,9 @@ export async function run(): Promise<void> {
       for (const f of await client.listFiles({ workspaceId: ws })) await client.deleteFile(f.id);
 
       // Onto a desktop: the store's copy plus the desktop's copy, as the app's drop does.
-      rows.sdkDesktop.push(rate(await time(async () => (id = (await client.uploadFile(src, { desktopId: pc, name: `in-${i}.bin` })).id))));
+      rows.sdkDesktop.push(
+        rate(await time(() => hostCpu('upload onto a desktop', async () => (id = (await client.uploadFile(src, { desktopId: pc, name: `in-${i}.bin` })).id)))),
+      );
       await client.deleteFile(id);
       await client.bash(pc, `rm -f ~/Desktop/in-${i}.bin`);
     }
@@ -65,6 +76,20 @@ export async function run(): Promise<void> {
       { what: 'download (signed link), fetch → file', ours: rows.down, ...peer },
       { what: 'download (signed link), curl -o', ours: rows.curlDown, ...peer },
     ]);
+    // cp's own CPU for the same bytes, from bash's `times` (children's user and system time).
+    const cpCpu: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const r = spawnSync('bash', ['-c', 'cp "$1" "$2" && times', 'bench', src, `${work}/copy.bin`], { encoding: 'utf8' });
+      const secs = [...r.stdout.trim().split('\n').pop()!.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      cpCpu.push((secs[0]! + secs[1]!) / (bytes / 1e9));
+      rmSync(`${work}/copy.bin`);
+    }
+    printTable('host CPU seconds per GB moved (user + system, all of the host process; lower is better)', [
+      { what: 'upload (SDK)', ours: cpu.upload!, peer: cpCpu, peerName: 'cp (its CPU)', unit: 's/GB' },
+      { what: 'upload onto a desktop (SDK)', ours: cpu['upload onto a desktop']!, peer: cpCpu, peerName: 'cp (its CPU)', unit: 's/GB' },
+      { what: 'download (curl)', ours: cpu.download!, peer: cpCpu, peerName: 'cp (its CPU)', unit: 's/GB' },
+    ]);
+    console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     await host.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -78,7 +103,7 @@ function run1(cmd: string, args: string[]): void {
 }
 
 /** The host as a separate process, as the app or a user's script would reach it. */
-async function startHostProcess(dataDir: string, maxUploadMb: number): Promise<{ url: string; close(): Promise<void> }> {
+async function startHostProcess(dataDir: string, maxUploadMb: number): Promise<{ url: string; cpuSeconds(): number; close(): Promise<void> }> {
   const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--data-dir', dataDir, '--port', '0', '--max-upload-mb', String(maxUploadMb)], {
     env: { ...process.env, ORGO_HOST_BOOTSTRAP_KEY: TEST_KEY },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -90,8 +115,13 @@ async function startHostProcess(dataDir: string, maxUploadMb: number): Promise<{
     });
     proc.once('exit', (code) => reject(new Error(`the host exited (${code})`)));
   });
+  const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
   return {
     url,
+    cpuSeconds: () => {
+      const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(f[11]) + Number(f[12])) / ticks; // utime, stime
+    },
     close: async () => {
       if (proc.exitCode !== null) return;
       proc.kill('SIGTERM');

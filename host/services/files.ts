@@ -4,12 +4,13 @@
  * The bytes of file <id> are `<data dir>/files/<id>`, root-only; the rows are in SQLite.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, constants, createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { copyToDesktop } from '../files/desktop-drop.js';
+import { FileSink } from '../files/file-sink.js';
 import { openInHome } from '../files/home-path.js';
 import { contentTypeFor } from '../files/names.js';
 import { LINK_LIFETIME_S, LinkSigner } from '../files/signed-urls.js';
@@ -71,7 +72,7 @@ export class Files {
   async receive(stream: Readable): Promise<Incoming> {
     const path = join(this.dir, INCOMING + randomBytes(8).toString('hex'));
     try {
-      await pipeline(stream, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      await pipeline(stream, new FileSink(path));
       return { path, size: statSync(path).size };
     } catch (e) {
       rmSync(path, { force: true });

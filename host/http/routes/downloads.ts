@@ -3,10 +3,12 @@
  * API key (the link is the permission), with single-range requests for resumed and seekable
  * downloads. The bytes are served as an attachment in a sandbox, never as a page of this origin.
  */
-import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HostServices } from '../app.js';
 import { HttpError, notFound } from '../errors.js';
+import { sendFileRange } from '../send-file.js';
 
 type Link = { Params: { id: string; name: string }; Querystring: { expires?: string; sig?: string } };
 
@@ -57,7 +59,9 @@ async function serve(s: HostServices, req: FastifyRequest<Link>, reply: FastifyR
     return reply.send('');
   }
   // From the file opened above: a delete from now on does not cut the download short.
-  return reply.send(createReadStream('', { fd, start, end, highWaterMark: 1 << 20 }));
+  reply.hijack();
+  reply.raw.writeHead(reply.statusCode, { ...reply.getHeaders(), 'x-request-id': req.id } as OutgoingHttpHeaders);
+  await sendFileRange(fd, start, end, reply.raw);
 }
 
 /**

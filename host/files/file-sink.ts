@@ -1,0 +1,90 @@
+/**
+ * A writable that stores a stream in a new file through two reused 1 MB buffers.
+ *
+ * Why not `fs.createWriteStream`: an upload arrives in ~64 KB pieces, and a write stream makes
+ * one thread-pool round trip per piece (3,200 for 200 MB). Measured on this host, those round
+ * trips and the garbage they leave cost more CPU than receiving the bytes. Gathering the pieces
+ * into 1 MB writes, from buffers that are reused rather than collected, cuts that to 200, while
+ * one write is always under way as the next megabyte arrives.
+ */
+import { close, open, write } from 'node:fs';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+
+const SIZE = 1 << 20;
+const openFile = promisify(open);
+const writeAt = promisify(write);
+const closeFile = promisify(close);
+
+export class FileSink extends Writable {
+  private fd: number | undefined;
+  private readonly buffers = [Buffer.allocUnsafeSlow(SIZE), Buffer.allocUnsafeSlow(SIZE)];
+  private current = 0;
+  private fill = 0;
+  private position = 0;
+  /** The write of the other buffer, if one is under way. */
+  private pending: Promise<void> = Promise.resolve();
+
+  /** Creates `path` (it must not exist yet) with `mode`. */
+  constructor(
+    private readonly path: string,
+    private readonly mode = 0o600,
+  ) {
+    super({ highWaterMark: SIZE });
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    openFile(this.path, 'wx', this.mode).then((fd) => {
+      this.fd = fd;
+      callback();
+    }, callback);
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.take(chunk).then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.flush()
+      .then(() => this.pending)
+      .then(() => callback(), callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    // Let a write under way finish before closing its file descriptor.
+    this.pending
+      .catch(() => {})
+      .then(() => (fd === undefined ? undefined : closeFile(fd)))
+      .then(() => callback(error), (e: Error) => callback(error ?? e));
+  }
+
+  private async take(chunk: Buffer): Promise<void> {
+    for (let offset = 0; offset < chunk.length; ) {
+      const copied = chunk.copy(this.buffers[this.current]!, this.fill, offset);
+      this.fill += copied;
+      offset += copied;
+      if (this.fill === SIZE) await this.flush();
+    }
+  }
+
+  /** Starts writing the current buffer (after the previous write ends) and switches buffers. */
+  private async flush(): Promise<void> {
+    if (this.fill === 0) return;
+    await this.pending;
+    const [fd, buffer, length, position] = [this.fd!, this.buffers[this.current]!, this.fill, this.position];
+    this.pending = writeAll(fd, buffer, length, position);
+    this.pending.catch(() => {}); // surfaced by the next flush or _final
+    this.position += length;
+    this.current ^= 1;
+    this.fill = 0;
+  }
+}
+
+async function writeAll(fd: number, buffer: Buffer, length: number, position: number): Promise<void> {
+  for (let done = 0; done < length; ) {
+    const { bytesWritten } = await writeAt(fd, buffer, done, length - done, position + done);
+    done += bytesWritten;
+  }
+}
