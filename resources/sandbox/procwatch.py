@@ -33,9 +33,9 @@ class ProcessWatcher:
             self._stop = None
 
     def _loop(self, stop):
-        known = snapshot()
+        known = snapshot({})
         while not stop.wait(INTERVAL):
-            now = snapshot()
+            now = snapshot(known)
             for pid, info in now.items():
                 old = known.get(pid)
                 # A pid reused between two looks is a new process: its start time differs.
@@ -67,7 +67,8 @@ def _public(pid, info):
     return {"pid": pid, "ppid": info["ppid"], "name": info["name"], "command": info["command"], "uid": info["uid"]}
 
 
-def snapshot():
+def snapshot(known):
+    """pid → info for every live process; what `known` already holds is not read again."""
     out = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -80,6 +81,10 @@ def snapshot():
             fields = stat[stat.rindex(b")") + 2:].split()
             if fields[0] == b"Z":
                 continue  # ended, not yet reaped
+            old = known.get(pid)
+            if old and old["started"] == fields[19] and old["name"] == comm:
+                out[pid] = old
+                continue
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmd = f.read(1024).rstrip(b"\0").replace(b"\0", b" ").decode("utf-8", "replace")
             out[pid] = {

@@ -123,6 +123,16 @@ class Terminal:
                     break
                 if not data:
                     break
+                # A busy program fills the pty faster than one read (about 4 KB) takes: gather
+                # what is already there into one message, without waiting for more.
+                while len(data) < 65536 and select.select([self.master], [], [], 0)[0]:
+                    try:
+                        more = os.read(self.master, 65536)
+                    except OSError:
+                        break
+                    if not more:
+                        break
+                    data += more
                 self.conn.send_bytes(data)
             if self.exited.wait(HANGUP_GRACE_S):
                 self.conn.send_json({"type": "exit", "code": procs.exit_code(self.status)})

@@ -46,6 +46,14 @@ export type TerminalServerMessage =
   | { type: 'error'; message: string }
   | { type: 'pong' };
 
+/** For clients (the app's main process) checking what a host, or Orgo's cloud, sends. */
+export const terminalServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('output'), data: z.string() }),
+  z.object({ type: z.literal('exit'), code: z.number() }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({ type: z.literal('pong') }),
+]);
+
 export const terminalQuery = z.object({
   cols: z.coerce.number().pipe(size('cols')).default(80),
   rows: z.coerce.number().pipe(size('rows')).default(24),
@@ -150,6 +158,15 @@ export type EventsServerMessage =
   | { type: 'error'; message: string }
   | { type: 'pong' };
 
+/** For clients checking what a host sends; event data is passed through as it comes. */
+export const eventsServerMessage = z.union([
+  z.object({ type: z.literal('subscribed'), event_types: z.array(z.string()), idle_threshold_seconds: z.number().optional() }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({ type: z.literal('pong') }),
+  // Orgo's cloud may write the time as a number; this host writes ISO 8601.
+  z.object({ type: eventTypeSchema, timestamp: z.union([z.string(), z.number()]), data: z.record(z.string(), z.unknown()).default({}) }),
+]);
+
 export interface EventCatalog {
   event_types: EventType[];
   catalog: Array<{ type: EventType; description: string }>;
@@ -175,6 +192,13 @@ export function audioFrameBytes(sampleRate: number, channels: number): number {
 
 /** Client → server: `stop` and `ping`, as JSON `{"type": ...}` or the bare word. */
 export const audioClientMessage = z.object({ type: z.enum(['stop', 'ping'], { error: 'type must be "stop" or "ping"' }) });
+
+export const audioServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), sample_rate: z.number(), channels: z.number() }).loose(),
+  z.object({ type: z.literal('stopped') }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({ type: z.literal('pong') }),
+]);
 
 export type AudioServerMessage =
   | { type: 'started'; sample_rate: number; channels: number; frame_ms: number; frame_bytes: number; format: 's16le' }

@@ -65,10 +65,11 @@ describe('events websocket', () => {
 
   it('reports windows opening, taking focus and closing', async () => {
     const s = await subscribe(['window_open', 'window_focus', 'window_close']);
-    await launch('xterm -T first-window');
+    // `-e sleep`: a shell in the xterm would set its own title.
+    await launch('xterm -T first-window -e sleep 60');
     const first = await find(s, 'window_open', (d) => d.title === 'first-window');
     expect(first.data).toMatchObject({ app: 'XTerm', window_id: expect.any(Number), pid: expect.any(Number) });
-    await launch('xterm -T second-window');
+    await launch('xterm -T second-window -e sleep 60');
     await find(s, 'window_open', (d) => d.title === 'second-window');
     await find(s, 'window_focus', (d) => d.title === 'second-window', 'focus on the new window');
     await sh('xdotool search --name "^first-window$" windowactivate --sync');
@@ -147,7 +148,7 @@ describe('events websocket', () => {
   it('delivers only the subscribed types, to each subscriber its own', async () => {
     const files = await subscribe(['file_change']);
     const procs = await subscribe(['process_start']);
-    await launch('xterm -T noise-window');
+    await launch('xterm -T noise-window -e sleep 60');
     await sh("printf noise | xclip -selection clipboard; sleep 0.5; echo x > ~/only-files.txt; xdotool mousemove 5 5; pkill -f 'xterm -T noise-window'");
     await find(files, 'file_change', (d) => d.path === '/home/user/only-files.txt');
     await find(procs, 'process_start', (d) => d.name === 'xterm');
