@@ -1,59 +1,19 @@
 /**
- * Every window of the app comes from one options factory: sandboxed, context-isolated, no Node,
- * no webviews. Navigation away from the app and window.open are denied; http(s) links open in
+ * Every window of the app comes from one options factory (window-options.ts): sandboxed,
+ * context-isolated, no Node, no webviews. Navigation away from the app and window.open are denied; http(s) links open in
  * the system browser and nothing else leaves the app. One window per computer's viewer, one
  * grid, one main window; opening again focuses the one that exists.
  */
-import { BrowserWindow, shell, type BrowserWindowConstructorOptions, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { BrowserWindow, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventName, Events } from '../../shared/ipc/channels.js';
 import { IPC_EVENT } from '../../shared/ipc/channels.js';
 import type { ClientContext, WindowHost } from './services/handlers.js';
 import { logger } from './services/log.js';
+import { isHttpUrl, windowOptions, type WindowSpec } from './window-options.js';
 
 const log = logger('windows');
-
-export interface WindowSpec {
-  title: string;
-  width: number;
-  height: number;
-  minWidth: number;
-  minHeight: number;
-}
-
-export function isHttpUrl(url: string): boolean {
-  try {
-    const p = new URL(url).protocol;
-    return p === 'http:' || p === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-/** The one options factory. */
-export function windowOptions(spec: WindowSpec, preload: string): BrowserWindowConstructorOptions {
-  return {
-    ...spec,
-    show: false,
-    backgroundColor: '#0d0f14',
-    autoHideMenuBar: true,
-    webPreferences: {
-      preload,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      safeDialogs: true,
-    },
-  };
-}
 
 /** Applied to every web contents the app ever creates (app.on('web-contents-created')). */
 export function harden(contents: WebContents, isAppUrl: (url: string) => boolean): void {

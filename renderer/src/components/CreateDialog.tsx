@@ -42,7 +42,7 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
       onCreated(name.trim());
       onClose();
     } catch (e) {
-      setError((e as Error).message);
+      setError(`Could not create “${name.trim()}”: ${(e as Error).message}`);
       setBusy(false);
     }
   };

@@ -1,0 +1,80 @@
+/**
+ * Starts Orgo Desktop in browser mode as a user's session would have it: its own process, its
+ * own home, and a real gnome-keyring on its own D-Bus session (dbus-run-session), so keys land
+ * in a real Secret Service. Answers the printed address; close() ends the whole process group.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const SHOTS = join(root, 'test-results', 'e2e-screenshots');
+
+export interface LaunchedApp {
+  url: string;
+  home: string;
+  output: () => string;
+  close(): Promise<void>;
+}
+
+export async function launchBrowserMode(options: { profiles?: unknown; env?: NodeJS.ProcessEnv } = {}): Promise<LaunchedApp> {
+  const home = mkdtempSync('/tmp/orgo-e2e-');
+  if (options.profiles) {
+    mkdirSync(join(home, 'config'), { recursive: true });
+    writeFileSync(join(home, 'config', 'profiles.json'), JSON.stringify(options.profiles));
+  }
+  const script =
+    'printf e2e-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; ' +
+    'exec node --import tsx electron/browser-mode/cli.ts --no-open';
+  const child = spawn('dbus-run-session', ['--', 'bash', '-c', script], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_DATA_HOME: join(home, 'xdg-data'),
+      XDG_RUNTIME_DIR: home,
+      ORGO_DESKTOP_HOME: home,
+      // Never the user's default host port: a stray local host here would be the test's own.
+      ORGO_LOCAL_HOST_PORT: '17999',
+      DISPLAY: '',
+      ...options.env,
+    },
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stderr!.on('data', (d) => (out += String(d)));
+  const url = await new Promise<string>((res, rej) => {
+    const t = setTimeout(() => rej(new Error(`the app did not start:\n${out}`)), 60_000);
+    const check = () => {
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        res(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => rej(new Error(`the app exited (${code}):\n${out}`)));
+  });
+  return {
+    url,
+    home,
+    output: () => out,
+    async close() {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
