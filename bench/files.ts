@@ -6,11 +6,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { OrgoClient } from '../shared/api/client.js';
 import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
 import { printTable, time } from './stats.js';
@@ -49,10 +47,7 @@ export async function run(): Promise<void> {
       let id = '';
       rows.sdk.push(rate(await time(() => hostCpu('upload', async () => (id = (await client.uploadFile(src, { workspaceId: ws })).id)))));
       const { url } = await client.downloadUrl(id);
-      rows.down.push(rate(await time(async () => {
-        const res = await fetch(url);
-        await pipeline(Readable.fromWeb(res.body as never), createWriteStream(`${work}/down.bin`));
-      })));
+      rows.down.push(rate(await time(() => client.downloadFile(id, `${work}/down.bin`))));
       rows.curlDown.push(rate(await time(() => hostCpu('download', async () => run1('curl', ['-sSf', '-o', `${work}/down.bin`, url])))));
       rmSync(`${work}/down.bin`);
       await client.deleteFile(id);
@@ -73,7 +68,7 @@ export async function run(): Promise<void> {
       { what: 'upload, SDK from a path', ours: rows.sdk, ...peer },
       { what: 'upload, SDK, onto a desktop', ours: rows.sdkDesktop, ...peer },
       { what: 'upload, curl -F', ours: rows.curl, ...peer },
-      { what: 'download (signed link), fetch → file', ours: rows.down, ...peer },
+      { what: 'download, SDK downloadFile → file', ours: rows.down, ...peer },
       { what: 'download (signed link), curl -o', ours: rows.curlDown, ...peer },
     ]);
     // cp's own CPU for the same bytes, from bash's `times` (children's user and system time).

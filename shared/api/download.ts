@@ -15,22 +15,23 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
-interface NodeFileHandle {
-  write(buffer: Uint8Array): Promise<unknown>;
-  close(): Promise<void>;
-}
 interface NodeFs {
-  open(path: string, flags: string, mode?: number): Promise<NodeFileHandle>;
-  rename(from: string, to: string): Promise<void>;
-  rm(path: string, options: { force: boolean }): Promise<void>;
+  createWriteStream(path: string, options: { mode: number; highWaterMark: number }): unknown;
+  promises: { rename(from: string, to: string): Promise<void>; rm(path: string, options: { force: boolean }): Promise<void> };
+}
+interface NodeStream {
+  Readable: { fromWeb(stream: ReadableStream<Uint8Array>): unknown };
+  promises: { pipeline(...stages: unknown[]): Promise<void> };
 }
 
-// A variable, so that bundlers for the browser do not try to resolve Node's module.
-const NODE_FS: string = 'node:fs/promises';
+// Variables, so that bundlers for the browser do not try to resolve Node's modules.
+const NODE_FS: string = 'node:fs';
+const NODE_STREAM: string = 'node:stream';
 
 /** Downloads `url` (a signed link: no key needed) into `toPath`; answers the byte count. */
 export async function saveUrlTo(fetchImpl: typeof fetch, url: string, toPath: string, options: DownloadOptions = {}): Promise<number> {
   const fs = (await import(/* @vite-ignore */ NODE_FS)) as NodeFs;
+  const stream = (await import(/* @vite-ignore */ NODE_STREAM)) as NodeStream;
   const res = await fetchImpl(url, { signal: options.signal });
   if (!res.ok || !res.body) {
     const text = await res.text().catch(() => '');
@@ -45,24 +46,22 @@ export async function saveUrlTo(fetchImpl: typeof fetch, url: string, toPath: st
   const totalHeader = res.headers.get('content-length');
   const total = totalHeader === null ? null : Number(totalHeader);
   const part = `${toPath}.part`;
-  const out = await fs.open(part, 'w', 0o644);
   let received = 0;
-  try {
-    const reader = res.body.getReader();
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) break;
-      await out.write(r.value);
-      received += r.value.byteLength;
+  async function* counted(source: AsyncIterable<Uint8Array>) {
+    for await (const chunk of source) {
+      received += chunk.byteLength;
       options.onProgress?.({ received, total });
+      yield chunk;
     }
-    await out.close();
+  }
+  try {
+    // A write stream batches the network's small pieces into few writes.
+    await stream.promises.pipeline(stream.Readable.fromWeb(res.body), counted, fs.createWriteStream(part, { mode: 0o644, highWaterMark: 1 << 20 }));
     if (total !== null && received !== total) throw new Error(`Download ended early: ${received} of ${total} bytes`);
-    await fs.rename(part, toPath);
+    await fs.promises.rename(part, toPath);
     return received;
   } catch (e) {
-    await out.close().catch(() => {});
-    await fs.rm(part, { force: true });
+    await fs.promises.rm(part, { force: true });
     throw e;
   }
 }

@@ -38,58 +38,35 @@ export interface UploadBody {
   contentType: string;
 }
 
-// A variable, so that bundlers for the browser do not try to resolve Node's module.
-const NODE_FS: string = 'node:fs/promises';
-/** Big reads: a Blob from fs.openAsBlob streams in 64 KB pieces, at about half the speed. */
+// Variables, so that bundlers for the browser do not try to resolve Node's modules.
+const NODE_FS: string = 'node:fs';
+const NODE_STREAM: string = 'node:stream';
+/** Big reads: fewer trips through the streams per megabyte (64 KB pieces cost twice the CPU). */
 const CHUNK = 1024 * 1024;
 
-interface NodeFileHandle {
-  read(buffer: Uint8Array, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }>;
-  close(): Promise<void>;
-}
 interface NodeFs {
-  stat(path: string): Promise<{ size: number; isFile(): boolean }>;
-  open(path: string, flags: string): Promise<NodeFileHandle>;
+  promises: { stat(path: string): Promise<{ size: number; isFile(): boolean }> };
+  createReadStream(path: string, options: { highWaterMark: number; start: number; end: number }): unknown;
+}
+interface NodeStream {
+  Readable: { toWeb(stream: unknown): ReadableStream<Uint8Array> };
 }
 
 /** A path (Node only), read from disk as the connection takes it: never loaded whole. */
 async function fromPath(path: string): Promise<UploadSource> {
   const fs = (await import(/* @vite-ignore */ NODE_FS)) as NodeFs;
-  const st = await fs.stat(path);
+  const { Readable } = (await import(/* @vite-ignore */ NODE_STREAM)) as NodeStream;
+  const st = await fs.promises.stat(path);
   if (!st.isFile()) throw new Error(`${path} is not a file`);
   const size = st.size;
   return {
     name: path.split(/[\\/]/).pop() || path,
     size,
-    stream: () => {
-      let handle: NodeFileHandle | undefined;
-      let sent = 0;
-      const close = async () => {
-        const h = handle;
-        handle = undefined;
-        await h?.close();
-      };
-      return new ReadableStream<Uint8Array>(
-        {
-          async pull(c) {
-            handle ??= await fs.open(path, 'r');
-            // The request promised `size` bytes: a file that grows is cut there, one that shrinks is an error.
-            const want = Math.min(CHUNK, size - sent);
-            const buf = new Uint8Array(Math.max(want, 1));
-            const { bytesRead } = want > 0 ? await handle.read(buf, 0, want, sent) : { bytesRead: 0 };
-            if (bytesRead === 0) {
-              await close();
-              if (sent < size) return c.error(new Error(`${path} got shorter while it was being uploaded`));
-              return c.close();
-            }
-            sent += bytesRead;
-            c.enqueue(buf.subarray(0, bytesRead));
-          },
-          cancel: close,
-        },
-        { highWaterMark: 0 },
-      );
-    },
+    // The request promises `size` bytes: a file that grows is cut there; one that shrinks fails the request.
+    stream: () =>
+      size === 0
+        ? new ReadableStream<Uint8Array>({ start: (c) => c.close() })
+        : Readable.toWeb(fs.createReadStream(path, { highWaterMark: CHUNK, start: 0, end: size - 1 })),
   };
 }
 
