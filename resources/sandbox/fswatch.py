@@ -24,6 +24,9 @@ HEADER = struct.Struct("iIII")
 
 MAX_WATCHES = 4096
 COALESCE_S = 0.2
+# At most this many file events a second (an `npm install` makes thousands); the rest of that
+# second are counted and reported as one `overflow` with the count.
+RATE = 500
 ROOT = "/home/user"
 
 
@@ -60,6 +63,7 @@ class _Run:
         self.paths = {}
         self.recent = {}
         self.moves = {}
+        self.second, self.count, self.dropped = 0, 0, 0
         self._add_tree(root)
         self._stop_r, self._stop_w = os.pipe()
         threading.Thread(target=self._loop, name="fswatch", daemon=True).start()
@@ -94,9 +98,12 @@ class _Run:
         fd, stop_r = self.fd, self._stop_r
         try:
             while True:
-                r, _, _ = select.select([fd, stop_r], [], [])
+                r, _, _ = select.select([fd, stop_r], [], [], 1.0 if self.dropped else None)
                 if stop_r in r:
                     return
+                if not r:
+                    self._flush()
+                    continue
                 try:
                     data = os.read(fd, 65536)
                 except BlockingIOError:
@@ -140,6 +147,11 @@ class _Run:
                 if is_dir:
                     self._add_tree(path)
 
+    def _flush(self):
+        if self.dropped:
+            self.emit("file_change", {"path": self.root, "action": "overflow", "is_dir": True, "dropped": self.dropped})
+            self.dropped = 0
+
     def _report(self, path, action, is_dir, extra=None):
         now = time.monotonic()
         key = (path, action)
@@ -148,6 +160,13 @@ class _Run:
         self.recent[key] = now
         if len(self.recent) > 2048:
             self.recent = {k: t for k, t in self.recent.items() if now - t < COALESCE_S}
+        if int(now) != self.second:
+            self._flush()
+            self.second, self.count = int(now), 0
+        if self.count >= RATE:
+            self.dropped += 1
+            return
+        self.count += 1
         data = {"path": _shown(path), "action": action, "is_dir": is_dir}
         if extra:
             data.update(extra)

@@ -91,7 +91,8 @@ export interface EventData {
   window_open: WindowEventData;
   window_close: WindowEventData;
   clipboard: { selection: 'clipboard'; owner: number | null; text?: string; truncated?: boolean };
-  file_change: { path: string; action: 'created' | 'modified' | 'deleted' | 'moved_from' | 'moved_to' | 'overflow'; is_dir: boolean; from?: string };
+  /** `overflow`: events were lost (the kernel's queue, or over 500 a second: `dropped` says how many). */
+  file_change: { path: string; action: 'created' | 'modified' | 'deleted' | 'moved_from' | 'moved_to' | 'overflow'; is_dir: boolean; from?: string; dropped?: number };
   screen_change: { x: number; y: number; width: number; height: number; regions: number; screen_width: number; screen_height: number };
   audio_stream_start: AudioStreamData;
   audio_stream_stop: AudioStreamData;

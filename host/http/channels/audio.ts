@@ -81,10 +81,12 @@ export async function audioChannel({ ws, url, paths, desk, onEnd }: ChannelConte
   let n = 0;
   const tick = () => {
     if (done || ws.readyState !== ws.OPEN) return;
-    ws.send(pcm.take() ?? silence, { binary: true });
+    const frame = pcm.take() ?? silence;
+    // A viewer that cannot keep up gets no backlog (a second of it at most): late sound is
+    // worse than a gap, so frames are dropped here.
+    if (ws.bufferedAmount < frameBytes * 50) ws.send(frame, { binary: true });
+    else pcm = new Jitter(frameBytes);
     n++;
-    // A viewer that cannot keep up gets no backlog: its frames are dropped at the source.
-    if (ws.bufferedAmount > frameBytes * 50) pcm = new Jitter(frameBytes);
     timer = setTimeout(tick, Math.max(0, start + n * AUDIO_FRAME_MS - performance.now()));
   };
   tick();

@@ -20,13 +20,24 @@ export { EventHubs } from '../../runtime/event-hub.js';
 
 export function eventsChannel({ ws, row, desk, paths, hubs, onEnd }: ChannelContext): void {
   const send = (m: EventsServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
+  // A client that stops reading must not grow the host's memory: past 8 MB queued, events are
+  // dropped, and the client is told how many once it has caught up.
+  let dropped = 0;
+  const deliver = (event: DesktopEvent) => {
+    if (ws.bufferedAmount > 8 * 1024 * 1024) return void dropped++;
+    if (dropped) {
+      send({ type: 'error', message: `${dropped} events were dropped: the client was not reading them` });
+      dropped = 0;
+    }
+    send(event);
+  };
   const hub = hubs.for(row.id, desk, paths.channelSocket);
   // While a subscribe is being armed, events wait, so that `subscribed` comes first.
   let held: DesktopEvent[] | null = null;
   const sub: Subscriber & { types: Set<EventType> } = {
     types: new Set(),
     idleThresholdMs: DEFAULT_IDLE_THRESHOLD_SECONDS * 1000,
-    deliver: (event: DesktopEvent) => (held ? held.push(event) : send(event)),
+    deliver: (event: DesktopEvent) => (held ? held.push(event) : deliver(event)),
   };
   onEnd(() => void hub.unsubscribe(sub));
 
@@ -65,7 +76,7 @@ export function eventsChannel({ ws, row, desk, paths, hubs, onEnd }: ChannelCont
     } finally {
       const waiting = held;
       held = null;
-      for (const e of waiting) if (sub.types.has(e.type)) send(e);
+      for (const e of waiting) if (sub.types.has(e.type)) deliver(e);
     }
   }
 }
