@@ -1,14 +1,38 @@
 /**
  * The display's keyboard mapping, as the host needs it to type: which keycode (and whether with
  * Shift) produces a keysym, and spare keycodes to borrow for keysyms no key carries (accents,
- * CJK, emoji), the way xdotool does it. Borrowed keycodes keep their keysym afterwards, so text
- * that repeats a character needs no remapping; a borrowed keycode is only given a new keysym once
- * it has been unused for REUSE_MS, because clients translate keycodes with the mapping they hold
- * when they read the event, and a remap that overtakes unread key events would change them.
+ * CJK, emoji), the way xdotool does it. Spare keycodes are the empty ones and those that carry
+ * only vendor (XF86) keysyms, about a hundred on Xvnc's default map. Borrowed keycodes keep their
+ * keysym afterwards, so text that repeats a character needs no remapping, and one is only given
+ * a new keysym once it has been unused for REUSE_MS: some clients (Chromium) translate a key
+ * event with the mapping they hold when they get round to it, so a remap that overtakes key
+ * events they have not handled yet changes those characters. 150 ms proved too short for a busy
+ * Chromium on this 2-core machine.
  */
 
 /** How long a borrowed keycode stays untouched before it may carry another keysym. */
-export const REUSE_MS = 150;
+export const REUSE_MS = 1000;
+
+/** XF86 keysyms the host's key names use (volume, media, browser keys): their keycodes stay. */
+const KEEP = new Set([0x1008ff11, 0x1008ff12, 0x1008ff13, 0x1008ff14, 0x1008ff15, 0x1008ff16, 0x1008ff17, 0x1008ff26, 0x1008ff27, 0x1008ff73, 0x1008ff1b, 0x1008ff18]);
+
+const isVendor = (k: number) => (k & 0xffff0000) === 0x10080000;
+/**
+ * Keycodes never borrowed even when they carry only vendor keysyms: the evdev editing keys
+ * (Stop, Again, Props, Undo, Front, Copy, Open, Paste, Find, Cut, Help) and Power. Chromium
+ * reads the key's code from the keycode and acts on these (a character typed on the Cut key
+ * never arrives), whatever keysym the key carries.
+ */
+const ACTION_KEYCODES = new Set([124, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146]);
+const vendorOnly = (row: number[]) => row.every((k) => k === 0 || (isVendor(k) && !KEEP.has(k)));
+/** Keycodes whose rows may be sent again as they are within a mapping change: no ordinary key. */
+const harmless = (row: number[]) => row.every((k) => k === 0 || isVendor(k));
+
+/** One ChangeKeyboardMapping request: consecutive keycodes from `first`. */
+export interface MappingChange {
+  first: number;
+  rows: number[][];
+}
 
 export interface KeyStroke {
   keycode: number;
@@ -24,6 +48,10 @@ export class Keymap {
   private rows: number[][];
   private index = new Map<number, KeyStroke>();
   private readonly borrowed = new Map<number, Borrowed>();
+  /** Keycodes that may be borrowed, those in long runs of harmless keycodes first. */
+  private spares: number[] = [];
+  /** For each keycode in a run of harmless or borrowed keycodes, the run's bounds. */
+  private runOf = new Map<number, [number, number]>();
 
   constructor(
     readonly minKeycode: number,
@@ -47,6 +75,15 @@ export class Keymap {
     this.reindex();
   }
 
+  isBorrowed(keycode: number): boolean {
+    return this.borrowed.has(keycode);
+  }
+
+  /** How many keycodes can carry borrowed keysyms at once. */
+  get capacity(): number {
+    return this.spares.length + this.borrowed.size;
+  }
+
   lookup(keysym: number): KeyStroke | undefined {
     return this.index.get(keysym);
   }
@@ -59,37 +96,69 @@ export class Keymap {
 
   /**
    * A keycode that may carry `keysym` now, or the time (ms from `now`) to wait until one is
-   * free. The caller sends the returned mapping change before any event that uses it.
+   * free; `pinned` keycodes are about to be used and are never taken. The caller sends the
+   * returned mapping change before any event that uses it.
    */
-  borrow(keysym: number, now: number): { keycode: number; row: number[] } | { waitMs: number } {
-    let best: number | undefined;
-    let bestUsed = Infinity;
-    for (let i = 0; i < this.rows.length; i++) {
-      const code = i + this.minKeycode;
-      const b = this.borrowed.get(code);
-      if (b) {
-        if (b.lastUsed < bestUsed) [best, bestUsed] = [code, b.lastUsed];
-      } else if (this.rows[i]!.every((k) => k === 0)) {
-        [best, bestUsed] = [code, -Infinity];
-        break;
-      }
+  borrow(keysym: number, now: number, pinned: ReadonlySet<number> = new Set()): { keycode: number; row: number[] } | { waitMs: number } {
+    let best = this.spares.find((code) => !this.borrowed.has(code));
+    if (best === undefined) {
+      let oldest = Infinity;
+      for (const [code, b] of this.borrowed) if (!pinned.has(code) && b.lastUsed < oldest) [best, oldest] = [code, b.lastUsed];
+      if (best === undefined) return { waitMs: REUSE_MS };
+      if (now - oldest < REUSE_MS) return { waitMs: REUSE_MS - (now - oldest) };
     }
-    if (best === undefined) return { waitMs: REUSE_MS };
-    if (bestUsed !== -Infinity && now - bestUsed < REUSE_MS) return { waitMs: REUSE_MS - (now - bestUsed) };
     const row = new Array<number>(this.keysymsPerKeycode).fill(0);
     // The same keysym unshifted and shifted: Shift held by someone else changes nothing.
     row[0] = keysym;
     if (row.length > 1) row[1] = keysym;
-    const old = this.borrowed.get(best);
-    if (old) this.index.delete(old.keysym);
     this.rows[best - this.minKeycode] = row;
     this.borrowed.set(best, { keysym, lastUsed: now });
-    this.index.set(keysym, { keycode: best, shift: false });
+    this.reindex();
     return { keycode: best, row };
+  }
+
+  /**
+   * The requests that make the server hold our rows for `codes`: one per run of harmless
+   * keycodes, resending the untouched rows in between as they are.
+   */
+  changes(codes: Iterable<number>): MappingChange[] {
+    const byRun = new Map<string, number[]>();
+    for (const code of codes) {
+      const run = this.runOf.get(code) ?? [code, code];
+      const key = run.join('-');
+      byRun.set(key, [...(byRun.get(key) ?? []), code]);
+    }
+    return [...byRun.values()].map((group) => {
+      const [first, last] = [Math.min(...group), Math.max(...group)];
+      return { first, rows: this.rows.slice(first - this.minKeycode, last - this.minKeycode + 1).map((r) => [...r]) };
+    });
   }
 
   private reindex(): void {
     this.index.clear();
+    // Runs of keycodes that one mapping request may cover without touching an ordinary key.
+    this.runOf.clear();
+    let start = -1;
+    for (let i = 0; i <= this.rows.length; i++) {
+      const code = i + this.minKeycode;
+      const ok = i < this.rows.length && (this.borrowed.has(code) || harmless(this.rows[i]!));
+      if (ok && start < 0) start = code;
+      if (!ok && start >= 0) {
+        const run: [number, number] = [start, code - 1];
+        for (let c = start; c < code; c++) this.runOf.set(c, run);
+        start = -1;
+      }
+    }
+    const runLength = (code: number) => {
+      const r = this.runOf.get(code)!;
+      return r[1] - r[0];
+    };
+    this.spares = this.rows
+      .map((row, i) => ({ row, code: i + this.minKeycode }))
+      .filter(({ row, code }) => !this.borrowed.has(code) && vendorOnly(row) && !ACTION_KEYCODES.has(code))
+      .map(({ code }) => code)
+      // Borrowing from long runs keeps the mapping requests (and the clients' reloads) few.
+      .sort((a, b) => runLength(b) - runLength(a) || a - b);
     // Only the first group's two levels: plain and Shift. Other levels need modifiers (AltGr)
     // whose state is not ours to assume; such keysyms get a borrowed keycode instead.
     for (const level of [0, 1]) {

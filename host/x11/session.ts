@@ -21,6 +21,8 @@ export type ScrollDirection = keyof typeof SCROLL_BUTTONS;
 
 /** Pointer motion during a drag: about one step per display frame. */
 const DRAG_STEP_MS = 16;
+/** After borrowing keycodes, time for clients to take in the new mapping before keys use it. */
+const SETTLE_MS = 100;
 /** A server that has not answered a round trip in this long is wedged: drop it, reconnect later. */
 const REPLY_TIMEOUT_MS = 10_000;
 
@@ -195,38 +197,76 @@ export class XSession extends EventEmitter {
     this.xtest.FakeInput(down ? this.xtest.KeyPress : this.xtest.KeyRelease, keycode, 0, 0, 0, 0);
   }
 
-  /** The keycode for `keysym`, borrowing a spare keycode (and waiting for one) where needed. */
-  private async strokeFor(keysym: number): Promise<{ keycode: number; shift: boolean }> {
-    for (;;) {
-      const known = this.keymap.lookup(keysym);
+  /**
+   * Makes keysyms[from..] typeable, as far as spare keycodes allow at once, and answers where
+   * that run ends. The keysyms no key carries get borrowed keycodes, all before any key event,
+   * then the host waits SETTLE_MS: clients such as Chromium refresh their copy of the mapping
+   * asynchronously, and a key sent right after a remap would be read with the old one.
+   */
+  private async prepare(keysyms: number[], from: number): Promise<number> {
+    const needed: number[] = [];
+    const pinned = new Set<number>();
+    let end = from;
+    for (; end < keysyms.length; end++) {
+      const ks = keysyms[end]!;
+      const known = this.keymap.lookup(ks);
       if (known) {
-        this.keymap.used(known.keycode, performance.now());
-        return known;
+        if (this.keymap.isBorrowed(known.keycode)) pinned.add(known.keycode);
+      } else if (!needed.includes(ks)) {
+        if (needed.length + pinned.size >= this.keymap.capacity) break;
+        needed.push(ks);
       }
-      const got = this.keymap.borrow(keysym, performance.now());
-      if ('keycode' in got) {
-        this.X.ChangeKeyboardMapping(got.keycode, got.row.length, got.row);
-        return { keycode: got.keycode, shift: false };
-      }
-      // Every spare keycode was used a moment ago: let clients read those events first.
-      await this.sync();
-      await sleep(got.waitMs);
+      if (needed.length + pinned.size > this.keymap.capacity) break;
     }
+    if (!needed.length) return end;
+    const taken: number[] = [];
+    for (const ks of needed) {
+      for (;;) {
+        const got = this.keymap.borrow(ks, performance.now(), pinned);
+        if ('keycode' in got) {
+          pinned.add(got.keycode);
+          taken.push(got.keycode);
+          break;
+        }
+        // Every spare keycode was used a moment ago: let clients handle those events first.
+        await this.sync();
+        await sleep(got.waitMs);
+      }
+    }
+    // Few requests, so clients reload their mapping a few times rather than once per keysym.
+    for (const c of this.keymap.changes(taken)) this.X.ChangeKeyboardMapping(c.first, this.keymap.keysymsPerKeycode, c.rows.flat());
+    await this.sync();
+    await sleep(SETTLE_MS);
+    return end;
+  }
+
+  private stroke(keysym: number): { keycode: number; shift: boolean } {
+    const s = this.keymap.lookup(keysym)!;
+    this.keymap.used(s.keycode, performance.now());
+    return s;
   }
 
   /** Types text: each character as the key that produces it, newlines as Return. */
   async type(text: string): Promise<void> {
     await this.freshKeymap();
+    const keysyms = [...text.replace(/\r\n?/g, '\n')].map(charKeysym).filter((k): k is number => k !== null);
     const shift = this.keymap.lookup(XK.Shift_L)?.keycode;
-    for (const ch of text.replace(/\r\n?/g, '\n')) {
-      const keysym = charKeysym(ch);
-      if (keysym === null) continue;
-      const stroke = await this.strokeFor(keysym);
-      const withShift = stroke.shift && shift !== undefined;
-      if (withShift) this.keyEvent(shift, true);
-      this.keyEvent(stroke.keycode, true);
-      this.keyEvent(stroke.keycode, false);
-      if (withShift) this.keyEvent(shift, false);
+    for (let i = 0; i < keysyms.length; ) {
+      const end = await this.prepare(keysyms, i);
+      if (end === i) {
+        // No keycode can be borrowed at all (a keymap without spares): skip what cannot be typed.
+        log.warn(`no spare keycode for keysym 0x${keysyms[i]!.toString(16)}; skipped`);
+        i++;
+        continue;
+      }
+      for (; i < end; i++) {
+        const stroke = this.stroke(keysyms[i]!);
+        const withShift = stroke.shift && shift !== undefined;
+        if (withShift) this.keyEvent(shift, true);
+        this.keyEvent(stroke.keycode, true);
+        this.keyEvent(stroke.keycode, false);
+        if (withShift) this.keyEvent(shift, false);
+      }
     }
     await this.sync();
   }
@@ -234,24 +274,22 @@ export class XSession extends EventEmitter {
   /** Presses chords one after another: each chord's keys down in order, then up in reverse. */
   async keys(chords: Chord[]): Promise<void> {
     await this.freshKeymap();
+    const all = chords.flatMap((c) => c.keysyms);
+    if ((await this.prepare(all, 0)) < all.length) throw new DisplayError('too many keys without a keycode in one request');
     const shift = this.keymap.lookup(XK.Shift_L)?.keycode;
     for (const chord of chords) {
-      const held: number[] = [];
       const modifiersOnly = chord.keysyms.every((k) => MODIFIERS.has(k));
       let needShift = false;
       const codes: number[] = [];
       for (const keysym of chord.keysyms) {
-        const stroke = await this.strokeFor(keysym);
+        const stroke = this.stroke(keysym);
         codes.push(stroke.keycode);
         // `?` or `A` on their own need Shift; a modifier is pressed as the key it is.
         if (stroke.shift && !MODIFIERS.has(keysym) && !modifiersOnly) needShift = true;
       }
       if (needShift && shift !== undefined && !codes.includes(shift)) codes.unshift(shift);
-      for (const code of codes) {
-        this.keyEvent(code, true);
-        held.push(code);
-      }
-      for (const code of held.reverse()) this.keyEvent(code, false);
+      for (const code of codes) this.keyEvent(code, true);
+      for (const code of [...codes].reverse()) this.keyEvent(code, false);
     }
     await this.sync();
   }

@@ -164,6 +164,30 @@ describe('pointer', () => {
   });
 });
 
+describe('typing into the browser', () => {
+  it('arrives intact in a Chromium text field', async () => {
+    // The page mirrors the field into its title, which the window manager can tell us.
+    const page = `<title>ready</title><textarea autofocus style="width:600px;height:300px" oninput="document.title='T:'+this.value"></textarea>`;
+    await sh(
+      `cat > ~/field.html <<'EOF'\n${page}\nEOF\n` +
+        `chromium --no-first-run --disable-gpu --no-sandbox --window-position=0,0 --window-size=900,600 file:///home/user/field.html >/dev/null 2>&1 &
+         for i in $(seq 150); do xdotool search --onlyvisible --name '^ready' >/dev/null 2>&1 && break; sleep 0.2; done`,
+      60,
+    );
+    await t.client.click(pc.id, 200, 250);
+    const text = 'Grüße, café ñ € — 日本語の文章 中文 Ελληνικά 🙂 ok';
+    await t.client.type(pc.id, text);
+    const title = () => sh("xdotool search --name '^T:' getwindowname 2>/dev/null || true");
+    await eventually(title, (o) => o === `T:${text} - Chromium\n`, 10_000, 'the typed text in the page');
+    // More distinct characters than there are spare keycodes: some are remapped mid-text.
+    await t.client.key(pc.id, 'ctrl+a BackSpace');
+    const many = Array.from({ length: 160 }, (_, i) => String.fromCodePoint(0x4e00 + i * 7)).join('');
+    await t.client.type(pc.id, many);
+    await eventually(title, (o) => o === `T:${many} - Chromium\n`, 10_000, 'all 160 characters in the page');
+    await sh('pkill -f field.html || true');
+  }, 90_000);
+});
+
 describe('wait and ordering', () => {
   it('waits the given seconds (duration is the old name) and holds later actions', async () => {
     let t0 = performance.now();

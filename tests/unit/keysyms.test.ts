@@ -91,6 +91,32 @@ describe('keymap', () => {
     expect(m.lookup(0x010065e6)).toEqual({ keycode: 10, shift: false });
   });
 
+  it('borrows keycodes that carry only vendor keys once the empty ones are taken, but not media keys', () => {
+    const m = new Keymap(8, [
+      [0x1008ff12, 0, 0x1008ff12, 0], // XF86AudioMute: the host's `mute` key name needs it
+      [0x1008ff19, 0, 0x1008ff19, 0], // XF86Mail
+      [0, 0, 0, 0],
+    ]);
+    expect(m.capacity).toBe(2);
+    const codes = [m.borrow(0xe9, 0), m.borrow(0xea, 0)].map((g) => ('keycode' in g ? g.keycode : 0));
+    expect(codes.sort((a, b) => a - b)).toEqual([9, 10]);
+    expect(m.lookup(0x1008ff19)).toBeUndefined();
+    expect(m.lookup(0x1008ff12)).toEqual({ keycode: 8, shift: false });
+    expect(m.borrow(0xeb, 0)).toEqual({ waitMs: REUSE_MS });
+  });
+
+  it('changes the mapping in few requests that touch no ordinary key', () => {
+    // 8 empty, 9 Mail, 10 empty, 11 the letter a, 12 empty, 13 empty
+    const m = new Keymap(8, [[0, 0], [0x1008ff19, 0], [0, 0], [0x61, 0x41], [0, 0], [0, 0]]);
+    const taken = [0x4e00, 0x4e01, 0x4e02, 0x4e03].map((k) => m.borrow(0x01000000 + k, 0)).map((g) => ('keycode' in g ? g.keycode : 0));
+    expect(taken).toEqual([8, 9, 10, 12]); // the longer run first, then by keycode
+    const changes = m.changes([8, 10, 12]);
+    expect(changes).toEqual([
+      { first: 8, rows: [[0x01004e00, 0x01004e00], [0x01004e01, 0x01004e01], [0x01004e02, 0x01004e02]] },
+      { first: 12, rows: [[0x01004e03, 0x01004e03]] },
+    ]);
+  });
+
   it('forgets borrowed keycodes that someone else remapped', () => {
     const m = new Keymap(8, rows());
     m.borrow(0xe9, 0);
