@@ -119,6 +119,12 @@ describe('upload', () => {
       [{ workspaceId: ws, desktopId: 'nope' }, true, 404, /Computer not found/],
       [{ projectId: ws }, true, 201, /./],
     ];
+    const two = new FormData();
+    two.set('workspaceId', ws);
+    two.append('file', new Blob(['a']), 'a.txt');
+    two.append('file', new Blob(['b']), 'b.txt');
+    const r2 = await fetch(`${t.api}/files/upload`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}` }, body: two });
+    expect([r2.status, ((await r2.json()) as { error: string }).error]).toEqual([400, 'Send one file, in the field named "file"']);
     for (const [fields, withFile, status, message] of cases) {
       const r = await form(fields, withFile);
       const body = (await r.json()) as { error?: string };

@@ -49,8 +49,8 @@ export function fileRoutes(app: FastifyInstance, s: HostServices): void {
   app.register(
     async (api) => {
       await api.register(multipart, {
-        // One file of at most the limit, a few small fields; the file is checked as it streams.
-        limits: { fileSize: s.files.maxUploadBytes, files: 1, fields: 16, fieldSize: 4096, parts: 20, headerPairs: 50 },
+        // One file of at most the limit (a second is answered in words below), a few small fields.
+        limits: { fileSize: s.files.maxUploadBytes, files: 2, fields: 16, fieldSize: 4096, parts: 20, headerPairs: 50 },
         throwFileSizeLimit: false,
       });
       apiRoutes(api, s);
