@@ -54,7 +54,13 @@ describe('type and key', () => {
   let term: Win;
   beforeAll(async () => {
     term = await xterm('typing', '90x20+20+20');
-    await t.client.click(pc.id, term.center.x, term.center.y);
+    // On a busy machine the window manager may take a moment to manage the new window.
+    await eventually(
+      async () => (await t.client.click(pc.id, term.center.x, term.center.y), active()),
+      (n) => n.trim() === 'typing',
+      10_000,
+      'the terminal to take the focus',
+    );
   });
 
   it('types a command into the terminal and Enter runs it', async () => {
