@@ -6,7 +6,6 @@ idle time) extensions. One thread owns a connection: requests wait for their rep
 events that arrive meanwhile, which `next_event` hands out afterwards.
 """
 import collections
-import os
 import select
 import socket
 import struct
