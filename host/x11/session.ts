@@ -1,16 +1,16 @@
 /**
  * One persistent connection to a computer's X server (Xvnc), through which every input action
- * and screenshot goes: XTEST for the pointer and keys, MIT-SHM (or core GetImage where shared
- * memory cannot attach) for pixels. Each action ends with a round trip, so when it resolves the
- * server has processed every event it sent.
+ * and screenshot goes: XTEST for the pointer and keys, capture.ts for pixels. Each action ends
+ * with a round trip, so when it resolves the server has processed every event it sent.
  */
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Image, PixelFormat } from '../imaging/pixels.js';
+import type { Image } from '../imaging/pixels.js';
 import { logger } from '../log.js';
 import { Keymap } from './keymap.js';
 import { MODIFIERS, XK, charKeysym, type Chord } from './keysyms.js';
-import { STRUCTURE_NOTIFY, Z_PIXMAP, call, connectDisplay, type Callback, type Shm, type ShmSegment, type XClient, type XDisplayInfo, type XTest } from './wire.js';
+import { ScreenCapture } from './capture.js';
+import { STRUCTURE_NOTIFY, call, connectDisplay, type Callback, type XClient, type XDisplayInfo, type XTest } from './wire.js';
 
 const log = logger('x11');
 
@@ -35,9 +35,7 @@ export class XSession extends EventEmitter {
   private width: number;
   private height: number;
   private keymapStale = false;
-  private shm?: Shm;
-  private segment?: ShmSegment;
-  private shmUsable: boolean | undefined;
+  private readonly screen: ScreenCapture;
 
   private constructor(
     private readonly X: XClient,
@@ -46,6 +44,7 @@ export class XSession extends EventEmitter {
     private readonly keymap: Keymap,
   ) {
     super();
+    this.screen = new ScreenCapture(X, display, () => this.size, (fn) => this.request(fn));
     const screen = display.screen[0]!;
     this.width = screen.pixel_width;
     this.height = screen.pixel_height;
@@ -296,54 +295,8 @@ export class XSession extends EventEmitter {
 
   // ---- pixels ----
 
-  private pixelFormat(width: number): PixelFormat {
-    const screen = this.display.screen[0]!;
-    const depth = screen.root_depth;
-    const fmt = this.display.format[depth] ?? { bits_per_pixel: 32, scanline_pad: 32 };
-    const visual = screen.depths[depth]?.[screen.root_visual];
-    const pad = fmt.scanline_pad;
-    return {
-      bitsPerPixel: fmt.bits_per_pixel,
-      stride: Math.ceil((width * fmt.bits_per_pixel) / pad) * (pad / 8),
-      redMask: visual?.red_mask ?? 0xff0000,
-      greenMask: visual?.green_mask ?? 0xff00,
-      blueMask: visual?.blue_mask ?? 0xff,
-    };
-  }
-
-  /** The whole screen. The frame's buffer is reused by the next capture: encode it before. */
-  async capture(): Promise<Image> {
-    const { width, height } = this;
-    const format = this.pixelFormat(width);
-    const bytes = format.stride * height;
-    if (this.shmUsable === undefined) this.shmUsable = await this.probeShm();
-    if (this.shmUsable) {
-      try {
-        if (!this.segment || this.segment.size !== bytes) {
-          this.segment?.detach();
-          this.segment = await this.request<ShmSegment>((cb) => this.shm!.createSegment(bytes, cb));
-        }
-        const seg = this.segment;
-        await this.request((cb) => seg.getImage(this.root, 0, 0, width, height, 0xffffffff, Z_PIXMAP, 0, cb));
-        return { pixels: seg.buffer.subarray(0, bytes), width, height, format };
-      } catch (e) {
-        // A resize between our size and the request answers BadMatch; other failures mean no SHM.
-        if (this.width !== width || this.height !== height) return this.capture();
-        log.warn(`MIT-SHM capture failed, using GetImage from now on: ${(e as Error).message}`);
-        this.shmUsable = false;
-        this.segment = undefined;
-      }
-    }
-    const img = await this.request<{ depth: number; data: Buffer }>((cb) => this.X.GetImage(Z_PIXMAP, this.root, 0, 0, width, height, 0xffffffff, cb));
-    return { pixels: img.data, width, height, format };
-  }
-
-  private async probeShm(): Promise<boolean> {
-    try {
-      this.shm = await this.request<Shm>((cb) => this.X.require('shm', cb));
-      return await this.request<boolean>((cb) => this.shm!.usable(cb));
-    } catch {
-      return false;
-    }
+  /** The whole screen. The image's buffer is reused by the next capture: encode it before. */
+  capture(): Promise<Image> {
+    return this.screen.grab();
   }
 }

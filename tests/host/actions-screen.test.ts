@@ -103,6 +103,32 @@ describe('screenshot', () => {
     expect((await t.client.click(pc.id, 10, 10)).success).toBe(true);
   });
 
+  it('gives the same pixels without shared memory (core GetImage)', async () => {
+    const session = () => actionsFor(t.host.computers).session(t.host.computers.get(pc.id));
+    const still = { x: 0, y: 0, w: 1280, h: 680 }; // all but the panel, whose clock may tick
+    // Let the screen settle first (a window losing the focus redraws its title bar).
+    let viaShm = decodePng(await t.client.screenshotBytes(pc.id));
+    await eventually(
+      async () => {
+        const prev = viaShm;
+        viaShm = decodePng(await t.client.screenshotBytes(pc.id));
+        return changedPixels(prev, viaShm, still);
+      },
+      (n) => n === 0,
+      5000,
+      'a still screen',
+    );
+    process.env.ORGO_X11_SHM = '0';
+    try {
+      (await session()).close();
+      const viaSocket = decodePng(await t.client.screenshotBytes(pc.id));
+      expect(changedPixels(viaShm, viaSocket, still)).toBe(0);
+    } finally {
+      delete process.env.ORGO_X11_SHM;
+      (await session()).close();
+    }
+  });
+
   it('acts on the new display after a restart', async () => {
     await t.client.restartComputer(pc.id);
     const r = await t.client.screenshot(pc.id);
