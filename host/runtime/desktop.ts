@@ -91,7 +91,7 @@ export class Desktop extends EventEmitter {
     const proc = spawn(
       'unshare',
       ['--mount', '--uts', '--ipc', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--',
-        '/usr/bin/python3', '-S', '-E', agentScript],
+        '/usr/bin/python3', '-S', '-E', '-X', `pycache_prefix=${paths.pycache}`, agentScript],
       { env, stdio: ['pipe', 'pipe', logFd], detached: true },
     ) as unknown as ChildProcessWithoutNullStreams;
     closeSync(logFd);

@@ -18,6 +18,8 @@ export interface ComputerPaths {
   channelSocket: string;
   vncPasswordFile: string;
   log: string;
+  /** Compiled agent modules, kept outside the install tree and outside every computer. */
+  pycache: string;
 }
 
 export function computerPaths(dataDir: string, computerId: string, instanceId: string): ComputerPaths {
@@ -36,6 +38,7 @@ export function computerPaths(dataDir: string, computerId: string, instanceId: s
     channelSocket: join(priv, 'channels.sock'),
     vncPasswordFile: join(priv, 'vncpasswd'),
     log: join(dataDir, 'logs', `${instanceId}.log`),
+    pycache: join(dataDir, 'cache', 'python'),
   };
 }
 
