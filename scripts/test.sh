@@ -9,13 +9,14 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 mkdir -p test-results
+rm -f test-results/vitest.json test-results/e2e.json  # never count an earlier run
 echo "== typecheck"; npm run -s typecheck
 echo "== lint"; npm run -s lint
 echo "== tests"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
-node scripts/summary.mjs test-results/vitest.json || true
 echo "== end to end (the app in browser mode on real desktops; Electron where its binary exists)"
 npx playwright test -c playwright.config.ts || status=$?
 node scripts/e2e-summary.mjs test-results/e2e.json || true
+node scripts/summary.mjs test-results/vitest.json test-results/e2e.json || true
 exit $status
