@@ -115,6 +115,13 @@ export async function startBrowserModeServer(options: { services: AppServices; r
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Uploads (drag-and-drop): the launch cookie, our own Origin and a one-time ticket from IPC.
+    const upload = /^\/upload\/([A-Za-z0-9_-]{20,100})$/.exec(url.pathname);
+    if (req.method === 'POST' && upload) {
+      if (req.headers.origin !== origin || !authed(req)) return send(res, 403, 'application/json', JSON.stringify({ error: 'Refused: not from this app' }));
+      void services.files.handleUpload(req, res, upload[1]!, url.searchParams.get('name') ?? '');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
     const presented = url.searchParams.get('token');
     if (presented !== null) {
@@ -149,6 +156,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
       return;
     }
     if (services.relay.handleUpgrade(req, socket, head)) return;
+    if (services.channels.handleUpgrade(req, socket, head)) return;
     if (new URL(req.url ?? '/', 'http://x').pathname !== '/ipc') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -196,6 +204,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
   // Cookies ignore ports: the name carries it, so two launches do not trample each other.
   cookieName = `orgo_app_${port}`;
   services.relay.useBase(`ws://127.0.0.1:${port}`);
+  services.channels.useBase(`ws://127.0.0.1:${port}`);
   log.info(`serving ${rendererDir} on ${origin}`);
 
   return {

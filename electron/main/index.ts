@@ -31,12 +31,15 @@ async function main(): Promise<void> {
   const root = app.getAppPath();
   const services = createAppServices({ mode: 'electron', projectRoot: root });
   await services.relay.listen();
+  await services.channels.listen();
 
   const windows = new AppWindows(join(here, '../preload/index.cjs'), join(root, 'out', 'electron-renderer'), (ctx) => services.feed.unwatch(ctx.id));
   app.on('web-contents-created', (_e, contents) => harden(contents, windows.isAppUrl));
-  // No camera, microphone, location, notifications from pages: only full screen and copy.
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'fullscreen' || permission === 'clipboard-sanitized-write'));
-  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'fullscreen' || permission === 'clipboard-sanitized-write');
+  // No camera, microphone, location from pages: full screen, the clipboard (the viewer's clipboard
+  // sync and terminal copy/paste) and notifications (the activity panel's, for types the user picked).
+  const allowed = new Set(['fullscreen', 'clipboard-sanitized-write', 'clipboard-read', 'notifications']);
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowed.has(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowed.has(permission));
 
   const unregister = registerIpc(createHandlers(services, windows), windows, services);
   let tray: AppTray | null = null;

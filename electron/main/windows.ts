@@ -4,7 +4,7 @@
  * the system browser and nothing else leaves the app. One window per computer's viewer, one
  * grid, one main window; opening again focuses the one that exists.
  */
-import { BrowserWindow, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventName, Events } from '../../shared/ipc/channels.js';
@@ -118,6 +118,14 @@ export class AppWindows implements WindowHost {
   async openExternal(url: string): Promise<void> {
     if (!isHttpUrl(url)) throw new Error('Only web addresses (http, https) are opened outside the app');
     await shell.openExternal(url);
+  }
+
+  async chooseSavePath(suggestedName: string, ctx: ClientContext): Promise<string | null> {
+    const owner = [...this.contexts.entries()].find(([, c]) => c === ctx)?.[0];
+    const win = BrowserWindow.getAllWindows().find((w) => w.webContents.id === owner);
+    const options = { title: 'Save file', defaultPath: join(app.getPath('downloads'), suggestedName) };
+    const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+    return r.canceled || !r.filePath ? null : r.filePath;
   }
 
   /** Tray: "New computer…" opens the main window with the create dialog. */

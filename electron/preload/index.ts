@@ -2,7 +2,7 @@
  * The preload script (sandboxed): exposes `window.orgo`, small named functions built from the
  * shared IPC contract, and nothing else. ipcRenderer itself never reaches the page.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { buildApi, type Transport } from '../../shared/ipc/api.js';
 import { IPC_EVENT, IPC_INVOKE, type EventName, type IpcResult } from '../../shared/ipc/channels.js';
 
@@ -20,3 +20,6 @@ const transport: Transport = {
 };
 
 contextBridge.exposeInMainWorld('orgo', buildApi(transport));
+
+// Dropped files go to main by path (main streams them from disk); the page never reads their bytes.
+contextBridge.exposeInMainWorld('orgoFiles', { pathFor: (file: File) => webUtils.getPathForFile(file) });

@@ -8,6 +8,9 @@ import type { Computer } from '../api/types.js';
 import type {
   AppInfo,
   ComputersSnapshot,
+  ConnectionCounts,
+  DownloadAnswer,
+  FileView,
   ComputerView,
   LoginProgress,
   SessionView,
@@ -52,6 +55,21 @@ export interface Calls {
   'viewer.connect': [{ computerId: string }, { url: string }];
   'screenshots.save': [{ computerId: string; dataUrl: string }, { path: string }];
   'external.open': [{ url: string }, void];
+  /** A one-time loopback URL for a live channel (terminal, events, audio) of a computer. */
+  'channels.connect': [{ computerId: string; channel: 'terminal' | 'events' | 'audio'; cols?: number; rows?: number }, { url: string }];
+  'channels.counts': [void, ConnectionCounts];
+  'clipboard.set': [{ computerId: string; text: string }, void];
+  /** The files of the computer's workspace, newest first. */
+  'files.list': [{ computerId: string }, FileView[]];
+  /** Electron: streams a dropped file (by path) onto the computer's Desktop; progress as `files.progress`. */
+  'files.upload': [{ computerId: string; uploadId: string; path: string }, FileView];
+  'files.cancel': [{ uploadId: string }, void];
+  /** Browser mode: a one-time address on the launcher to POST one file's bytes to. */
+  'files.uploadTarget': [{ computerId: string }, { url: string }];
+  'files.download': [{ id: string }, DownloadAnswer];
+  'files.delete': [{ id: string }, void];
+  /** Copies a file from the desktop (under /home/user) into the workspace's files, then downloads it. */
+  'files.export': [{ computerId: string; path: string }, { file: FileView; download: DownloadAnswer }];
 }
 
 /** event -> payload, main to renderer. */
@@ -61,6 +79,8 @@ export interface Events {
   'login.progress': LoginProgress;
   /** Main asks the window to do something a person asked for elsewhere (the tray). */
   'app.command': { command: 'new-computer' };
+  /** An Electron upload's progress (bytes handed to the connection so far). */
+  'files.progress': { uploadId: string; sent: number; total: number };
 }
 
 export type Channel = keyof Calls;
@@ -95,9 +115,19 @@ export const CHANNELS = [
   'viewer.connect',
   'screenshots.save',
   'external.open',
+  'channels.connect',
+  'channels.counts',
+  'clipboard.set',
+  'files.list',
+  'files.upload',
+  'files.cancel',
+  'files.uploadTarget',
+  'files.download',
+  'files.delete',
+  'files.export',
 ] as const satisfies readonly Channel[];
 
-export const EVENT_NAMES = ['session.changed', 'computers.changed', 'login.progress', 'app.command'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['session.changed', 'computers.changed', 'login.progress', 'app.command', 'files.progress'] as const satisfies readonly EventName[];
 
 type MissingEvent = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const _allEvents: MissingEvent extends never ? true : MissingEvent = true;

@@ -72,6 +72,28 @@ export const inputSchemas = {
   'viewer.connect': z.object({ computerId: id }),
   'screenshots.save': z.object({ computerId: id, dataUrl: pngDataUrl }),
   'external.open': z.object({ url: httpUrl }),
+  'channels.connect': z.object({
+    computerId: id,
+    channel: z.enum(['terminal', 'events', 'audio'], { error: 'channel must be terminal, events or audio' }),
+    cols: z.number().int().min(1).max(1000).optional(),
+    rows: z.number().int().min(1).max(1000).optional(),
+  }),
+  'channels.counts': none,
+  'clipboard.set': z.object({ computerId: id, text: z.string().max(1024 * 1024, 'the clipboard text is over 1 MB') }),
+  'files.list': z.object({ computerId: id }),
+  'files.upload': z.object({ computerId: id, uploadId: id, path: z.string().min(1, 'path must not be empty').max(4096) }),
+  'files.cancel': z.object({ uploadId: id }),
+  'files.uploadTarget': z.object({ computerId: id }),
+  'files.download': byId,
+  'files.delete': byId,
+  'files.export': z.object({
+    computerId: id,
+    path: z
+      .string()
+      .trim()
+      .max(4096)
+      .refine((p) => p === '/home/user' || p.startsWith('/home/user/') || p.startsWith('~/'), 'path must be under /home/user'),
+  }),
 } satisfies { [C in Channel]: z.ZodType<CallInput<C>, unknown> };
 
 export type ParsedInput<C extends Channel> = z.output<(typeof inputSchemas)[C]>;

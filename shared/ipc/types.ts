@@ -108,3 +108,24 @@ export interface AppInfo {
   version: string;
   platform: string;
 }
+
+/** A file of the workspace's store, as the files panel lists it. */
+export interface FileView {
+  id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  workspace_id: string;
+  desktop_id: string | null;
+  created_at: string;
+}
+
+/** A download: in Electron saved where the person chose (null: they cancelled); in browser mode a signed link. */
+export type DownloadAnswer = { savedTo: string | null } | { url: string; name: string };
+
+/** Open relays in main (the leak check): VNC viewers, and live channels with their computer-side sockets. */
+export interface ConnectionCounts {
+  vnc: number;
+  channels: number;
+  upstream: number;
+}

@@ -14,6 +14,8 @@ import { DeviceLogins } from './login.js';
 import { appDirs, type AppDirs } from './paths.js';
 import { Profiles } from './profiles.js';
 import { VncRelay } from './relay.js';
+import { ChannelRelay } from './channel-relay.js';
+import { AppFiles } from './files.js';
 import { Session } from './session.js';
 
 export interface AppServicesOptions {
@@ -38,6 +40,9 @@ export interface AppServices {
   feed: ComputersFeed;
   logins: DeviceLogins;
   relay: VncRelay;
+  /** Terminal, events and audio, relayed like VNC. */
+  channels: ChannelRelay;
+  files: AppFiles;
   /** Sends an event to every window of every transport. */
   broadcast: Broadcast;
   /** A transport (Electron's windows, browser mode's tabs) listens for events to deliver. */
@@ -59,6 +64,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   const feed = new ComputersFeed(session);
   const logins = new DeviceLogins({ clientName: `Orgo Desktop on ${hostname()}` });
   const relay = new VncRelay(session);
+  const channels = new ChannelRelay(session);
+  const files = new AppFiles(session);
   let version = '0.0.0';
   try {
     version = (JSON.parse(readFileSync(join(o.projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -82,6 +89,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     feed,
     logins,
     relay,
+    channels,
+    files,
     broadcast,
     subscribe(listener) {
       listeners.add(listener);
@@ -90,6 +99,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     close() {
       feed.close();
       relay.close();
+      channels.close();
       for (const p of profiles.list()) logins.cancel(p.id);
     },
   };

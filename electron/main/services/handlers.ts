@@ -9,6 +9,8 @@ import type { ParsedInput } from '../../../shared/ipc/schemas.js';
 import { OrgoClient, OrgoApiError } from '../../../shared/api/client.js';
 import type { AppServices } from './app-services.js';
 import { saveScreenshot } from './screenshots.js';
+import { fileView } from './files.js';
+import type { DownloadAnswer } from '../../../shared/ipc/types.js';
 
 /** The window (or browser tab) a call came from. */
 export interface ClientContext {
@@ -22,12 +24,25 @@ export interface WindowHost {
   openMain(ctx: ClientContext): void | Promise<void>;
   /** Only http(s) reaches here (the schema checks); opens the system browser. */
   openExternal(url: string, ctx: ClientContext): void | Promise<void>;
+  /** Electron: a save dialog (null when cancelled). Browser mode has none: downloads go by signed link. */
+  chooseSavePath?(suggestedName: string, ctx: ClientContext): Promise<string | null>;
 }
 
 export type Handlers = { [C in Channel]: (input: ParsedInput<C>, ctx: ClientContext) => Promise<CallOutput<C>> };
 
 export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
   const { session, feed, relay, logins, profiles, credentials } = s;
+
+  /** Electron: save dialog, then streamed to disk; browser mode: the signed link for a normal download. */
+  const download = async (client: OrgoClient, file: { id: string; name: string }, ctx: ClientContext): Promise<DownloadAnswer> => {
+    if (windows.chooseSavePath) {
+      const to = await windows.chooseSavePath(file.name, ctx);
+      if (to) await client.downloadFile(file.id, to);
+      return { savedTo: to };
+    }
+    const link = await client.downloadUrl(file.id);
+    return { url: link.url, name: file.name };
+  };
 
   const changed = async () => {
     const v = await session.changed();
@@ -134,6 +149,51 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
     'viewer.connect': async ({ computerId }) => ({ url: relay.ticket(computerId) }),
     'screenshots.save': async ({ computerId, dataUrl }) => ({ path: saveScreenshot(s.dirs.screenshots, computerName(computerId), dataUrl) }),
     'external.open': async ({ url }, ctx) => windows.openExternal(url, ctx),
+    'channels.connect': async ({ computerId, channel, cols, rows }) => ({ url: s.channels.ticket(computerId, channel, channel === 'terminal' ? { cols, rows } : {}) }),
+    'channels.counts': async () => {
+      const c = s.channels.counts();
+      return { vnc: relay.liveCount(), channels: c.relays, upstream: c.upstream };
+    },
+    'clipboard.set': async ({ computerId, text }) => {
+      const { client } = await session.client();
+      await client.setClipboard(computerId, text);
+    },
+    'files.list': async ({ computerId }) => {
+      const { client } = await session.client();
+      const computer = await client.getComputer(computerId);
+      const files = await client.listFiles({ workspaceId: computer.workspace_id ?? computer.project_id });
+      return files.map(fileView).sort((a, b) => b.created_at.localeCompare(a.created_at));
+    },
+    'files.upload': async ({ computerId, uploadId, path }, ctx) => {
+      let last = 0;
+      return s.files.uploadPath(computerId, uploadId, path, (sent, total) => {
+        // About ten updates a second is plenty for a progress bar.
+        const now = Date.now();
+        if (now - last < 100 && sent < total) return;
+        last = now;
+        ctx.emit('files.progress', { uploadId, sent, total });
+      });
+    },
+    'files.cancel': async ({ uploadId }) => s.files.cancel(uploadId),
+    'files.uploadTarget': async ({ computerId }) => {
+      if (windows.chooseSavePath) throw new Error('In the desktop app, files are uploaded from their paths');
+      return { url: s.files.ticket(computerId) };
+    },
+    'files.download': async ({ id }, ctx) => {
+      const { client } = await session.client();
+      const link = await client.downloadUrl(id);
+      return download(client, link, ctx);
+    },
+    'files.delete': async ({ id }) => {
+      const { client } = await session.client();
+      await client.deleteFile(id);
+    },
+    'files.export': async ({ computerId, path }, ctx) => {
+      const { client } = await session.client();
+      const full = path.startsWith('~/') ? `/home/user/${path.slice(2)}` : path;
+      const exported = await client.exportFile(computerId, full);
+      return { file: fileView(exported), download: await download(client, exported, ctx) };
+    },
   };
 }
 

@@ -136,6 +136,11 @@ export class VncRelay {
     pipe(down, downReader.detach(), up, upReader.detach());
   }
 
+  /** Open viewer connections (the leak check counts them). */
+  liveCount(): number {
+    return this.live.size;
+  }
+
   close(): void {
     for (const ws of this.live) ws.terminate();
     this.wss.close();
