@@ -6,6 +6,7 @@
  * numbers therefore leave out any HTTP or API cost that ours include.
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { startHost } from '../host/host.js';
 import { encodePng } from '../host/imaging/png.js';
 import { actionsFor } from '../host/services/actions.js';
@@ -72,6 +73,8 @@ export async function run(): Promise<void> {
       { what: 'bash "true"', ours: bash, peer: peer.bash, peerName: 'bash -lc true (process only)', target: 'p50 ≤ 25 ms' },
     ];
     printTable(`actions (n=${N} each after ${WARMUP} warm-up; ours through the HTTP API; peer: a process per action inside the computer)`, rows);
+    // Other work on this 2-core machine moves every number: say how busy it was.
+    console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min)`);
     console.log('\nscreenshot saved to /tmp/actions-bench-shot.png');
   } finally {
     await host.close();
