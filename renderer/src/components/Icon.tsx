@@ -32,6 +32,15 @@ const paths: Record<string, string[]> = {
   folder: ['M3 6h6l2 2h10v11H3z'],
   layers: ['M12 3l9 5-9 5-9-5z', 'M3 13l9 5 9-5'],
   plug: ['M9 3v5', 'M15 3v5', 'M6 8h12v3a6 6 0 0 1-12 0z', 'M12 17v4'],
+  // The viewer's panels and toggles.
+  speaker: ['M4 9h4l5-4v14l-5-4H4z', 'M16.5 8.5a5 5 0 0 1 0 7', 'M19 6a8.5 8.5 0 0 1 0 12'],
+  mute: ['M4 9h4l5-4v14l-5-4H4z', 'M17 9.5l5 5', 'M22 9.5l-5 5'],
+  bell: ['M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15z', 'M10 21h4'],
+  belloff: ['M6 16V11a6 6 0 0 1 9.5-4.9', 'M18 11v5l1.5 2h-15L6 16', 'M10 21h4', 'M3 3l18 18'],
+  download: ['M12 4v11', 'M7 10l5 5 5-5', 'M5 20h14'],
+  terminal: ['M3 5h18v14H3z', 'M7 10l3 2.5L7 15', 'M12 15h5'],
+  activity: ['M3 12h4l3-7 4 14 3-7h4'],
+  clipboard: ['M8 5H6v16h12V5h-2', 'M9 3h6v4H9z'],
 };
 
 export type IconName = keyof typeof paths;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Icon, type IconName } from '../components/Icon';
 import { StatusPill } from '../components/StatusPill';
 import { TRANSITIONAL } from '../components/status';
@@ -7,6 +7,21 @@ import { useSession } from '../hooks/useSession';
 import { useToast } from '../hooks/useToasts';
 import { orgo } from '../orgo';
 import { useRfb, type ConnState } from '../vnc/useRfb';
+import { useAudio } from '../hooks/useAudio';
+import { useDesktopEvents } from '../hooks/useDesktopEvents';
+import { useUploads } from '../hooks/useUploads';
+import { ActivityPanel } from '../panels/ActivityPanel';
+import { FilesPanel } from '../panels/FilesPanel';
+import { TerminalPanel } from '../panels/TerminalPanel';
+import { UploadList } from '../panels/UploadList';
+import '../styles/panels.css';
+
+type Panel = 'terminal' | 'files' | 'activity';
+const PANELS: Array<{ id: Panel; label: string; icon: IconName }> = [
+  { id: 'terminal', label: 'Terminal', icon: 'terminal' },
+  { id: 'files', label: 'Files', icon: 'folder' },
+  { id: 'activity', label: 'Activity', icon: 'activity' },
+];
 
 /** Scale to the window and remote resize are one exclusive choice, as in noVNC's own app. */
 type Fit = 'scale' | 'resize' | 'actual';
@@ -20,6 +35,7 @@ const CONN_LABEL: Record<ConnState, string> = {
   idle: 'Not connected',
   connecting: 'Connecting…',
   connected: 'Connected',
+  reconnecting: 'Reconnecting…',
   disconnected: 'Disconnected',
   failed: 'Could not connect',
 };
@@ -44,6 +60,81 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
     scale: fit === 'scale',
     resize: fit === 'resize',
   });
+
+  const [panel, setPanel] = useState<Panel | null>(() => {
+    const v = stored<Panel | 'none'>('viewer.panel', 'none', ['terminal', 'files', 'activity', 'none'] as const);
+    return v === 'none' ? null : v;
+  });
+  // Panels stay mounted once opened, so a terminal keeps its shell while another panel shows.
+  const [opened, setOpened] = useState<Set<Panel>>(() => new Set(panel ? [panel] : []));
+  const showPanel = (p: Panel) => {
+    const next = panel === p ? null : p;
+    setPanel(next);
+    if (next) setOpened((o) => new Set(o).add(next));
+    localStorage.setItem('viewer.panel', next ?? 'none');
+  };
+  const [audioOn, setAudioOn] = useState(false);
+  const audio = useAudio(computerId, audioOn && running);
+  const [clipSync, setClipSync] = useState(() => localStorage.getItem('viewer.clipboardSync') !== 'off');
+  const [desktopClip, setDesktopClip] = useState<string | null>(null);
+  const lastClip = useRef<string | null>(null);
+  const clipSyncRef = useRef(clipSync);
+  clipSyncRef.current = clipSync;
+  const onDesktopClipboard = useCallback((text: string) => {
+    if (!clipSyncRef.current || text === lastClip.current) return;
+    lastClip.current = text;
+    setDesktopClip(text);
+    void navigator.clipboard?.writeText(text).catch(() => {});
+  }, []);
+  const events = useDesktopEvents(computerId, running, onDesktopClipboard);
+  // This machine's clipboard goes to the desktop when the window comes to the front, or when
+  // something is copied inside it (the terminal panel), if it changed.
+  useEffect(() => {
+    if (!clipSync || !running) return;
+    const push = () => {
+      if (!document.hasFocus()) return;
+      void navigator.clipboard
+        ?.readText()
+        .then((text) => {
+          if (!text || text === lastClip.current) return;
+          lastClip.current = text;
+          return orgo.clipboard.set({ computerId, text });
+        })
+        .catch(() => {});
+    };
+    const onCopy = () => setTimeout(push, 50);
+    window.addEventListener('focus', push);
+    document.addEventListener('copy', onCopy);
+    return () => {
+      window.removeEventListener('focus', push);
+      document.removeEventListener('copy', onCopy);
+    };
+  }, [clipSync, running, computerId]);
+  const [filesVersion, setFilesVersion] = useState(0);
+  const uploads = useUploads(computerId, () => setFilesVersion((v) => v + 1));
+  const [dragging, setDragging] = useState(false);
+  const dragDepth = useRef(0);
+  const hasFiles = (e: React.DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
+  const onDragEnter = (e: React.DragEvent) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    dragDepth.current++;
+    setDragging(true);
+  };
+  const onDragLeave = () => {
+    if (--dragDepth.current <= 0) {
+      dragDepth.current = 0;
+      setDragging(false);
+    }
+  };
+  const onDrop = (e: React.DragEvent) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    dragDepth.current = 0;
+    setDragging(false);
+    const files = Array.from(e.dataTransfer.files);
+    if (files.length) uploads.add(files);
+  };
 
   useEffect(() => {
     document.title = computer ? `${computer.name} — Orgo Desktop` : 'Viewer — Orgo Desktop';
@@ -107,6 +198,17 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
         )}
       </div>
     );
+  } else if (state === 'reconnecting') {
+    overlay = (
+      <div className="viewer-overlay" data-testid="viewer-reconnecting">
+        <span className="spinner large" />
+        <h3>Reconnecting…</h3>
+        <p className="muted">{message}</p>
+        <button className="button" onClick={reconnect}>
+          <Icon name="refresh" /> Reconnect now
+        </button>
+      </div>
+    );
   } else if (state === 'failed' || state === 'disconnected') {
     overlay = (
       <div className="viewer-overlay" data-testid="viewer-disconnected">
@@ -127,7 +229,7 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
   }
 
   return (
-    <div className={`viewer${fullscreen ? ' is-fullscreen' : ''}`}>
+    <div className={`viewer${fullscreen ? ' is-fullscreen' : ''}`} onDragEnter={onDragEnter} onDragOver={(e) => hasFiles(e) && e.preventDefault()} onDragLeave={onDragLeave} onDrop={onDrop}>
       <header className="viewer-bar">
         <div className="viewer-title">
           <span className={`conn-dot conn-${state}`} title={CONN_LABEL[state]} />
@@ -154,14 +256,76 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
           <button className="tool icon-only" title="Save a screenshot" aria-label="Save a screenshot" disabled={!connected} onClick={screenshot} data-testid="screenshot">
             <Icon name="camera" size={16} />
           </button>
+          <span className="tool-sep" />
+          <button className={`tool icon-only${audioOn ? ' active' : ''}`} aria-pressed={audioOn} title={audioOn ? `Sound on (${audio.state === 'open' ? 'playing the desktop' : audio.state})` : "Play the desktop's sound"} aria-label="Sound" onClick={() => setAudioOn(!audioOn)} data-testid="audio-toggle">
+            <Icon name={audioOn ? 'speaker' : 'mute'} size={16} />
+          </button>
+          <button
+            className={`tool icon-only${clipSync ? ' active' : ''}`}
+            aria-pressed={clipSync}
+            title={clipSync ? 'Clipboard sync on: copying here or on the desktop reaches the other side' : 'Clipboard sync off'}
+            aria-label="Clipboard sync"
+            onClick={() => {
+              localStorage.setItem('viewer.clipboardSync', clipSync ? 'off' : 'on');
+              setClipSync(!clipSync);
+            }}
+            data-testid="clipboard-toggle"
+          >
+            <Icon name="clipboard" size={16} />
+          </button>
+          {PANELS.map((p) => (
+            <button key={p.id} className={`tool${panel === p.id ? ' active' : ''}`} aria-pressed={panel === p.id} title={`${p.label} panel`} onClick={() => showPanel(p.id)} data-testid={`panel-${p.id}`}>
+              <Icon name={p.icon} size={15} />
+              <span>{p.label}</span>
+            </button>
+          ))}
           <button className="tool icon-only" title={fullscreen ? 'Leave full screen' : 'Full screen'} aria-label="Full screen" onClick={toggleFullscreen} data-testid="fullscreen">
             <Icon name="fullscreen" size={16} />
           </button>
         </div>
       </header>
-      <div className={`viewer-stage fit-${fit}`}>
-        <div className="viewer-screen" ref={screenRef} data-testid="viewer-screen" data-first-frame={firstFrameAt ?? undefined} />
-        {overlay}
+      <div className="viewer-main">
+        <div className={`viewer-stage fit-${fit}`}>
+          <div className="viewer-screen" ref={screenRef} data-testid="viewer-screen" data-first-frame={firstFrameAt ?? undefined} />
+          {overlay}
+          {dragging && (
+            <div className="drop-overlay" data-testid="drop-overlay">
+              <Icon name="folder" size={30} />
+              <h3>Drop to put the files on “{computer?.name ?? 'the computer'}”’s Desktop</h3>
+            </div>
+          )}
+          <UploadList uploads={uploads.uploads} cancel={uploads.cancel} dismiss={uploads.dismiss} />
+        </div>
+        {opened.size > 0 && (
+          <aside className="side-panel" hidden={!panel} data-testid="side-panel" data-panel={panel ?? 'none'}>
+            <div className="side-head">
+              <h3>{PANELS.find((p) => p.id === panel)?.label}</h3>
+              {clipSync && desktopClip !== null && (
+                <span className="clip-note" title={desktopClip} data-testid="desktop-clipboard">
+                  Desktop clipboard: “{desktopClip.slice(0, 60)}”
+                </span>
+              )}
+              <button className="tool icon-only" aria-label="Close the panel" onClick={() => panel && showPanel(panel)}>
+                <Icon name="x" size={14} />
+              </button>
+            </div>
+            {opened.has('terminal') && (
+              <div className="side-slot" hidden={panel !== 'terminal'}>
+                <TerminalPanel computerId={computerId} running={running} />
+              </div>
+            )}
+            {opened.has('files') && (
+              <div className="side-slot" hidden={panel !== 'files'}>
+                <FilesPanel computerId={computerId} version={filesVersion} />
+              </div>
+            )}
+            {opened.has('activity') && (
+              <div className="side-slot" hidden={panel !== 'activity'}>
+                <ActivityPanel events={events.events} state={events.state} detail={events.detail} notify={events.notify} setNotify={(t, on) => void events.setNotify(t, on)} clear={events.clear} />
+              </div>
+            )}
+          </aside>
+        )}
       </div>
     </div>
   );

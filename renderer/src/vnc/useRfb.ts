@@ -1,13 +1,15 @@
 /**
  * One noVNC connection through main's loopback relay: asks main for a one-time URL, connects,
  * and reports the connection's state in words. The renderer never sees a password: the relay
- * presents noVNC with a server that needs none.
+ * presents noVNC with a server that needs none. A dropped or refused connection comes back by
+ * itself with backoff (0.5 s doubling to 10 s); each attempt is a new URL, for which main
+ * fetches the computer's current password (a restart rotates it).
  */
 import RFB from '@novnc/novnc';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { orgo } from '../orgo';
 
-export type ConnState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'failed';
+export type ConnState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
 
 export interface RfbSettings {
   viewOnly: boolean;
@@ -53,25 +55,34 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
   const settingsRef = useRef(settings);
   settingsRef.current = settings;
 
-  const reconnect = useCallback(() => setAttempt((a) => a + 1), []);
+  const failures = useRef(0);
+  const reconnect = useCallback(() => {
+    failures.current = 0;
+    setAttempt((a) => a + 1);
+  }, []);
 
   useEffect(() => {
     const screen = screenRef.current;
     if (!want || !screen) return;
     let cancelled = false;
     let stopWatch = () => {};
-    setState('connecting');
-    setMessage('Connecting…');
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    const again = (why: string) => {
+      setState('reconnecting');
+      setMessage(why);
+      retryTimer = setTimeout(() => setAttempt((a) => a + 1), Math.min(10_000, 500 * 2 ** failures.current++));
+    };
+    if (!failures.current) {
+      setState('connecting');
+      setMessage('Connecting…');
+    }
     setFirstFrameAt(null);
     (async () => {
       let url: string;
       try {
         url = (await orgo.viewer.connect({ computerId })).url;
       } catch (e) {
-        if (!cancelled) {
-          setState('failed');
-          setMessage((e as Error).message);
-        }
+        if (!cancelled) again((e as Error).message);
         return;
       }
       if (cancelled) return;
@@ -88,6 +99,7 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
       let refused = '';
       rfb.addEventListener('connect', () => {
         if (cancelled) return;
+        failures.current = 0;
         setState('connected');
         setMessage('Connected');
         stopWatch = watchFirstFrame(screen, () => !cancelled && setFirstFrameAt(performance.now()));
@@ -100,17 +112,13 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
         stopWatch();
         rfbRef.current = null;
         const clean = (e as CustomEvent<{ clean: boolean }>).detail?.clean;
-        if (refused) {
-          setState('failed');
-          setMessage(refused);
-        } else {
-          setState('disconnected');
-          setMessage(clean ? 'Disconnected' : 'The connection was lost');
-        }
+        // Refused (not running yet, password rotated) or dropped: try again by itself.
+        again(refused || (clean ? 'The computer closed the connection' : 'The connection was lost'));
       });
     })();
     return () => {
       cancelled = true;
+      clearTimeout(retryTimer);
       stopWatch();
       rfbRef.current?.disconnect();
       rfbRef.current = null;

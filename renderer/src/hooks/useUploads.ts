@@ -1,0 +1,110 @@
+/**
+ * Dropped files going onto a computer's Desktop, each with its progress, a cancel, and its own
+ * error (too large, computer deleted, network) that leaves the others alone. Electron: the
+ * preload turns each File into its path and main streams it from disk. Browser mode: the page
+ * posts the bytes to a one-time address on the launcher (XMLHttpRequest, for upload progress),
+ * which pipes them on to the API; the page never sees the API key.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { orgo } from '../orgo';
+import type { FileView } from '../../../shared/ipc/types';
+
+declare global {
+  interface Window {
+    /** Electron's preload only. */
+    orgoFiles?: { pathFor(file: File): string };
+  }
+}
+
+export interface Upload {
+  id: string;
+  name: string;
+  size: number;
+  sent: number;
+  state: 'uploading' | 'done' | 'failed' | 'cancelled';
+  error?: string;
+}
+
+let counter = 0;
+
+export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const cancels = useRef(new Map<string, () => void>());
+  const doneRef = useRef(onDone);
+  doneRef.current = onDone;
+  const patch = useCallback((id: string, p: Partial<Upload>) => setUploads((list) => list.map((u) => (u.id === id ? { ...u, ...p } : u))), []);
+
+  // Electron's progress arrives as events from main.
+  useEffect(
+    () =>
+      orgo.on('files.progress', ({ uploadId, sent, total }) => {
+        setUploads((list) => list.map((u) => (u.id === uploadId && u.state === 'uploading' ? { ...u, sent: Math.min(u.size, Math.round((sent / Math.max(1, total)) * u.size)) } : u)));
+      }),
+    [],
+  );
+
+  const one = useCallback(
+    async (file: File, id: string) => {
+      // Finished and cancelled ones leave by themselves after a while; failures stay until dismissed.
+      const later = () => setTimeout(() => setUploads((list) => list.filter((u) => u.id !== id)), 12_000);
+      const finish = (f: FileView) => {
+        patch(id, { state: 'done', sent: file.size, name: f.name });
+        doneRef.current?.(f);
+        later();
+      };
+      const fail = (message: string) => {
+        patch(id, message === 'Cancelled' ? { state: 'cancelled' } : { state: 'failed', error: message });
+        if (message === 'Cancelled') later();
+      };
+      try {
+        if (window.orgoFiles) {
+          const path = window.orgoFiles.pathFor(file);
+          if (!path) throw new Error('This item has no file on disk (drop files from a folder)');
+          cancels.current.set(id, () => void orgo.files.cancel({ uploadId: id }));
+          finish(await orgo.files.upload({ computerId, uploadId: id, path }));
+          return;
+        }
+        const { url } = await orgo.files.uploadTarget({ computerId });
+        const f = await new Promise<FileView>((resolve, reject) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('POST', `${url}?name=${encodeURIComponent(file.name)}`);
+          xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
+          xhr.upload.onprogress = (e) => patch(id, { sent: e.loaded });
+          xhr.onload = () => {
+            let body: { error?: string } & Partial<FileView> = {};
+            try {
+              body = JSON.parse(xhr.responseText);
+            } catch {
+              /* words below */
+            }
+            if (xhr.status === 200) resolve(body as FileView);
+            else reject(new Error(body.error ?? `The upload failed (HTTP ${xhr.status})`));
+          };
+          xhr.onerror = () => reject(new Error('Network: the upload was interrupted'));
+          xhr.onabort = () => reject(new Error('Cancelled'));
+          cancels.current.set(id, () => xhr.abort());
+          xhr.send(file);
+        });
+        finish(f);
+      } catch (e) {
+        fail((e as Error).message);
+      } finally {
+        cancels.current.delete(id);
+      }
+    },
+    [computerId, patch],
+  );
+
+  const add = useCallback(
+    (files: File[]) => {
+      const added = files.map((f) => ({ id: `up-${Date.now().toString(36)}-${counter++}`, name: f.name, size: f.size, sent: 0, state: 'uploading' as const }));
+      setUploads((list) => [...list.filter((u) => u.state === 'uploading' || u.state === 'failed'), ...added]);
+      files.forEach((f, i) => void one(f, added[i]!.id));
+    },
+    [one],
+  );
+  const cancel = (id: string) => cancels.current.get(id)?.();
+  const dismiss = (id: string) => setUploads((list) => list.filter((u) => u.id !== id));
+
+  return { uploads, add, cancel, dismiss };
+}
