@@ -64,7 +64,7 @@ export function ActivityPanel({ events, state, detail, notify, setNotify, clear 
       <ol className="activity-list" data-testid="activity-list">
         {shown.map((r) => (
           <li key={r.seq} data-type={r.event.type}>
-            <time>{new Date(r.event.timestamp).toLocaleTimeString()}</time>
+            <time>{new Date(r.event.timestamp).toLocaleTimeString(undefined, { hourCycle: 'h23' })}</time>
             <span className={`ev-type ev-${r.event.type}`}>{r.event.type.replace(/_/g, ' ')}</span>
             <span className="ev-text">{describeEvent(r.event)}</span>
           </li>

@@ -98,6 +98,7 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
         .then((text) => {
           if (!text || text === lastClip.current) return;
           lastClip.current = text;
+          setDesktopClip(text);
           return orgo.clipboard.set({ computerId, text });
         })
         .catch(() => {});
@@ -302,7 +303,7 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
               <h3>{PANELS.find((p) => p.id === panel)?.label}</h3>
               {clipSync && desktopClip !== null && (
                 <span className="clip-note" title={desktopClip} data-testid="desktop-clipboard">
-                  Desktop clipboard: “{desktopClip.slice(0, 60)}”
+                  Clipboard (synced): “{desktopClip.slice(0, 60)}”
                 </span>
               )}
               <button className="tool icon-only" aria-label="Close the panel" onClick={() => panel && showPanel(panel)}>

@@ -1,0 +1,105 @@
+/**
+ * Terminal keystroke echo round trip through the app's relay (renderer → main's loopback
+ * channel relay → the computer's terminal websocket, what the viewer's terminal panel uses)
+ * against straight to the host's terminal websocket, interleaved in the same run on the same
+ * computer. The relay's cost is the ratio.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { createAppServices } from '../electron/main/services/app-services.js';
+import type { Keychain } from '../electron/main/services/credentials.js';
+import { startHost } from '../host/host.js';
+import { channelUrl } from '../shared/api/channels.js';
+import { OrgoClient } from '../shared/api/client.js';
+import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
+import { printTable } from './stats.js';
+
+const KEYS = Number(process.env.BENCH_KEYS_N ?? 300);
+const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export async function run(): Promise<void> {
+  const dataDir = tempDataDir('orgo-bench-');
+  const home = mkdtempSync('/tmp/orgo-bench-app-');
+  const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY });
+  const api = `${host.url}/api`;
+  const client = new OrgoClient({ baseUrl: api, apiKey: TEST_KEY });
+  const services = createAppServices({
+    mode: 'browser',
+    projectRoot,
+    env: { ORGO_DESKTOP_HOME: home, ORGO_API_BASE_URL: api, ORGO_API_KEY: TEST_KEY },
+    keychain: async (): Promise<Keychain> => {
+      throw new Error('no keychain in the bench');
+    },
+  });
+  try {
+    await services.channels.listen();
+    const ws = await client.createWorkspace('bench');
+    const pc = await client.createComputer({ workspace_id: ws.id, name: 'terminal-relay' });
+    await new Promise((r) => setTimeout(r, 1500)); // let the session settle
+
+    const relayed = await terminalSocket(services.channels.ticket(pc.id, 'terminal'));
+    const direct = await terminalSocket(channelUrl(pc.connection_url, 'terminal', { token: pc.vnc_password }));
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let i = 0; i < KEYS; i++) {
+      const key = 'abcdefghijklmnopqrstuvwxyz'[i % 26]!;
+      ours.push(await echo(relayed, key));
+      theirs.push(await echo(direct, key));
+      if (i % 60 === 59) for (const t of [relayed, direct]) t.ws.send(JSON.stringify({ type: 'input', data: '\x15' }));
+    }
+    relayed.ws.close();
+    direct.ws.close();
+    printTable(`terminal keystroke echo round trip, app relay vs direct (n=${KEYS}, this machine: 2 cores)`, [
+      { what: "through the app's channel relay (main, loopback)", ours, peer: theirs, peerName: "straight to the host's terminal websocket", target: 'ratio < 1.5' },
+    ]);
+  } finally {
+    services.close();
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+interface Term {
+  ws: WebSocket;
+  out: string;
+  wake?: () => void;
+}
+
+async function terminalSocket(url: string): Promise<Term> {
+  const ws = new WebSocket(url);
+  const t: Term = { ws, out: '' };
+  ws.on('message', (d: Buffer) => {
+    const m = JSON.parse(d.toString()) as { type: string; data?: string };
+    if (m.type === 'output') t.out += m.data;
+    t.wake?.();
+  });
+  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  await until(t, () => /[$#] $/.test(t.out));
+  return t;
+}
+
+function until(t: Term, check: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`terminal did not answer; last output ${JSON.stringify(t.out.slice(-80))}`)), 10_000);
+    const look = () => {
+      if (check()) {
+        clearTimeout(timer);
+        t.wake = undefined;
+        resolve();
+      } else t.wake = look;
+    };
+    look();
+  });
+}
+
+/** One keystroke: sent, and back as the shell's echo. */
+async function echo(t: Term, key: string): Promise<number> {
+  const from = t.out.length;
+  const start = performance.now();
+  t.ws.send(JSON.stringify({ type: 'input', data: key }));
+  await until(t, () => t.out.indexOf(key, from) >= 0);
+  return performance.now() - start;
+}
