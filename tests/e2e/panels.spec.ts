@@ -110,9 +110,9 @@ test('shows the desktop activity, filterable', async () => {
   await shot(viewer, 'activity');
 });
 
-/** Drops files built in the page onto the viewer, as a real drop event carrying a DataTransfer. */
-async function drop(files: Array<{ name: string; mb?: number; text?: string }>): Promise<void> {
-  const dt = await viewer.evaluateHandle((list) => {
+/** Drops files built in the page onto the viewer (or another target), as a real drop event carrying a DataTransfer. */
+async function drop(files: Array<{ name: string; mb?: number; text?: string }>, page: Page = viewer, target = page.getByTestId('viewer-screen'), overlay = page.getByTestId('drop-overlay')): Promise<void> {
+  const dt = await page.evaluateHandle((list) => {
     const t = new DataTransfer();
     for (const f of list) {
       const body = f.text !== undefined ? [f.text] : [new Uint8Array(f.mb! * 1024 * 1024).fill(97)];
@@ -120,9 +120,9 @@ async function drop(files: Array<{ name: string; mb?: number; text?: string }>):
     }
     return t;
   }, files);
-  await viewer.getByTestId('viewer-screen').dispatchEvent('dragenter', { dataTransfer: dt });
-  await expect(viewer.getByTestId('drop-overlay')).toBeVisible();
-  await viewer.getByTestId('viewer-screen').dispatchEvent('drop', { dataTransfer: dt });
+  await target.dispatchEvent('dragenter', { dataTransfer: dt });
+  await expect(overlay).toBeVisible();
+  await target.dispatchEvent('drop', { dataTransfer: dt });
 }
 
 test('drops two files onto the viewer: progress, then both on the desktop', async () => {
@@ -150,6 +150,20 @@ test('drops two files onto the viewer: progress, then both on the desktop', asyn
   await expect(viewer.locator('[data-testid=file-row][data-name="big-drop.bin"]')).toContainText('30 MB');
   await expect(viewer.locator('[data-testid=file-row][data-name="notes-drop.txt"]')).toBeVisible();
   await shot(viewer, 'files');
+});
+
+test('exports a file from the desktop and downloads it; deletes one after asking', async () => {
+  await client.bash(computer.id, "printf 'made on the desktop' > ~/Desktop/result.txt");
+  await viewer.getByTestId('export-path').fill('/home/user/Desktop/result.txt');
+  const [download] = await Promise.all([viewer.waitForEvent('download'), viewer.getByTestId('export-submit').click()]);
+  const { readFileSync } = await import('node:fs');
+  expect(readFileSync((await download.path())!, 'utf8')).toBe('made on the desktop');
+  await expect(viewer.locator('[data-testid=file-row][data-name="result.txt"]')).toBeVisible();
+  const row = viewer.locator('[data-testid=file-row][data-name="notes-drop.txt"]');
+  await row.getByTestId('file-delete').click();
+  await row.getByTestId('file-delete-confirm').click();
+  await expect(row).toHaveCount(0);
+  expect((await client.listFiles({ workspaceId: computer.workspace_id ?? undefined })).map((f) => f.name)).not.toContain('notes-drop.txt');
 });
 
 test('a file over the limit fails in words; the other in the same drop still lands; cancel works', async () => {
@@ -198,4 +212,12 @@ test('closing the viewer leaves no relay in the app', async () => {
   expect(open.channels).toBeGreaterThanOrEqual(3); // two terminals and the events
   await viewer.close();
   await expect.poll(counts, { timeout: 10_000 }).toEqual({ vnc: 0, channels: 0, upstream: 0 });
+});
+
+test('a file dropped on a computer in the list lands on its Desktop', async () => {
+  const row = main.locator('[data-testid=row-drop]', { has: main.locator('[data-testid=computer-row][data-name="panels-1"]') });
+  await drop([{ name: 'from-the-list.txt', text: 'via the row\n' }], main, row, row.locator('.row-drop-hint'));
+  await expect(row.locator('[data-testid=upload][data-name="from-the-list.txt"]')).toHaveAttribute('data-state', 'done');
+  await shot(main, 'row-upload');
+  expect((await client.bash(computer.id, 'cat ~/Desktop/from-the-list.txt')).output).toContain('via the row');
 });

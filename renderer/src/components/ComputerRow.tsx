@@ -6,6 +6,7 @@ import { Icon } from './Icon';
 import { ConfirmDialog } from './Modal';
 import { StatusPill } from './StatusPill';
 import { TRANSITIONAL } from './status';
+import { FileDrop } from '../panels/FileDrop';
 
 type Action = 'start' | 'stop' | 'restart' | 'delete';
 const VERB: Record<Action, string> = { start: 'start', stop: 'stop', restart: 'restart', delete: 'delete' };
@@ -35,58 +36,61 @@ export const ComputerRow = memo(function ComputerRow({ c, workspace }: { c: Comp
     }
   };
 
+  // Files dropped on the row go to this computer's Desktop (stopped ones too: the host puts them on its disk).
   return (
-    <div className={`computer-row${running ? ' is-running' : ''}`} data-testid="computer-row" data-name={c.name} data-status={c.status}>
-      <div className={`computer-icon tone-${running ? 'ok' : 'off'}`}>
-        <Icon name="monitor" size={20} />
-      </div>
-      <div className="computer-main">
-        <div className="computer-title">
-          <span className="computer-name">{c.name}</span>
-          <StatusPill status={c.status} />
+    <FileDrop computerId={c.id} name={c.name} enabled={c.status !== 'deleting' && c.status !== 'error'}>
+      <div className={`computer-row${running ? ' is-running' : ''}`} data-testid="computer-row" data-name={c.name} data-status={c.status}>
+        <div className={`computer-icon tone-${running ? 'ok' : 'off'}`}>
+          <Icon name="monitor" size={20} />
         </div>
-        <div className="computer-meta">
-          <span>{c.cpu} CPU</span>
-          <span>{c.ram} GB RAM</span>
-          <span>{c.disk_size_gb} GB disk</span>
-          <span>{screen(c.resolution)}</span>
-          {c.auto_stop_minutes > 0 && <span>auto-stop {c.auto_stop_minutes} min</span>}
-          {workspace && <span className="meta-workspace">{workspace}</span>}
+        <div className="computer-main">
+          <div className="computer-title">
+            <span className="computer-name">{c.name}</span>
+            <StatusPill status={c.status} />
+          </div>
+          <div className="computer-meta">
+            <span>{c.cpu} CPU</span>
+            <span>{c.ram} GB RAM</span>
+            <span>{c.disk_size_gb} GB disk</span>
+            <span>{screen(c.resolution)}</span>
+            {c.auto_stop_minutes > 0 && <span>auto-stop {c.auto_stop_minutes} min</span>}
+            {workspace && <span className="meta-workspace">{workspace}</span>}
+          </div>
+          {c.status === 'error' && c.error_message && <div className="computer-error">{c.error_message}</div>}
         </div>
-        {c.status === 'error' && c.error_message && <div className="computer-error">{c.error_message}</div>}
-      </div>
-      <div className="computer-actions">
-        {running ? (
-          <>
-            <button className="button primary" onClick={() => orgo.windows.openViewer({ computerId: c.id }).catch((e: Error) => toast({ kind: 'error', title: 'Could not open the viewer', detail: e.message }))} data-testid="open-viewer">
-              <Icon name="monitor" /> Open
+        <div className="computer-actions">
+          {running ? (
+            <>
+              <button className="button primary" onClick={() => orgo.windows.openViewer({ computerId: c.id }).catch((e: Error) => toast({ kind: 'error', title: 'Could not open the viewer', detail: e.message }))} data-testid="open-viewer">
+                <Icon name="monitor" /> Open
+              </button>
+              <button className="button" title="Stop" disabled={moving} onClick={() => run('stop')} data-testid="stop">
+                {busy === 'stop' ? <span className="spinner" /> : <Icon name="stop" />} Stop
+              </button>
+              <button className="icon-button" title="Restart" aria-label="Restart" disabled={moving} onClick={() => run('restart')}>
+                {busy === 'restart' ? <span className="spinner" /> : <Icon name="restart" />}
+              </button>
+            </>
+          ) : (
+            <button className="button" disabled={moving || c.status === 'suspended'} onClick={() => run('start')} data-testid="start">
+              {busy === 'start' || (moving && c.status !== 'stopped') ? <span className="spinner" /> : <Icon name="play" />} Start
             </button>
-            <button className="button" title="Stop" disabled={moving} onClick={() => run('stop')} data-testid="stop">
-              {busy === 'stop' ? <span className="spinner" /> : <Icon name="stop" />} Stop
-            </button>
-            <button className="icon-button" title="Restart" aria-label="Restart" disabled={moving} onClick={() => run('restart')}>
-              {busy === 'restart' ? <span className="spinner" /> : <Icon name="restart" />}
-            </button>
-          </>
-        ) : (
-          <button className="button" disabled={moving || c.status === 'suspended'} onClick={() => run('start')} data-testid="start">
-            {busy === 'start' || (moving && c.status !== 'stopped') ? <span className="spinner" /> : <Icon name="play" />} Start
+          )}
+          <button className="icon-button danger-hover" title="Delete" aria-label="Delete" disabled={busy !== null || c.status === 'deleting'} onClick={() => setConfirmDelete(true)}>
+            {busy === 'delete' ? <span className="spinner" /> : <Icon name="trash" />}
           </button>
+        </div>
+        {confirmDelete && (
+          <ConfirmDialog
+            title={`Delete “${c.name}”?`}
+            body="The computer and everything on its disk are removed. This cannot be undone."
+            confirm="Delete computer"
+            danger
+            onConfirm={() => void run('delete')}
+            onClose={() => setConfirmDelete(false)}
+          />
         )}
-        <button className="icon-button danger-hover" title="Delete" aria-label="Delete" disabled={busy !== null || c.status === 'deleting'} onClick={() => setConfirmDelete(true)}>
-          {busy === 'delete' ? <span className="spinner" /> : <Icon name="trash" />}
-        </button>
       </div>
-      {confirmDelete && (
-        <ConfirmDialog
-          title={`Delete “${c.name}”?`}
-          body="The computer and everything on its disk are removed. This cannot be undone."
-          confirm="Delete computer"
-          danger
-          onConfirm={() => void run('delete')}
-          onClose={() => setConfirmDelete(false)}
-        />
-      )}
-    </div>
+    </FileDrop>
   );
 });
