@@ -25,7 +25,7 @@ export function UploadList({ uploads, cancel, dismiss }: { uploads: Upload[]; ca
                 </button>
               ) : (
                 <button className="tool icon-only small" title="Dismiss" aria-label={`Dismiss ${u.name}`} onClick={() => dismiss(u.id)}>
-                  <Icon name="check" size={13} />
+                  <Icon name={u.state === 'done' ? 'check' : 'x'} size={13} />
                 </button>
               )}
             </div>
