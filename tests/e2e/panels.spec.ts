@@ -190,6 +190,32 @@ test('a file over the limit fails in words; the other in the same drop still lan
   await expect.poll(async () => (await client.bash(computer.id, 'ls ~/Desktop')).output).not.toContain('cancel-me.bin');
 });
 
+test('plays the desktop sound when the audio toggle is on', async () => {
+  await viewer.getByTestId('audio-toggle').click();
+  const button = viewer.getByTestId('audio-toggle');
+  await expect(button).toHaveAttribute('data-audio', 'running');
+  const py = 'import math,struct,sys; r=48000; sys.stdout.buffer.write(b"".join(struct.pack("<h", int(16000*math.sin(2*math.pi*440*i/r))) for i in range(r*2)))';
+  const playing = client.bash(computer.id, `python3 -c '${py}' > /tmp/tone.raw && pacat --format=s16le --rate=48000 --channels=1 /tmp/tone.raw`, 30);
+  // 16000/32768 ≈ 0.49 at full tone: the frames the page schedules carry it.
+  await expect.poll(async () => Number(await button.getAttribute('data-peak')), { timeout: 15_000 }).toBeGreaterThan(0.3);
+  expect(Number(await button.getAttribute('data-frames'))).toBeGreaterThan(10);
+  await playing;
+  await button.click();
+  await expect(button).toHaveAttribute('data-audio', 'off');
+});
+
+test('remote resize: the computer takes the viewer size', async () => {
+  await viewer.getByTestId('fit-resize').click();
+  const stage = await viewer.locator('.viewer-stage').evaluate((e) => ({ w: e.clientWidth, h: e.clientHeight }));
+  await expect.poll(async () => (await client.getComputer(computer.id)).resolution, { timeout: 15_000 }).toMatch(new RegExp(`^${stage.w}x${stage.h}`));
+  await expect
+    .poll(() => viewer.evaluate(() => (document.querySelector('[data-testid=viewer-screen] canvas') as HTMLCanvasElement).width))
+    .toBe(stage.w);
+  await viewer.waitForTimeout(500);
+  await shot(viewer, 'remote-resize');
+  await viewer.getByTestId('fit-scale').click();
+});
+
 test('a restart with the viewer open comes back by itself (VNC, terminal, events)', async () => {
   await viewer.getByTestId('panel-terminal').click();
   const before = (await client.getComputer(computer.id)).vnc_password;

@@ -3,7 +3,7 @@
  * Web Audio. Frames are scheduled back to back on the audio clock with a small lead (60 ms), so
  * network jitter does not click; a late frame restarts the lead rather than piling up delay.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useChannel } from './useChannel';
 
 const LEAD_S = 0.06;
@@ -12,15 +12,25 @@ export function useAudio(computerId: string, enabled: boolean) {
   const ctxRef = useRef<AudioContext | null>(null);
   const format = useRef({ rate: 24000, channels: 1 });
   const nextAt = useRef(0);
+  // What is arriving, for the toolbar (and tests): frames so far and the loudest sample lately.
+  const meter = useRef({ frames: 0, peak: 0 });
+  const [level, setLevel] = useState({ frames: 0, peak: 0, playing: 'off' as AudioContextState | 'off' });
 
   useEffect(() => {
     if (!enabled) return;
     // Created on the toggle's click, so the browser lets it play.
     const ctx = new AudioContext();
+    void ctx.resume().catch(() => {});
     ctxRef.current = ctx;
     nextAt.current = 0;
+    const t = setInterval(() => {
+      setLevel({ frames: meter.current.frames, peak: meter.current.peak, playing: ctx.state });
+      meter.current.peak = 0;
+    }, 250);
     return () => {
+      clearInterval(t);
       ctxRef.current = null;
+      setLevel({ frames: 0, peak: 0, playing: 'off' });
       void ctx.close();
     };
   }, [enabled]);
@@ -39,10 +49,17 @@ export function useAudio(computerId: string, enabled: boolean) {
       const frames = Math.floor(pcm.length / channels);
       if (!frames) return;
       const buf = ctx.createBuffer(channels, frames, rate);
+      let peak = meter.current.peak;
       for (let c = 0; c < channels; c++) {
         const out = buf.getChannelData(c);
-        for (let i = 0; i < frames; i++) out[i] = pcm[i * channels + c]! / 32768;
+        for (let i = 0; i < frames; i++) {
+          const v = pcm[i * channels + c]! / 32768;
+          out[i] = v;
+          if (v > peak) peak = v;
+        }
       }
+      meter.current.frames++;
+      meter.current.peak = peak;
       const src = ctx.createBufferSource();
       src.buffer = buf;
       src.connect(ctx.destination);
@@ -52,5 +69,5 @@ export function useAudio(computerId: string, enabled: boolean) {
       nextAt.current += buf.duration;
     },
   });
-  return channel;
+  return { ...channel, level };
 }

@@ -55,7 +55,8 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
   const [viewOnly, setViewOnly] = useState(false);
   const [fullscreen, setFullscreen] = useState(false);
   const [starting, setStarting] = useState(false);
-  const { screenRef, rfbRef, state, message, firstFrameAt, reconnect } = useRfb(computerId, running, {
+  // Connect at once, before the list has loaded: the relay refuses in words if it is not running.
+  const { screenRef, rfbRef, state, message, firstFrameAt, reconnect } = useRfb(computerId, computer ? running : !snapshot?.loaded, {
     viewOnly,
     scale: fit === 'scale',
     resize: fit === 'resize',
@@ -258,7 +259,7 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
             <Icon name="camera" size={16} />
           </button>
           <span className="tool-sep" />
-          <button className={`tool icon-only${audioOn ? ' active' : ''}`} aria-pressed={audioOn} title={audioOn ? `Sound on (${audio.state === 'open' ? 'playing the desktop' : audio.state})` : "Play the desktop's sound"} aria-label="Sound" onClick={() => setAudioOn(!audioOn)} data-testid="audio-toggle">
+          <button className={`tool icon-only${audioOn ? ' active' : ''}`} aria-pressed={audioOn} title={audioOn ? `Sound on (${audio.state === 'open' ? 'playing the desktop' : audio.state})` : "Play the desktop's sound"} aria-label="Sound" onClick={() => setAudioOn(!audioOn)} data-testid="audio-toggle" data-frames={audio.level.frames} data-peak={audio.level.peak.toFixed(3)} data-audio={audio.level.playing}>
             <Icon name={audioOn ? 'speaker' : 'mute'} size={16} />
           </button>
           <button
