@@ -41,6 +41,7 @@ const paths: Record<string, string[]> = {
   terminal: ['M3 5h18v14H3z', 'M7 10l3 2.5L7 15', 'M12 15h5'],
   activity: ['M3 12h4l3-7 4 14 3-7h4'],
   clipboard: ['M8 5H6v16h12V5h-2', 'M9 3h6v4H9z'],
+  file: ['M6 3h8l4 4v14H6z', 'M14 3v4h4'],
 };
 
 export type IconName = keyof typeof paths;

@@ -95,7 +95,7 @@ export function FilesPanel({ computerId, version }: { computerId: string; versio
       <ul className="files-list" data-testid="files-list">
         {files?.map((f) => (
           <li key={f.id} data-testid="file-row" data-name={f.name}>
-            <Icon name="folder" size={15} />
+            <Icon name="file" size={15} />
             <div className="file-meta">
               <span className="file-name" title={f.name}>
                 {f.name}
