@@ -23,6 +23,9 @@ export type ScrollDirection = keyof typeof SCROLL_BUTTONS;
 const DRAG_STEP_MS = 16;
 /** After borrowing keycodes, time for clients to take in the new mapping before keys use it. */
 const SETTLE_MS = 100;
+/** After a click, keys wait for the keyboard focus to stay put this long, but no longer than FOCUS_WAIT_MS. */
+const FOCUS_QUIET_MS = 50;
+const FOCUS_WAIT_MS = 500;
 /** A server that has not answered a round trip in this long is wedged: drop it, reconnect later. */
 const REPLY_TIMEOUT_MS = 10_000;
 
@@ -36,6 +39,8 @@ export class XSession extends EventEmitter {
   private height: number;
   private keymapStale = false;
   private readonly screen: ScreenCapture;
+  /** The last click's time and the keyboard focus right after the server took it in. */
+  private lastClick?: { at: number; focus: number };
 
   private constructor(
     private readonly X: XClient,
@@ -151,7 +156,49 @@ export class XSession extends EventEmitter {
       this.button(BUTTONS[button], true);
       this.button(BUTTONS[button], false);
     }
-    await this.sync();
+    await this.clicked();
+  }
+
+  /** The round trip that ends a click: it also notes where the keyboard focus was then. */
+  private async clicked(): Promise<void> {
+    const { focus } = await this.request<{ focus: number }>((cb) => this.X.GetInputFocus(cb));
+    this.lastClick = { at: performance.now(), focus };
+  }
+
+  /**
+   * Keys right after a click: the window manager moves the keyboard focus to the clicked window
+   * when it gets round to the click, and the application may move it again a little later
+   * (Chromium sets it itself); keys sent before then land in the window that had the focus. So
+   * keys wait until the focus is in the clicked window (or, for a click that gives the focus
+   * elsewhere, such as a taskbar button, has moved) and has stayed put for FOCUS_QUIET_MS; at
+   * most until FOCUS_WAIT_MS after the click.
+   */
+  private async focusSettled(): Promise<void> {
+    const click = this.lastClick;
+    this.lastClick = undefined;
+    if (!click || performance.now() - click.at >= FOCUS_WAIT_MS) return;
+    const { child } = await this.request<{ child: number }>((cb) => this.X.QueryPointer(this.root, cb));
+    if (!child) return; // the desktop itself: no window there takes the focus
+    const frames = new Map<number, number>();
+    const frameOf = async (w: number) => frames.get(w) ?? frames.set(w, w > 1 ? await this.topLevel(w) : 0).get(w)!;
+    let [last, since] = [click.focus, click.at];
+    while (performance.now() - click.at < FOCUS_WAIT_MS) {
+      const { focus } = await this.request<{ focus: number }>((cb) => this.X.GetInputFocus(cb));
+      const now = performance.now();
+      if (focus !== last) [last, since] = [focus, now];
+      else if (now - since >= FOCUS_QUIET_MS && (focus !== click.focus || (await frameOf(focus)) === child)) return;
+      await sleep(5);
+    }
+  }
+
+  /** The window's ancestor that is a child of the root: the frame the window manager made. */
+  private async topLevel(w: number): Promise<number> {
+    for (let i = 0; i < 32; i++) {
+      const t = await this.request<{ root: number; parent: number }>((cb) => this.X.QueryTree(w, cb));
+      if (!t.parent || t.parent === t.root) return w;
+      w = t.parent;
+    }
+    return w;
   }
 
   /** Presses at the start, moves through intermediate points over `seconds`, releases at the end. */
@@ -171,7 +218,7 @@ export class XSession extends EventEmitter {
       if (ahead > 1) await sleep(ahead);
     }
     this.button(b, false);
-    await this.sync();
+    await this.clicked();
   }
 
   async scroll(direction: ScrollDirection, amount: number, at?: { x: number; y: number }): Promise<void> {
@@ -247,6 +294,7 @@ export class XSession extends EventEmitter {
 
   /** Types text: each character as the key that produces it, newlines as Return. */
   async type(text: string): Promise<void> {
+    await this.focusSettled();
     await this.freshKeymap();
     const keysyms = [...text.replace(/\r\n?/g, '\n')].map(charKeysym).filter((k): k is number => k !== null);
     const shift = this.keymap.lookup(XK.Shift_L)?.keycode;
@@ -272,6 +320,7 @@ export class XSession extends EventEmitter {
 
   /** Presses chords one after another: each chord's keys down in order, then up in reverse. */
   async keys(chords: Chord[]): Promise<void> {
+    await this.focusSettled();
     await this.freshKeymap();
     const all = chords.flatMap((c) => c.keysyms);
     if ((await this.prepare(all, 0)) < all.length) throw new DisplayError('too many keys without a keycode in one request');

@@ -32,7 +32,9 @@ export interface XClient {
   ChangeKeyboardMapping(first: number, keysymsPerKeycode: number, keysyms: number[]): void;
   ChangeWindowAttributes(wid: number, values: { eventMask: number }): void;
   GetGeometry(drawable: number, cb: Callback<{ width: number; height: number }>): void;
-  QueryPointer(wid: number, cb: Callback<{ rootX: number; rootY: number; keyMask: number }>): void;
+  QueryPointer(wid: number, cb: Callback<{ child: number; rootX: number; rootY: number; keyMask: number }>): void;
+  QueryTree(wid: number, cb: Callback<{ root: number; parent: number; children: number[] }>): void;
+  GetInputFocus(cb: Callback<{ focus: number; revertTo: number }>): void;
   require(ext: 'xtest', cb: Callback<XTest>): void;
   require(ext: 'shm', cb: Callback<Shm>): void;
   sync(): Promise<void>;

@@ -121,6 +121,17 @@ describe('pointer', () => {
     expect(await sh('xdotool getmouselocation --shell | head -2')).toBe(`X=${two.center.x}\nY=${two.center.y}\n`);
   });
 
+  it('keys sent right after a click go to the window clicked, not the one that had the focus', async () => {
+    const id = async (title: string) => Number((await sh(`xdotool search --name '^${title}$' | head -1`)).trim());
+    for (const [w, title] of [[one, 'one'], [two, 'two'], [one, 'one']] as const) {
+      await t.client.click(pc.id, w.center.x, w.center.y);
+      await t.client.type(pc.id, `echo typed-in-$WINDOWID > ~/focus-${title}.txt\n`);
+      await eventually(() => read(`~/focus-${title}.txt`), (o) => o !== '', 10_000, `the command typed into ${title}`);
+      expect(await read(`~/focus-${title}.txt`)).toBe(`typed-in-${await id(title)}\n`);
+      await sh(`rm ~/focus-${title}.txt`);
+    }
+  });
+
   it('double click selects a word; middle click pastes the selection', async () => {
     await t.client.click(pc.id, one.center.x, one.center.y);
     await t.client.type(pc.id, 'clear\n');
@@ -198,6 +209,24 @@ describe('typing into the browser', () => {
     const many = Array.from({ length: 160 }, (_, i) => String.fromCodePoint(0x4e00 + i * 7)).join('');
     await t.client.type(pc.id, many);
     await eventually(title, (o) => o === `T:${many} - Chromium\n`, 10_000, 'all 160 characters in the page');
+
+    // From the browser to a terminal: keys sent right after the click belong to the terminal.
+    const term = await xterm('after-browser', '30x8+940+100');
+    const id = (await sh("xdotool search --name '^after-browser$' | head -1")).trim();
+    // Back and forth a few times: the window manager moves the focus some time after the click.
+    for (let round = 0; round < 5; round++) {
+      await t.client.click(pc.id, 200, 250);
+      await t.client.type(pc.id, `${round}`);
+      // An agent thinks between steps; without any pause Chromium can take the focus back.
+      await new Promise((r) => setTimeout(r, 300));
+      await t.client.click(pc.id, term.center.x, term.center.y);
+      await t.client.type(pc.id, `echo round-${round}-in-$WINDOWID > ~/after-browser-${round}.txt\n`);
+    }
+    for (let round = 0; round < 5; round++) {
+      await eventually(() => read(`~/after-browser-${round}.txt`), (o) => o === `round-${round}-in-${id}\n`, 10_000, `round ${round} typed into the terminal`);
+    }
+    // None of it went to the browser (its field holds only the round numbers typed there).
+    expect(await title()).not.toMatch(/echo|round/);
     await sh('pkill -f field.html || true');
   }, 90_000);
 });
