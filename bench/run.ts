@@ -8,6 +8,7 @@ const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   actions: () => import('./actions.js'),
   channels: () => import('./channels.js'),
   'terminal-relay': () => import('./terminal-relay.js'),
+  app: () => import('./app.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

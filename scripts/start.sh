@@ -26,4 +26,5 @@ fi
 if [ "$web" = 0 ]; then
   echo "Electron's binary is not installed here; starting browser mode (npm start -- --web does this on purpose)."
 fi
-exec node --import tsx electron/browser-mode/cli.ts ${args[@]+"${args[@]}"}
+node scripts/build-app.mjs
+exec node out/browser-mode/cli.mjs ${args[@]+"${args[@]}"}

@@ -1,22 +1,36 @@
-import { StrictMode } from 'react';
+import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { primeComputers } from './hooks/useComputers';
+import { primeSession } from './hooks/useSession';
 import { ToastProvider } from './hooks/useToasts';
 import './styles/app.css';
-import { GridWindow } from './views/GridWindow';
-import { MainWindow } from './views/MainWindow';
-import { ViewerWindow } from './views/ViewerWindow';
 
-/** One bundle, three kinds of window, chosen by the address: #/viewer/ID, #/grid, or the main window. */
-function route() {
+/**
+ * One app, three kinds of window, chosen by the address: #/viewer/ID, #/grid, or the main window.
+ * Each loads only its own code (noVNC only where a desktop is shown), so windows open fast.
+ */
+async function route(): Promise<ReactNode> {
+  // Every window needs both; ask now, while its code loads.
+  primeSession();
+  primeComputers();
   const m = /^#\/viewer\/([A-Za-z0-9_-]+)$/.exec(location.hash);
-  if (m) return <ViewerWindow computerId={m[1]!} />;
-  if (location.hash === '#/grid') return <GridWindow />;
+  if (m) {
+    const { ViewerWindow } = await import('./views/ViewerWindow');
+    return <ViewerWindow computerId={m[1]!} />;
+  }
+  if (location.hash === '#/grid') {
+    const { GridWindow } = await import('./views/GridWindow');
+    return <GridWindow />;
+  }
   window.name = 'orgo-main';
+  const { MainWindow } = await import('./views/MainWindow');
   return <MainWindow />;
 }
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <ToastProvider>{route()}</ToastProvider>
-  </StrictMode>,
+void route().then((view) =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <ToastProvider>{view}</ToastProvider>
+    </StrictMode>,
+  ),
 );

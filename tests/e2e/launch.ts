@@ -3,7 +3,7 @@
  * own home, and a real gnome-keyring on its own D-Bus session (dbus-run-session), so keys land
  * in a real Secret Service. Answers the printed address; close() ends the whole process group.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,14 @@ export interface LaunchedApp {
   close(): Promise<void>;
 }
 
+/** Builds the renderer and the launcher bundle when their sources changed (once per run in practice). */
+export function buildApp(): void {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-app.mjs')], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('building the app failed');
+}
+
 export async function launchBrowserMode(options: { profiles?: unknown; env?: NodeJS.ProcessEnv } = {}): Promise<LaunchedApp> {
+  buildApp();
   const home = mkdtempSync('/tmp/orgo-e2e-');
   if (options.profiles) {
     mkdirSync(join(home, 'config'), { recursive: true });
@@ -26,7 +33,7 @@ export async function launchBrowserMode(options: { profiles?: unknown; env?: Nod
   }
   const script =
     'printf e2e-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; ' +
-    'exec node --import tsx electron/browser-mode/cli.ts --no-open';
+    'exec node out/browser-mode/cli.mjs --no-open';
   const child = spawn('dbus-run-session', ['--', 'bash', '-c', script], {
     cwd: root,
     detached: true,

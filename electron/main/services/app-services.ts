@@ -63,7 +63,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   onHostState = () => void session.changed();
   const feed = new ComputersFeed(session);
   const logins = new DeviceLogins({ clientName: `Orgo Desktop on ${hostname()}` });
-  const relay = new VncRelay(session);
+  const relay = new VncRelay(session, (id) => feed.known(id));
   const channels = new ChannelRelay(session);
   const files = new AppFiles(session);
   let version = '0.0.0';

@@ -23,6 +23,8 @@ export class ComputersFeed {
   private inFlight: Promise<ComputersSnapshot> | null = null;
   private busyUntil = 0;
   private listeners = new Set<(s: ComputersSnapshot) => void>();
+  /** The API's full answers of the last refresh (with VNC passwords): main-side only, for the relay. */
+  private full = new Map<string, Computer>();
 
   constructor(
     private readonly session: Session,
@@ -42,6 +44,11 @@ export class ComputersFeed {
 
   current(): ComputersSnapshot {
     return this.snapshot;
+  }
+
+  /** The last full answer for one computer of the active profile (never sent to a window). */
+  known(id: string): Computer | undefined {
+    return this.full.get(id);
   }
 
   /** A window starts watching: answers a fresh snapshot and keeps polling while it watches. */
@@ -68,6 +75,7 @@ export class ComputersFeed {
 
   /** The profile changed: forget the old list at once (never show one account's computers under another). */
   reset(): void {
+    this.full.clear();
     this.snapshot = this.empty();
     this.emit();
     void this.refresh();
@@ -87,6 +95,7 @@ export class ComputersFeed {
     try {
       const { client } = await this.session.client();
       const [workspaces, computers] = await Promise.all([client.listWorkspaces(), client.listComputers()]);
+      if (profileId === this.session.profiles.active().id) this.full = new Map(computers.map((c) => [c.id, c]));
       next = {
         profileId,
         workspaces: workspaces.map((w: Workspace) => ({ id: w.id, name: w.name })),

@@ -12,6 +12,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { describeError } from './errors.js';
 import { logger } from './log.js';
 import { ByteReader, acceptDownstream, authenticateUpstream, greetDownstream, refuseDownstream } from './rfb-handshake.js';
+import type { Computer } from '../../../shared/api/types.js';
 import type { Session } from './session.js';
 
 const log = logger('relay');
@@ -39,7 +40,11 @@ export class VncRelay {
   private base: string | null = null;
   private readonly live = new Set<WebSocket>();
 
-  constructor(private readonly session: Session) {}
+  constructor(
+    private readonly session: Session,
+    /** What the live list last saw of a computer, to skip one API call when it is fresh enough. */
+    private readonly known: (id: string) => Computer | undefined = () => undefined,
+  ) {}
 
   /** Its own loopback server (Electron); browser mode attaches to the launcher's instead. */
   async listen(): Promise<string> {
@@ -88,29 +93,49 @@ export class VncRelay {
     return true;
   }
 
+  /** Opens the computer's VNC socket and authenticates; the reader holds how it closed, if it did. */
+  private async openUpstream(computer: Computer, attempt: { up?: WebSocket; reader?: ByteReader }): Promise<void> {
+    if (computer.status !== 'running') throw new Error(`“${computer.name}” is ${computer.status}, not running`);
+    const password = computer.vnc_password || (await (await this.session.client()).client.vncPassword(computer.id));
+    const up = new WebSocket(upstreamUrl(computer.connection_url, password), ['binary'], { perMessageDeflate: false, handshakeTimeout: 15_000 });
+    attempt.up = up;
+    attempt.reader = new ByteReader(up);
+    await new Promise<void>((resolve, reject) => {
+      up.once('open', () => resolve());
+      up.once('error', reject);
+      up.once('unexpected-response', (_q, res) => reject(new Error(`the computer's VNC socket answered HTTP ${res.statusCode}`)));
+    });
+    await authenticateUpstream(up, attempt.reader, password);
+  }
+
   private async relay(down: WebSocket, ticket: Ticket): Promise<void> {
     const downReader = new ByteReader(down);
     const greeting = greetDownstream(down, downReader);
     greeting.catch(() => {}); // awaited below; a viewer that leaves early is not an error
-    let up: WebSocket | null = null;
-    let upReader: ByteReader | null = null;
+    let attempt: { up?: WebSocket; reader?: ByteReader } = {};
     let failure: string | null = null;
     try {
       if (this.session.profiles.active().id !== ticket.profileId) throw new Error('The profile changed; open the viewer again');
-      const { client } = await this.session.client();
-      const computer = await client.getComputer(ticket.computerId);
-      if (computer.status !== 'running') throw new Error(`“${computer.name}” is ${computer.status}, not running`);
-      const password = computer.vnc_password || (await client.vncPassword(computer.id));
-      up = new WebSocket(upstreamUrl(computer.connection_url, password), ['binary'], { perMessageDeflate: false, handshakeTimeout: 15_000 });
-      upReader = new ByteReader(up);
-      await new Promise<void>((resolve, reject) => {
-        up!.once('open', () => resolve());
-        up!.once('error', reject);
-        up!.once('unexpected-response', (_q, res) => reject(new Error(`the computer's VNC socket answered HTTP ${res.statusCode}`)));
-      });
-      await authenticateUpstream(up, upReader, password);
+      const cached = this.known(ticket.computerId);
+      let opened = false;
+      if (cached?.status === 'running') {
+        // The live list's copy saves an API call. A restart since then rotated the password,
+        // so on any failure ask the API afresh, once.
+        opened = await this.openUpstream(cached, attempt).then(
+          () => true,
+          () => {
+            attempt.up?.terminate();
+            attempt = {};
+            return false;
+          },
+        );
+      }
+      if (!opened) {
+        const { client } = await this.session.client();
+        await this.openUpstream(await client.getComputer(ticket.computerId), attempt);
+      }
     } catch (e) {
-      const close = upReader?.closeInfo;
+      const close = attempt.reader?.closeInfo;
       failure =
         close?.code === 4409
           ? 'The computer is not running'
@@ -122,10 +147,11 @@ export class VncRelay {
     try {
       minor = await greeting;
     } catch {
-      up?.close();
+      attempt.up?.close();
       return;
     }
-    if (failure || !up || !upReader) {
+    const { up, reader } = attempt;
+    if (failure || !up || !reader) {
       log.info(`viewer for ${ticket.computerId} refused: ${failure}`);
       refuseDownstream(down, minor, failure ?? 'unknown error');
       setTimeout(() => down.close(1000), 200);
@@ -133,7 +159,7 @@ export class VncRelay {
       return;
     }
     await acceptDownstream(down, downReader, minor);
-    pipe(down, downReader.detach(), up, upReader.detach());
+    pipe(down, downReader.detach(), up, reader.detach());
   }
 
   /** Open viewer connections (the leak check counts them). */

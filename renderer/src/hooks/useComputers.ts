@@ -2,6 +2,14 @@ import { useEffect, useState } from 'react';
 import type { ComputersSnapshot } from '../../../shared/ipc/types';
 import { orgo } from '../orgo';
 
+let primed: Promise<ComputersSnapshot> | null = null;
+
+/** Starts watching at once, in parallel with the session and the window's code (main.tsx). */
+export function primeComputers(): void {
+  primed ??= orgo.computers.watch();
+  primed.catch(() => {});
+}
+
 /**
  * The live computers list. Main pushes a snapshot only when something visible changed; React
  * keys rows by id, so a refresh updates rows in place rather than redrawing the list.
@@ -13,14 +21,20 @@ export function useComputers(enabled: boolean, profileId: string | undefined, si
     if (!enabled) return;
     let live = true;
     const off = orgo.on('computers.changed', (s) => live && setSnapshot(s));
-    orgo.computers.watch().then(
-      (s) => {
-        if (!live) return;
-        setSnapshot(s);
-        setError(null);
-      },
-      (e: Error) => live && setError(e.message),
-    );
+    const first = primed ?? orgo.computers.watch();
+    primed = null;
+    const take = (s: ComputersSnapshot, retried: boolean): void => {
+      if (!live) return;
+      // An answer primed for another profile (signed in or switched since): ask again, once.
+      if (s.profileId !== profileId && !retried) {
+        orgo.computers.watch().then((again) => take(again, true), (e: Error) => live && setError(e.message));
+        return;
+      }
+      // A pushed snapshot may already be newer than this answer.
+      setSnapshot((cur) => (cur && cur.profileId === s.profileId && cur.at > s.at ? cur : s));
+      setError(null);
+    };
+    first.then((s) => take(s, false), (e: Error) => live && setError(e.message));
     return () => {
       live = false;
       off();

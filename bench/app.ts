@@ -1,0 +1,185 @@
+/**
+ * The app, in browser mode, against a real host with real desktops:
+ *   launch → computers list visible: the launcher process starts, Chromium starts, the page loads
+ *     and shows the list (target ≤ 1.5 s). Peer: the floor of the same shape, a bare Node HTTP
+ *     server plus Chromium showing a static page.
+ *   viewer open → first frame: click "Open" to desktop pixels in the new window, through main's
+ *     VNC relay (target ≤ 500 ms). Peer: noVNC's own way (an unbundled ES-module page, as its
+ *     vnc_lite.html) connecting straight to the host's websocket with the password.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, mkdtempSync, existsSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startHost } from '../host/host.js';
+import { OrgoClient } from '../shared/api/client.js';
+import { TEST_KEY, tempDataDir } from '../tests/helpers/host.js';
+import { printTable } from './stats.js';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const N_LAUNCH = Number(process.env.BENCH_APP_LAUNCH_N ?? 5);
+const N_VIEWER = Number(process.env.BENCH_APP_VIEWER_N ?? 10);
+// Local-network-access checks off: the peer's page is answered by Playwright, so Chromium cannot
+// tell it came from loopback and would block its websocket to the host. Same flags for both sides.
+const CHROMIUM = {
+  executablePath: process.env.ORGO_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu', '--disable-features=LocalNetworkAccessChecks'],
+};
+
+/** The same first-frame rule as the app's viewer: noVNC's canvas is transparent until drawn. */
+const FIRST_FRAME_JS = `
+(() => {
+  const resolve = (t) => (window.__firstFrameAt = t);
+  const tick = () => {
+    const c = document.querySelector('#screen canvas');
+    if (c && c.width > 0) {
+      const ctx = c.getContext('2d');
+      for (let i = 0; i < 64; i++) {
+        const x = Math.floor(((i % 8) + 0.5) * (c.width / 8)), y = Math.floor((Math.floor(i / 8) + 0.5) * (c.height / 8));
+        if (ctx.getImageData(x, y, 1, 1).data[3] > 0) return resolve(performance.now());
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();`;
+
+/**
+ * The peer's page and noVNC's modules, served at the host's own origin (Playwright answers those
+ * requests; the host never sees them), so the host's Origin check lets noVNC in as it would a
+ * page of its own.
+ */
+async function routePeer(context: BrowserContext, hostUrl: string): Promise<void> {
+  const novnc = join(root, 'node_modules', '@novnc', 'novnc');
+  await context.route(`${hostUrl}/__peer/**`, (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/__peer/vnc.html') {
+      return route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><title>noVNC</title><style>html,body,#screen{margin:0;height:100%}</style><div id="screen"></div>
+<script type="module">
+import RFB from '/__peer/novnc/core/rfb.js';
+${FIRST_FRAME_JS}
+const p = new URLSearchParams(location.search);
+const rfb = new RFB(document.getElementById('screen'), p.get('ws'), { credentials: { password: p.get('password') } });
+rfb.scaleViewport = true;
+</script>`,
+      });
+    }
+    const file = join(novnc, url.pathname.slice('/__peer/novnc/'.length));
+    if (!file.startsWith(novnc) || !existsSync(file)) return route.fulfill({ status: 404, body: '' });
+    return route.fulfill({ contentType: extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream', body: readFileSync(file) });
+  });
+}
+
+function startLauncher(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['out/browser-mode/cli.mjs', '--no-open'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.stderr!.on('data', (d) => (out += String(d)));
+    child.once('exit', (code) => reject(new Error(`launcher exited ${code}: ${out}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+export async function run(): Promise<void> {
+  const built = spawnSync(process.execPath, [join(root, 'scripts', 'build-app.mjs')], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('building the app failed');
+  const dataDir = tempDataDir('orgo-bench-app-');
+  const appHome = mkdtempSync('/tmp/orgo-bench-home-');
+  const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY });
+  const client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
+  // The environment profile: no keychain or login in the timed path.
+  const env = { ORGO_DESKTOP_HOME: appHome, ORGO_API_BASE_URL: `${host.url}/api`, ORGO_API_KEY: TEST_KEY, ORGO_LOCAL_HOST_PORT: '17997', ORGO_LOG_LEVEL: 'warn' };
+  const launch = { ours: [] as number[], peer: [] as number[], server: [] as number[], browser: [] as number[], page: [] as number[] };
+  const viewer = { ours: [] as number[], peer: [] as number[] };
+  let browser: Browser | null = null;
+  let launcher: ChildProcess | null = null;
+  try {
+    const ws = await client.createWorkspace('bench');
+    const computers = [await client.createComputer({ workspace_id: ws.id, name: 'bench-a' }), await client.createComputer({ workspace_id: ws.id, name: 'bench-b' })];
+
+    // Launch → list visible, interleaved with the floor so both see the same machine.
+    for (let i = 0; i < N_LAUNCH; i++) {
+      const t0 = performance.now();
+      const l = await startLauncher(env);
+      const t1 = performance.now();
+      const b = await chromium.launch(CHROMIUM);
+      const t2 = performance.now();
+      const page = await b.newPage();
+      await page.goto(l.url);
+      await page.waitForSelector('[data-testid=computer-row]');
+      const t3 = performance.now();
+      launch.ours.push(t3 - t0);
+      launch.server.push(t1 - t0);
+      launch.browser.push(t2 - t1);
+      launch.page.push(t3 - t2);
+      await b.close();
+      await stop(l.child);
+
+      const p0 = performance.now();
+      const bare = spawn(process.execPath, ['-e', "require('http').createServer((q,s)=>s.end('<div id=ok>ready</div>')).listen(0,'127.0.0.1',function(){console.log('http://127.0.0.1:'+this.address().port+'/')})"], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const bareUrl = await new Promise<string>((r) => bare.stdout!.once('data', (d) => r(String(d).trim())));
+      const pb = await chromium.launch(CHROMIUM);
+      const pp = await pb.newPage();
+      await pp.goto(bareUrl);
+      await pp.waitForSelector('#ok');
+      launch.peer.push(performance.now() - p0);
+      await pb.close();
+      await stop(bare);
+    }
+
+    // Viewer open → first frame, one app and browser kept open, as a person would have it.
+    const l = await startLauncher(env);
+    launcher = l.child;
+    browser = await chromium.launch(CHROMIUM);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await routePeer(context, host.url);
+    const main = await context.newPage();
+    await main.goto(l.url);
+    await main.waitForSelector('[data-testid=computer-row][data-status=running]');
+    const rows = main.locator('[data-testid=computer-row]');
+    for (let i = 0; i < N_VIEWER; i++) {
+      const t0 = performance.now();
+      const [viewerPage] = await Promise.all([context.waitForEvent('page'), rows.nth(i % 2).getByTestId('open-viewer').click()]);
+      await viewerPage.waitForSelector('[data-first-frame]');
+      viewer.ours.push(performance.now() - t0);
+      await viewerPage.close();
+
+      const c = computers[i % 2]!;
+      const wsUrl = `${c.connection_url.replace(/^http/, 'ws')}/ws/websockify?token=${encodeURIComponent(c.vnc_password)}`;
+      const peerPage: Page = await context.newPage();
+      const p0 = performance.now();
+      await peerPage.goto(`${host.url}/__peer/vnc.html?ws=${encodeURIComponent(wsUrl)}&password=${encodeURIComponent(c.vnc_password)}`);
+      // Page code as a string: this file is type-checked without the DOM's types.
+      await peerPage.waitForFunction('window.__firstFrameAt !== undefined', undefined, { timeout: 20_000 });
+      viewer.peer.push(performance.now() - p0);
+      await peerPage.close();
+    }
+
+    printTable(`app in browser mode (n=${N_LAUNCH} launches, ${N_VIEWER} viewers; this machine: 2 cores)`, [
+      { what: 'launch → computers list visible', ours: launch.ours, peer: launch.peer, peerName: 'bare Node server + Chromium, static page', target: '≤ 1500 ms' },
+      { what: '  of which: launcher ready (URL printed)', ours: launch.server },
+      { what: '  of which: Chromium started', ours: launch.browser },
+      { what: '  of which: page → list visible', ours: launch.page },
+      { what: 'viewer open → first frame', ours: viewer.ours, peer: viewer.peer, peerName: 'noVNC page direct to host (no relay, no app)', target: '≤ 500 ms' },
+    ]);
+  } finally {
+    await browser?.close();
+    if (launcher) await stop(launcher);
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(appHome, { recursive: true, force: true });
+  }
+}
