@@ -168,7 +168,9 @@ export async function run(): Promise<void> {
       await peerPage.close();
     }
 
-    printTable(`app in browser mode (n=${N_LAUNCH} launches, ${N_VIEWER} viewers; this machine: 2 cores)`, [
+    // Other work on the machine moves these numbers a lot (Chromium's own start among them).
+    const load = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
+    printTable(`app in browser mode (n=${N_LAUNCH} launches, ${N_VIEWER} viewers; this machine: 2 cores, load average ${load})`, [
       { what: 'launch → computers list visible', ours: launch.ours, peer: launch.peer, peerName: 'bare Node server + Chromium, static page', target: '≤ 1500 ms' },
       { what: '  of which: launcher ready (URL printed)', ours: launch.server },
       { what: '  of which: Chromium started', ours: launch.browser },

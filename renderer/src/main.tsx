@@ -4,10 +4,12 @@ import { primeComputers } from './hooks/useComputers';
 import { primeSession } from './hooks/useSession';
 import { ToastProvider } from './hooks/useToasts';
 import './styles/app.css';
+// The main window is what launch waits for: in the first bundle, not behind a second request.
+import { MainWindow } from './views/MainWindow';
 
 /**
  * One app, three kinds of window, chosen by the address: #/viewer/ID, #/grid, or the main window.
- * Each loads only its own code (noVNC only where a desktop is shown), so windows open fast.
+ * Viewer and grid load their own code (noVNC only where a desktop is shown) when opened.
  */
 async function route(): Promise<ReactNode> {
   // Every window needs both; ask now, while its code loads.
@@ -23,7 +25,6 @@ async function route(): Promise<ReactNode> {
     return <GridWindow />;
   }
   window.name = 'orgo-main';
-  const { MainWindow } = await import('./views/MainWindow');
   return <MainWindow />;
 }
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { Icon, type IconName } from '../components/Icon';
 import { StatusPill } from '../components/StatusPill';
 import { TRANSITIONAL } from '../components/status';
@@ -12,9 +12,11 @@ import { useDesktopEvents } from '../hooks/useDesktopEvents';
 import { useUploads } from '../hooks/useUploads';
 import { ActivityPanel } from '../panels/ActivityPanel';
 import { FilesPanel } from '../panels/FilesPanel';
-import { TerminalPanel } from '../panels/TerminalPanel';
 import { UploadList } from '../panels/UploadList';
 import '../styles/panels.css';
+
+// xterm is most of the viewer's code: loaded when the terminal is first shown, not before the desktop.
+const TerminalPanel = lazy(() => import('../panels/TerminalPanel').then((m) => ({ default: m.TerminalPanel })));
 
 type Panel = 'terminal' | 'files' | 'activity';
 const PANELS: Array<{ id: Panel; label: string; icon: IconName }> = [
@@ -276,7 +278,7 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
             <Icon name="clipboard" size={16} />
           </button>
           {PANELS.map((p) => (
-            <button key={p.id} className={`tool${panel === p.id ? ' active' : ''}`} aria-pressed={panel === p.id} title={`${p.label} panel`} onClick={() => showPanel(p.id)} data-testid={`panel-${p.id}`}>
+            <button key={p.id} className={`tool${panel === p.id ? ' active' : ''}`} aria-pressed={panel === p.id} aria-label={p.label} title={`${p.label} panel`} onClick={() => showPanel(p.id)} data-testid={`panel-${p.id}`}>
               <Icon name={p.icon} size={15} />
               <span>{p.label}</span>
             </button>
@@ -313,7 +315,9 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
             </div>
             {opened.has('terminal') && (
               <div className="side-slot" hidden={panel !== 'terminal'}>
-                <TerminalPanel computerId={computerId} running={running} />
+                <Suspense fallback={<span className="spinner" />}>
+                  <TerminalPanel computerId={computerId} running={running} />
+                </Suspense>
               </div>
             )}
             {opened.has('files') && (
