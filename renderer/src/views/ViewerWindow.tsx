@@ -278,7 +278,7 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
             <Icon name="clipboard" size={16} />
           </button>
           {PANELS.map((p) => (
-            <button key={p.id} className={`tool${panel === p.id ? ' active' : ''}`} aria-pressed={panel === p.id} aria-label={p.label} title={`${p.label} panel`} onClick={() => showPanel(p.id)} data-testid={`panel-${p.id}`}>
+            <button key={p.id} className={`tool panel-tool${panel === p.id ? ' active' : ''}`} aria-pressed={panel === p.id} aria-label={p.label} title={`${p.label} panel`} onClick={() => showPanel(p.id)} data-testid={`panel-${p.id}`}>
               <Icon name={p.icon} size={15} />
               <span>{p.label}</span>
             </button>
