@@ -191,14 +191,19 @@ export class XSession extends EventEmitter {
     }
   }
 
-  /** The window's ancestor that is a child of the root: the frame the window manager made. */
+  /** The window's ancestor that is a child of the root (the frame the window manager made); 0 if it is gone. */
   private async topLevel(w: number): Promise<number> {
-    for (let i = 0; i < 32; i++) {
-      const t = await this.request<{ root: number; parent: number }>((cb) => this.X.QueryTree(w, cb));
-      if (!t.parent || t.parent === t.root) return w;
-      w = t.parent;
+    try {
+      for (let i = 0; i < 32; i++) {
+        const t = await this.request<{ root: number; parent: number }>((cb) => this.X.QueryTree(w, cb));
+        if (!t.parent || t.parent === t.root) return w;
+        w = t.parent;
+      }
+      return w;
+    } catch (e) {
+      if (e instanceof DisplayError) throw e;
+      return 0; // BadWindow: it was destroyed meanwhile
     }
-    return w;
   }
 
   /** Presses at the start, moves through intermediate points over `seconds`, releases at the end. */
