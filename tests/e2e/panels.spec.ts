@@ -41,7 +41,20 @@ test.beforeAll(async ({ browser }) => {
   computer = await client.createComputer({ workspace_id: ws.id, name: 'panels-1' });
   app = await launchBrowserMode({ env: { ORGO_API_BASE_URL: `${host.url}/api`, ORGO_API_KEY: TEST_KEY } });
   context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url).origin });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write', 'notifications'], { origin: new URL(app.url).origin });
+  // Desktop notifications are drawn by the system, not the page: record what the page shows.
+  await context.addInitScript(() => {
+    const Real = window.Notification;
+    const shown: Array<{ title: string; body?: string }> = [];
+    (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+    class Recording extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push({ title, body: options?.body });
+      }
+    }
+    Object.defineProperty(window, 'Notification', { value: Recording, configurable: true, writable: true });
+  });
   main = await context.newPage();
   await main.goto(app.url);
   await expect(main.locator('[data-testid=computer-row][data-name="panels-1"]')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
@@ -107,6 +120,13 @@ test('shows the desktop activity, filterable', async () => {
   await expect(list.locator('li[data-type=clipboard]')).toHaveCount(0);
   await expect(list.locator('li[data-type=file_change]').first()).toBeVisible();
   await viewer.getByTestId('activity-filter').fill('');
+  // A bell on a type: its events become desktop notifications.
+  await viewer.getByRole('button', { name: 'Notify for file_change' }).click();
+  await expect(viewer.getByRole('button', { name: 'Notify for file_change' })).toHaveAttribute('aria-pressed', 'true');
+  await client.bash(computer.id, 'echo y > ~/notify-probe.txt');
+  await expect
+    .poll(() => viewer.evaluate(() => (window as unknown as { shownNotifications: Array<{ title: string; body?: string }> }).shownNotifications))
+    .toContainEqual({ title: 'file change', body: 'created /home/user/notify-probe.txt' });
   await shot(viewer, 'activity');
 });
 
