@@ -19,6 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import audio  # noqa: E402
 import caps  # noqa: E402
+import login_env  # noqa: E402
 import channels  # noqa: E402
 import clipboard  # noqa: E402
 import events  # noqa: E402
@@ -80,6 +81,8 @@ def main():
         shutdown(1)
     send({"event": "ready"})
     desktop.start_session()
+    # The first `bash` action should not pay for reading the login profile either.
+    threading.Thread(target=login_env.get, args=(reaper, procs.spawn_user), daemon=True).start()
     activity.start()
 
     def on_display_exit(status):
@@ -105,7 +108,10 @@ def handle(req, reaper):
     op = req.get("op")
     try:
         if op == "bash":
-            res = procs.run_as_user(reaper, ["/bin/bash", "-lc", req["command"]], req.get("timeout", 30))
+            env = login_env.get(reaper, procs.spawn_user)
+            # A login shell that takes its profile's environment from the cache instead of re-reading it.
+            argv = ["/bin/bash", "--login", "--noprofile", "-c", req["command"]] if env else ["/bin/bash", "-lc", req["command"]]
+            res = procs.run_as_user(reaper, argv, req.get("timeout", 30), env=env)
         elif op == "exec":
             res = procs.run_as_user(reaper, ["/usr/bin/python3", "-c", req["code"]], req.get("timeout", 10))
         elif op == "clipboard_get":

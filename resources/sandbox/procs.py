@@ -86,8 +86,8 @@ def exit_code(status):
     return os.WEXITSTATUS(status)
 
 
-def spawn_user(reaper, argv, **kw):
-    p = subprocess.Popen(argv, user=1000, group=1000, extra_groups=_user_groups(), env=USER_ENV,
+def spawn_user(reaper, argv, env=None, **kw):
+    p = subprocess.Popen(argv, user=1000, group=1000, extra_groups=_user_groups(), env=env or USER_ENV,
                          cwd="/home/user", start_new_session=True, close_fds=True, **kw)
     reaper.spawned()
     return p
@@ -104,11 +104,11 @@ def _user_groups():
     return _groups
 
 
-def run_as_user(reaper, argv, timeout):
+def run_as_user(reaper, argv, timeout, env=None):
     """Runs a command to its end; its whole process group dies if it outlives `timeout`."""
     timeout = float(timeout)
     started = time.monotonic()
-    p = spawn_user(reaper, argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    p = spawn_user(reaper, argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     chunks, size = [], [0]
 
     def read():

@@ -25,6 +25,14 @@ describe('bash', () => {
     expect(r.output).toBe('login\nuser\n/home/user\n:1\n1280 720\n');
   });
 
+  it('sees a change to the login profile at the very next call', async () => {
+    expect((await t.client.bash(pc.id, 'echo "[$ORGO_PROFILE_MARK]"')).output).toBe('[]\n');
+    await t.client.bash(pc.id, 'echo "export ORGO_PROFILE_MARK=set; export PATH=\\$HOME/bin:\\$PATH" >> ~/.profile');
+    expect((await t.client.bash(pc.id, 'echo "[$ORGO_PROFILE_MARK]"; echo $PATH | cut -d: -f1')).output).toBe('[set]\n/home/user/bin\n');
+    await t.client.bash(pc.id, 'sed -i "/ORGO_PROFILE_MARK/d" ~/.profile');
+    expect((await t.client.bash(pc.id, 'echo "[$ORGO_PROFILE_MARK]"')).output).toBe('[]\n');
+  });
+
   it('kills the whole process group on timeout and says so', async () => {
     const started = performance.now();
     const r = await t.client.bash(pc.id, 'sleep 100 & echo started; sleep 100', 1);
