@@ -12,7 +12,6 @@ import { readFileSync, rmSync, mkdtempSync, existsSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startHost } from '../host/host.js';
 import { OrgoClient } from '../shared/api/client.js';
 import { TEST_KEY, tempDataDir } from '../tests/helpers/host.js';
 import { printTable } from './stats.js';
@@ -73,6 +72,24 @@ rfb.scaleViewport = true;
   });
 }
 
+async function startHostProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--data-dir', dataDir, '--port', '0'], {
+    cwd: root,
+    env: { ...process.env, ORGO_HOST_BOOTSTRAP_KEY: TEST_KEY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.stderr!.on('data', (d) => (out += String(d)));
+    child.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)));
+  });
+}
+
 function startLauncher(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['out/browser-mode/cli.mjs', '--no-open'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -98,7 +115,8 @@ export async function run(): Promise<void> {
   if (built.status !== 0) throw new Error('building the app failed');
   const dataDir = tempDataDir('orgo-bench-app-');
   const appHome = mkdtempSync('/tmp/orgo-bench-home-');
-  const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY });
+  // The host in its own process, as a person's would be (not sharing this process' event loop).
+  const host = await startHostProcess(dataDir);
   const client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
   // The environment profile: no keychain or login in the timed path.
   const env = { ORGO_DESKTOP_HOME: appHome, ORGO_API_BASE_URL: `${host.url}/api`, ORGO_API_KEY: TEST_KEY, ORGO_LOCAL_HOST_PORT: '17997', ORGO_LOG_LEVEL: 'warn' };
@@ -180,7 +198,7 @@ export async function run(): Promise<void> {
   } finally {
     await browser?.close();
     if (launcher) await stop(launcher);
-    await host.close();
+    await stop(host.child);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(appHome, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { primeComputers } from './hooks/useComputers';
 import { primeSession } from './hooks/useSession';
 import { ToastProvider } from './hooks/useToasts';
+import { primeViewer } from './vnc/prime';
 import './styles/app.css';
 // The main window is what launch waits for: in the first bundle, not behind a second request.
 import { MainWindow } from './views/MainWindow';
@@ -17,6 +18,7 @@ async function route(): Promise<ReactNode> {
   primeComputers();
   const m = /^#\/viewer\/([A-Za-z0-9_-]+)$/.exec(location.hash);
   if (m) {
+    primeViewer(m[1]!);
     const { ViewerWindow } = await import('./views/ViewerWindow');
     return <ViewerWindow computerId={m[1]!} />;
   }

@@ -16,13 +16,23 @@ import type { Computer } from '../../../shared/api/types.js';
 import type { Session } from './session.js';
 
 const log = logger('relay');
-const TICKET_MS = 60_000;
+const TICKET_MS = 30_000;
 const PATH = /^\/vnc\/([A-Za-z0-9_-]{20,100})$/;
+
+interface Upstream {
+  up?: WebSocket;
+  reader?: ByteReader;
+  /** Why the computer's side could not be opened, in words; null when it is ready. */
+  failure: string | null;
+}
 
 interface Ticket {
   computerId: string;
   profileId: string;
   expires: number;
+  /** The computer's side, opened and authenticated as soon as the URL is handed out. */
+  upstream: Promise<Upstream>;
+  expiry: NodeJS.Timeout;
 }
 
 /** The computer's VNC websocket from its connection_url (Orgo: /desktops/{instance_id}). */
@@ -62,13 +72,21 @@ export class VncRelay {
     this.base = base;
   }
 
-  /** A one-time URL for one viewer connection to one computer. */
+  /**
+   * A one-time URL for one viewer connection to one computer. The computer's side is opened at
+   * once, so it is ready (authenticated) by the time noVNC has loaded and connects.
+   */
   ticket(computerId: string): string {
     if (!this.base) throw new Error('the relay is not listening');
-    const now = Date.now();
-    for (const [k, t] of this.tickets) if (t.expires < now) this.tickets.delete(k);
     const id = randomBytes(24).toString('base64url');
-    this.tickets.set(id, { computerId, profileId: this.session.profiles.active().id, expires: now + TICKET_MS });
+    const profileId = this.session.profiles.active().id;
+    const upstream = this.prepare(computerId, profileId);
+    const expiry = setTimeout(() => {
+      // Never used: let go of the computer's side too.
+      if (this.tickets.delete(id)) void upstream.then((u) => u.up?.terminate());
+    }, TICKET_MS);
+    expiry.unref();
+    this.tickets.set(id, { computerId, profileId, expires: Date.now() + TICKET_MS, upstream, expiry });
     return `${this.base}/vnc/${id}`;
   }
 
@@ -78,7 +96,9 @@ export class VncRelay {
     if (!m) return false;
     const ticket = this.tickets.get(m[1]!);
     this.tickets.delete(m[1]!);
+    if (ticket) clearTimeout(ticket.expiry);
     if (!ticket || ticket.expires < Date.now()) {
+      if (ticket) void ticket.upstream.then((u) => u.up?.terminate());
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return true;
     }
@@ -108,15 +128,12 @@ export class VncRelay {
     await authenticateUpstream(up, attempt.reader, password);
   }
 
-  private async relay(down: WebSocket, ticket: Ticket): Promise<void> {
-    const downReader = new ByteReader(down);
-    const greeting = greetDownstream(down, downReader);
-    greeting.catch(() => {}); // awaited below; a viewer that leaves early is not an error
+  /** The computer's side: from the live list's copy when it has one, else (or on failure) the API. */
+  private async prepare(computerId: string, profileId: string): Promise<Upstream> {
     let attempt: { up?: WebSocket; reader?: ByteReader } = {};
-    let failure: string | null = null;
     try {
-      if (this.session.profiles.active().id !== ticket.profileId) throw new Error('The profile changed; open the viewer again');
-      const cached = this.known(ticket.computerId);
+      if (this.session.profiles.active().id !== profileId) throw new Error('The profile changed; open the viewer again');
+      const cached = this.known(computerId);
       let opened = false;
       if (cached?.status === 'running') {
         // The live list's copy saves an API call. A restart since then rotated the password,
@@ -132,28 +149,39 @@ export class VncRelay {
       }
       if (!opened) {
         const { client } = await this.session.client();
-        await this.openUpstream(await client.getComputer(ticket.computerId), attempt);
+        await this.openUpstream(await client.getComputer(computerId), attempt);
       }
+      return { ...attempt, failure: null };
     } catch (e) {
+      attempt.up?.terminate();
       const close = attempt.reader?.closeInfo;
-      failure =
+      const failure =
         close?.code === 4409
           ? 'The computer is not running'
           : close?.code === 4401
             ? 'The computer refused the connection (its VNC password changes on restart); reconnect'
             : describeError(e).message;
+      return { failure };
     }
+  }
+
+  private async relay(down: WebSocket, ticket: Ticket): Promise<void> {
+    const downReader = new ByteReader(down);
+    const greeting = greetDownstream(down, downReader);
+    greeting.catch(() => {}); // awaited below; a viewer that leaves early is not an error
+    const { up, reader, failure } = await ticket.upstream;
     let minor: number;
     try {
       minor = await greeting;
     } catch {
-      attempt.up?.close();
+      up?.close();
       return;
     }
-    const { up, reader } = attempt;
-    if (failure || !up || !reader) {
-      log.info(`viewer for ${ticket.computerId} refused: ${failure}`);
-      refuseDownstream(down, minor, failure ?? 'unknown error');
+    // The computer's side may have gone while the viewer was loading.
+    const gone = up && up.readyState !== WebSocket.OPEN ? 'The connection to the computer closed; reconnect' : null;
+    if (failure || gone || !up || !reader) {
+      log.info(`viewer for ${ticket.computerId} refused: ${failure ?? gone}`);
+      refuseDownstream(down, minor, failure ?? gone ?? 'unknown error');
       setTimeout(() => down.close(1000), 200);
       up?.close();
       return;
@@ -168,6 +196,11 @@ export class VncRelay {
   }
 
   close(): void {
+    for (const t of this.tickets.values()) {
+      clearTimeout(t.expiry);
+      void t.upstream.then((u) => u.up?.terminate());
+    }
+    this.tickets.clear();
     for (const ws of this.live) ws.terminate();
     this.wss.close();
     this.server?.close();

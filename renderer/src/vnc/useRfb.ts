@@ -7,7 +7,7 @@
  */
 import RFB from '@novnc/novnc';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { orgo } from '../orgo';
+import { relayUrl } from './prime';
 
 export type ConnState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
 
@@ -80,7 +80,7 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
     (async () => {
       let url: string;
       try {
-        url = (await orgo.viewer.connect({ computerId })).url;
+        url = (await relayUrl(computerId)).url;
       } catch (e) {
         if (!cancelled) again((e as Error).message);
         return;
