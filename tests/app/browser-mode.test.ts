@@ -106,4 +106,16 @@ describe('browser mode', () => {
     }
     c.ws.close();
   });
+
+  it('stops every running computer at once (the tray’s Stop all computers)', async () => {
+    const ws = (await t.client.listWorkspaces())[0]!;
+    await t.client.createComputer({ workspace_id: ws.id, name: 'bm-2' });
+    await t.client.createComputer({ workspace_id: ws.id, name: 'bm-3' });
+    const c = ipc({ origin: server.url, cookie });
+    await c.opened;
+    const r = await c.call('computers.stopAll');
+    expect(r).toEqual({ ok: true, value: { stopped: 2, failed: [] } });
+    expect((await t.client.listComputers()).map((x) => x.status)).toEqual(['stopped', 'stopped', 'stopped']);
+    c.ws.close();
+  });
 });

@@ -132,7 +132,10 @@ export class LocalHost {
     }
     this.state = 'error';
     const tail = readTail(logFile);
-    this.message = `The built-in host did not start (${exited ?? 'no answer within the time limit'}). ${tail ? `Its log says: ${tail}` : ''}`.trim();
+    const port = this.options.port ?? LOCAL_HOST_PORT;
+    this.message = /EADDRINUSE/.test(tail)
+      ? `Port ${port} is taken by another program, so the built-in host cannot listen there. Stop that program, or start Orgo Desktop with ORGO_LOCAL_HOST_PORT set to a free port.`
+      : `The built-in host did not start (${exited ?? 'no answer within the time limit'}). ${tail ? `Its log says: ${tail}` : ''}`.trim();
     throw new Error(this.message);
   }
 
@@ -150,7 +153,8 @@ export class LocalHost {
 function readTail(file: string): string {
   try {
     const lines = readFileSync(file, 'utf8').trim().split('\n');
-    return lines.slice(-3).join(' ').slice(-400);
+    // The same line twice (stdout and stderr share the file) says nothing more.
+    return [...new Set(lines.slice(-3))].join(' ').slice(-400);
   } catch {
     return '';
   }

@@ -65,6 +65,18 @@ function AddProfile({ onClose }: { onClose: () => void }) {
   );
 }
 
+/** A word on the active profile: for this computer, how its host is; otherwise the sign-in. */
+function profileState(session: SessionView): string {
+  const active = session.profiles.find((p) => p.id === session.activeId);
+  if (active?.kind === 'local') {
+    const state = session.localHost.state;
+    if (state === 'running') return active.signedIn ? 'Running on this machine' : 'Running, not signed in';
+    if (state === 'starting') return 'Starting…';
+    if (state === 'error') return 'Host not running';
+  }
+  return active?.signedIn ? 'Connected' : 'Not signed in';
+}
+
 /** Which API the app talks to: this computer, Orgo's cloud, or another server. */
 export function ProfileSwitcher({ session }: { session: SessionView }) {
   const toast = useToast();
@@ -98,7 +110,7 @@ export function ProfileSwitcher({ session }: { session: SessionView }) {
         </span>
         <span className="profile-text">
           <span className="profile-name">{active.name}</span>
-          <span className="profile-sub">{active.signedIn ? 'Connected' : 'Not signed in'}</span>
+          <span className="profile-sub">{profileState(session)}</span>
         </span>
         <Icon name="chevron" size={14} className="chev" />
       </button>

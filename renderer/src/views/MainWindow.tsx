@@ -44,7 +44,7 @@ function LocalHostPanel({ session }: { session: SessionView }) {
         {h.state === 'error' ? (
           <>
             <div className="form-error">{h.message}</div>
-            <button className="button primary" onClick={retry} disabled={busy}>
+            <button className="button primary large" onClick={retry} disabled={busy}>
               {busy ? <span className="spinner" /> : <Icon name="refresh" />} Try again
             </button>
           </>
