@@ -9,16 +9,20 @@ import { useRfb } from '../vnc/useRfb';
 /** A live, view-only thumbnail; lower quality and higher compression keep many of them cheap. */
 const Tile = memo(function Tile({ c }: { c: ComputerView }) {
   const { screenRef, state, firstFrameAt } = useRfb(c.id, true, { viewOnly: true, scale: true, resize: false, quality: 3, compression: 9 });
-  const [w, h] = c.resolution.split('x').map(Number);
+  const [w, h] = c.resolution.split('x');
   return (
     <button className="tile" onClick={() => orgo.windows.openViewer({ computerId: c.id })} title={`Open ${c.name}`} data-testid="grid-tile" data-name={c.name}>
-      <div className="tile-screen" style={{ aspectRatio: `${w} / ${h}` }}>
+      {/* One shape for every tile, so rows line up; each desktop is scaled to fit inside it. */}
+      <div className="tile-screen">
         <div className="tile-canvas" ref={screenRef} data-first-frame={firstFrameAt ?? undefined} />
         {!firstFrameAt && <div className="tile-wait">{state === 'failed' || state === 'disconnected' ? <Icon name="plug" size={22} /> : <span className="spinner" />}</div>}
       </div>
       <div className="tile-foot">
         <span className={`conn-dot conn-${state}`} />
         <span className="tile-name">{c.name}</span>
+        <span className="tile-size">
+          {w} × {h}
+        </span>
         <span className="tile-open">
           Open <Icon name="external" size={13} />
         </span>
