@@ -216,6 +216,8 @@ export async function startBrowserModeServer(options: { services: AppServices; r
       unsubscribe();
       for (const c of clients.values()) c.ws.terminate();
       wss.close();
+      // Kept-alive page connections would hold close() open for as long as the browser lives.
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

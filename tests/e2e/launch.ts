@@ -50,6 +50,15 @@ export async function launchBrowserMode(options: { profiles?: unknown; env?: Nod
       ...options.env,
     },
   });
+  // Whatever ends this test process (a failure, a timeout, Ctrl-C) ends the app with it.
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
+  process.once('exit', killGroup);
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
@@ -70,6 +79,7 @@ export async function launchBrowserMode(options: { profiles?: unknown; env?: Nod
     home,
     output: () => out,
     async close() {
+      process.off('exit', killGroup);
       try {
         process.kill(-child.pid!, 'SIGTERM');
       } catch {
