@@ -34,8 +34,16 @@ fi
 
 # npm packages: Electron's binary comes from a host that may be unreachable; everything but the
 # thin Electron glue runs without it (browser mode), so never let its download fail the install.
+# The stamp holds the lock file's hash: reinstall when the lock's content changes, not its mtime
+# (installing one package in a working tree would otherwise trigger a full `npm ci`).
 stamp=node_modules/.orgo-installed
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
-  touch "$stamp"
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  if [ -d node_modules ] && [ -f "$stamp" ] && [ -z "${CI:-}" ]; then
+    echo "package-lock.json changed: updating npm packages"
+    ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --no-audit --no-fund
+  else
+    ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+  fi
+  echo "$want" > "$stamp"
 fi
