@@ -1,18 +1,8 @@
-/** Named loggers for the app's main side: one line each, `time level [name] message`, to stderr. */
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = order[(process.env.ORGO_LOG_LEVEL as Level) ?? 'info'] ?? order.info;
+/** Named loggers for the app's main side: the host's logger, with names under `app:`. */
+import { logger as named, type Logger } from '../../../host/log.js';
 
-export interface Logger {
-  debug(msg: string): void;
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
+export type { Logger };
 
 export function logger(name: string): Logger {
-  const at = (level: Level) => (msg: string) => {
-    if (order[level] >= threshold) process.stderr.write(`${new Date().toISOString()} ${level} [app:${name}] ${msg}\n`);
-  };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return named(`app:${name}`);
 }
