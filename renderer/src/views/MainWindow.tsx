@@ -65,7 +65,7 @@ function EmptyState({ onCreate }: { onCreate: () => void }) {
         <Icon name="monitor" size={34} />
       </div>
       <h3>No computers yet</h3>
-      <p className="muted">A computer is a full Linux desktop with a browser that you and your agents can use. It boots in about a second.</p>
+      <p className="muted">A computer is a full Linux desktop with a browser that you and your agents can use. It boots in well under a second.</p>
       <button className="button primary" onClick={onCreate}>
         <Icon name="plus" /> New computer
       </button>
