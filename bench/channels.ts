@@ -17,6 +17,7 @@ import type { Computer } from '../shared/api/types.js';
 import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
 import { intervalStats } from '../tests/helpers/pcm.js';
 import { printTable } from './stats.js';
+import { clearLine, echo, terminalSocket } from './terminal.js';
 
 const KEYS = Number(process.env.BENCH_KEYS_N ?? 300);
 const AUDIO_SECONDS = Number(process.env.BENCH_AUDIO_S ?? 5);
@@ -60,55 +61,6 @@ export async function run(): Promise<void> {
     await host.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-interface Term {
-  ws: WebSocket;
-  out: string;
-  wake?: () => void;
-}
-
-async function terminalSocket(url: string): Promise<Term> {
-  const ws = new WebSocket(url);
-  const t: Term = { ws, out: '' };
-  ws.on('message', (d: Buffer) => {
-    const m = JSON.parse(d.toString()) as { type: string; data?: string };
-    if (m.type === 'output') t.out += m.data;
-    t.wake?.();
-  });
-  await new Promise((r, j) => ws.once('open', r).once('error', j));
-  await until(t, () => /[$#] $/.test(t.out));
-  return t;
-}
-
-function until(t: Term, check: () => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`terminal did not answer; last output ${JSON.stringify(t.out.slice(-80))}`)), 10_000);
-    const look = () => {
-      if (check()) {
-        clearTimeout(timer);
-        t.wake = undefined;
-        resolve();
-      } else t.wake = look;
-    };
-    look();
-  });
-}
-
-/** One keystroke: sent, and back as the shell's (readline's) echo. */
-async function echo(t: Term, key: string): Promise<number> {
-  const from = t.out.length;
-  const start = performance.now();
-  t.ws.send(JSON.stringify({ type: 'input', data: key }));
-  await until(t, () => t.out.indexOf(key, from) >= 0);
-  return performance.now() - start;
-}
-
-async function clearLine(t: Term): Promise<void> {
-  const from = t.out.length;
-  t.ws.send(JSON.stringify({ type: 'input', data: '\x15' })); // Ctrl-U: the line so far goes
-  await new Promise((r) => setTimeout(r, 50));
-  if (t.out.length === from) await new Promise((r) => setTimeout(r, 100));
 }
 
 /** The peer: a pty on this machine behind a websocket, speaking the same messages. */

@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
 import { createAppServices } from '../electron/main/services/app-services.js';
 import type { Keychain } from '../electron/main/services/credentials.js';
 import { startHost } from '../host/host.js';
@@ -15,6 +14,7 @@ import { channelUrl } from '../shared/api/channels.js';
 import { OrgoClient } from '../shared/api/client.js';
 import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
 import { printTable } from './stats.js';
+import { echo, terminalSocket } from './terminal.js';
 
 const KEYS = Number(process.env.BENCH_KEYS_N ?? 300);
 const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -60,46 +60,4 @@ export async function run(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
   }
-}
-
-interface Term {
-  ws: WebSocket;
-  out: string;
-  wake?: () => void;
-}
-
-async function terminalSocket(url: string): Promise<Term> {
-  const ws = new WebSocket(url);
-  const t: Term = { ws, out: '' };
-  ws.on('message', (d: Buffer) => {
-    const m = JSON.parse(d.toString()) as { type: string; data?: string };
-    if (m.type === 'output') t.out += m.data;
-    t.wake?.();
-  });
-  await new Promise((r, j) => ws.once('open', r).once('error', j));
-  await until(t, () => /[$#] $/.test(t.out));
-  return t;
-}
-
-function until(t: Term, check: () => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`terminal did not answer; last output ${JSON.stringify(t.out.slice(-80))}`)), 10_000);
-    const look = () => {
-      if (check()) {
-        clearTimeout(timer);
-        t.wake = undefined;
-        resolve();
-      } else t.wake = look;
-    };
-    look();
-  });
-}
-
-/** One keystroke: sent, and back as the shell's echo. */
-async function echo(t: Term, key: string): Promise<number> {
-  const from = t.out.length;
-  const start = performance.now();
-  t.ws.send(JSON.stringify({ type: 'input', data: key }));
-  await until(t, () => t.out.indexOf(key, from) >= 0);
-  return performance.now() - start;
 }

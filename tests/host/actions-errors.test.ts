@@ -54,7 +54,7 @@ describe('bad requests answer 400 naming the field', () => {
     const r = await post(action, body);
     expect(r.status).toBe(400);
     expect(r.body.error).toMatch(message);
-    expect(r.body.request_id).toBeTruthy();
+    expect(r.body.request_id).toMatch(/^req_/);
   });
 
   it('refuses a body that is not a JSON object', async () => {
