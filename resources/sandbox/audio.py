@@ -15,6 +15,7 @@ import time
 
 import procs
 from channels import Closed
+from watchers import LoopWatcher
 
 PULSE_WAIT_S = 10
 
@@ -90,27 +91,15 @@ def _end(p, reaper):
     p.stdout.close()
 
 
-class StreamWatcher:
+class StreamWatcher(LoopWatcher):
     """audio_stream_start / audio_stream_stop: PulseAudio's own notifications of playback streams."""
+
+    thread_name = "audiowatch"
 
     def __init__(self, emit, reaper):
         self.emit = emit
         self.reaper = reaper
-        self._stop = None
-
-    @property
-    def running(self):
-        return self._stop is not None
-
-    def start(self):
-        if not self._stop:
-            self._stop = threading.Event()
-            threading.Thread(target=self._loop, args=(self._stop,), name="audiowatch", daemon=True).start()
-
-    def stop(self):
-        if self._stop:
-            self._stop.set()
-            self._stop = None
+        super().__init__()
 
     def _loop(self, stop):
         streams = {}

@@ -6,31 +6,19 @@ own. Processes that live less than one interval can be missed; everything a pers
 starts and watches is seen. Only runs while someone is subscribed.
 """
 import os
-import threading
 
 import procs
+from watchers import LoopWatcher
 
 INTERVAL = 0.2
 
 
-class ProcessWatcher:
+class ProcessWatcher(LoopWatcher):
+    thread_name = "procwatch"
+
     def __init__(self, emit):
         self.emit = emit
-        self._stop = None
-
-    @property
-    def running(self):
-        return self._stop is not None
-
-    def start(self):
-        if not self._stop:
-            self._stop = threading.Event()
-            threading.Thread(target=self._loop, args=(self._stop,), name="procwatch", daemon=True).start()
-
-    def stop(self):
-        if self._stop:
-            self._stop.set()
-            self._stop = None
+        super().__init__()
 
     def _loop(self, stop):
         known = snapshot({})

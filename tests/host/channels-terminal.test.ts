@@ -51,9 +51,9 @@ describe('terminal websocket', () => {
 
   it('takes the size from the query, and `resize` changes `stty size`', async () => {
     const term = await terminal({ cols: 100, rows: 30 });
-    expect(await run(term, 'echo "S $(stty size) E"', /S 30 100 E/)).toBeTruthy();
+    expect(await run(term, 'echo "S $(stty size) E"', /S 30 100 E/)).toMatch(/S 30 100 E/);
     term.send({ type: 'resize', cols: 132, rows: 43 });
-    expect(await run(term, 'echo "S $(stty size) E"', /S 43 132 E/)).toBeTruthy();
+    expect(await run(term, 'echo "S $(stty size) E"', /S 43 132 E/)).toMatch(/S 43 132 E/);
   });
 
   it('delivers Ctrl-C to the foreground job (the pty is the shell’s controlling terminal)', async () => {
@@ -130,7 +130,7 @@ EOF`);
     term.send({ type: 'launch' });
     const errors = await term.until(() => (term.messages('error').length >= 3 ? term.messages('error') : undefined), 5000, 'three errors');
     expect(errors.map((e) => e.message)).toEqual(['messages must be JSON objects', expect.stringMatching(/cols/), expect.stringMatching(/type|input/i)]);
-    expect(await run(term, 'echo "O$((2+2))K"', /O4K/)).toBeTruthy();
+    expect(await run(term, 'echo "O$((2+2))K"', /O4K/)).toMatch(/O4K/);
   });
 
   it('refuses a bad size in the query with an error and close code 4400', async () => {

@@ -22,7 +22,7 @@ describe('npm run host', () => {
     const dataDir = dir();
     const h = await runHostCli(['--data-dir', dataDir, '--port', '0']);
     const printed = /API key:\s+(sk_live_[0-9A-Za-z]{40})/.exec(h.stdout())?.[1];
-    expect(printed).toBeTruthy();
+    expect(printed).toMatch(/^sk_live_/);
     expect(readFileSync(`${dataDir}/api-key`, 'utf8').trim()).toBe(printed);
     expect(statSync(`${dataDir}/api-key`).mode & 0o777).toBe(0o600);
     const client = new OrgoClient({ baseUrl: `${h.url}/api`, apiKey: printed! });
