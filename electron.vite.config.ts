@@ -32,7 +32,7 @@ export default defineConfig({
       // Its own folder: browser mode's build (with bridge.js) lives in out/renderer.
       outDir: resolve('out/electron-renderer'),
       minify: true,
-      rollupOptions: { ...rendererConfig.build?.rollupOptions, input: { index: resolve('renderer/index.html') } },
+      rollupOptions: { ...rendererConfig.build?.rollupOptions, input: { index: resolve('renderer/index.html'), viewer: resolve('renderer/viewer.html') } },
     },
   },
 });

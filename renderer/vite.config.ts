@@ -1,7 +1,7 @@
 /**
  * The renderer's build, shared by electron-vite (electron.vite.config.ts) and browser mode
- * (`vite build -c renderer/vite.config.ts`). Two outputs: the app (index.html + hashed assets) and
- * bridge.js, the browser-mode stand-in for Electron's preload, which the launcher puts in front.
+ * (`vite build -c renderer/vite.config.ts`). Its outputs: the app's two pages (index.html for the
+ * main window and grid, viewer.html for a viewer, each preloading its own code) and bridge.js, the browser-mode stand-in for Electron's preload, which the launcher puts in front.
  * No inline scripts or styles, so the CSP can stay `script-src 'self'; style-src 'self'`.
  */
 import { fileURLToPath } from 'node:url';
@@ -24,10 +24,14 @@ export const rendererConfig: UserConfig = {
     rollupOptions: {
       input: {
         index: fileURLToPath(new URL('index.html', import.meta.url)),
+        viewer: fileURLToPath(new URL('viewer.html', import.meta.url)),
         bridge: fileURLToPath(new URL('src/bridge/browser.ts', import.meta.url)),
       },
       output: {
         entryFileNames: (chunk) => (chunk.name === 'bridge' ? 'bridge.js' : 'assets/[name]-[hash].js'),
+        // React, which both pages load, under its own name (bridge.js must stay free of app code:
+        // it defines window.orgo before anything reads it).
+        codeSplitting: { groups: [{ name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ }] },
       },
     },
   },

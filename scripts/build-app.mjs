@@ -33,7 +33,10 @@ if (force || stale(join(root, 'out/browser-mode/cli.mjs'), ['electron', 'shared'
       emptyOutDir: true,
       target: 'node20',
       minify: false,
-      rollupOptions: { output: { format: 'esm', entryFileNames: 'cli.mjs' } },
+      // ws and zod bundled in: one file parses faster than resolving their many modules at every
+      // launch (about 50 ms here). keytar is native; ws's optional helpers stay optional.
+      rollupOptions: { external: ['keytar', 'bufferutil', 'utf-8-validate'], output: { format: 'esm', entryFileNames: 'cli.mjs' } },
     },
+    ssr: { noExternal: true },
   });
 }

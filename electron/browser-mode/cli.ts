@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   const services = createAppServices({ mode: 'browser', projectRoot: root });
   const server: BrowserModeServer = await startBrowserModeServer({ services, rendererDir: rendererDir(root), port: values.port ? Number(values.port) : 0 });
   process.stdout.write(`Orgo Desktop (browser mode) is running at:\n  ${server.launchUrl}\n`);
+  // Chromium takes the better part of a second to start: fetch the list meanwhile.
+  services.warm();
 
   let stopping = false;
   const stop = async (code = 0) => {

@@ -82,7 +82,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
   let cookieName = '';
 
   const windows: WindowHost = {
-    openViewer: (c, ctx) => clients.get(ctx.id)?.control({ control: 'open', url: `/#/viewer/${encodeURIComponent(c.id)}`, name: `orgo-viewer-${c.id}`, features: 'popup,width=1280,height=800' }),
+    openViewer: (c, ctx) => clients.get(ctx.id)?.control({ control: 'open', url: `/viewer.html#/viewer/${encodeURIComponent(c.id)}`, name: `orgo-viewer-${c.id}`, features: 'popup,width=1280,height=800' }),
     openGrid: (ctx) => clients.get(ctx.id)?.control({ control: 'open', url: '/#/grid', name: 'orgo-grid', features: 'popup,width=1240,height=820' }),
     openMain: (ctx) => clients.get(ctx.id)?.control({ control: 'open', url: '/#/', name: 'orgo-main', features: '' }),
     openExternal: (url, ctx) => clients.get(ctx.id)?.control({ control: 'external', url }),
@@ -94,8 +94,8 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     return !!c && same(c, token);
   };
 
-  const indexHtml = () => {
-    const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
+  const pageHtml = (page: 'index.html' | 'viewer.html') => {
+    const html = readFileSync(join(rendererDir, page), 'utf8');
     // The bridge stands in for Electron's preload: it must run before the app's own script.
     return html.replace('<script type="module"', '<script type="module" src="./bridge.js"></script>\n    <script type="module"');
   };
@@ -124,19 +124,22 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
     const presented = url.searchParams.get('token');
+    const isIndex = url.pathname === '/' || url.pathname === '/index.html';
     if (presented !== null) {
       if (!same(presented, token)) return send(res, 403, 'text/plain; charset=utf-8', 'This address is from another launch of Orgo Desktop. Use the one it printed last.');
+      // The page itself, with the cookie: no redirect round trip on launch. bridge.js drops the
+      // token from the address bar before the app runs (no-referrer keeps it from leaving).
+      const cookie = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      if (isIndex) return send(res, 200, 'text/html; charset=utf-8', pageHtml('index.html'), { 'set-cookie': cookie });
       url.searchParams.delete('token');
-      return send(res, 302, 'text/plain', '', {
-        location: url.pathname + url.search,
-        'set-cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-      });
+      return send(res, 302, 'text/plain', '', { location: url.pathname + url.search, 'set-cookie': cookie });
     }
     if (!authed(req)) {
       return send(res, 401, 'text/html; charset=utf-8', '<!doctype html><meta charset="utf-8"><title>Orgo Desktop</title><body style="font-family:sans-serif;background:#0d0f14;color:#e7e9ef;padding:40px">Open the address Orgo Desktop printed when it started: it carries a one-time token.</body>');
     }
     let path = decodeURIComponent(url.pathname);
-    if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', indexHtml());
+    if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', pageHtml('index.html'));
+    if (path === '/viewer.html') return send(res, 200, 'text/html; charset=utf-8', pageHtml('viewer.html'));
     path = normalize(path).replace(/^([/\\])+/, '');
     const file = join(rendererDir, path);
     if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'text/plain', 'Not found');

@@ -66,5 +66,7 @@ async function main(): Promise<void> {
     unregister();
     services.close();
   });
+  // The window takes a while to appear: fetch the list meanwhile.
+  services.warm();
   windows.openMain();
 }

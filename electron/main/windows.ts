@@ -37,18 +37,25 @@ export class AppWindows implements WindowHost {
   private grid: BrowserWindow | null = null;
   private readonly viewers = new Map<string, BrowserWindow>();
   private readonly contexts = new Map<number, ClientContext>();
-  /** The page every window loads (file:// in a build, the dev server under `electron-vite dev`). */
-  readonly appUrl: string;
+  /**
+   * The app's two pages (file:// in a build, the dev server under `electron-vite dev`): index.html
+   * for the main window and the grid, viewer.html for a viewer (its code and noVNC preloaded).
+   */
+  private readonly pages: Record<'index' | 'viewer', string>;
 
   constructor(
     private readonly preload: string,
     rendererDir: string,
     private readonly onClosed: (ctx: ClientContext) => void,
   ) {
-    this.appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(rendererDir, 'index.html')).href;
+    const base = process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL.replace(/\/?$/, '/') : pathToFileURL(join(rendererDir, '/')).href;
+    this.pages = { index: new URL('index.html', base).href, viewer: new URL('viewer.html', base).href };
   }
 
-  isAppUrl = (url: string): boolean => url.split('#')[0] === this.appUrl.split('#')[0];
+  isAppUrl = (url: string): boolean => {
+    const page = url.split('#')[0];
+    return page === this.pages.index || page === this.pages.viewer;
+  };
 
   /** A call may come only from the top frame of one of our windows, showing our page. */
   trusted(event: IpcMainInvokeEvent): boolean {
@@ -64,7 +71,7 @@ export class AppWindows implements WindowHost {
     for (const ctx of this.contexts.values()) ctx.emit(event, payload);
   }
 
-  private create(spec: WindowSpec, hash: string): BrowserWindow {
+  private create(spec: WindowSpec, page: 'index' | 'viewer', hash: string): BrowserWindow {
     const win = new BrowserWindow(windowOptions(spec, this.preload));
     const contents = win.webContents;
     const id = contents.id;
@@ -75,7 +82,7 @@ export class AppWindows implements WindowHost {
       this.contexts.delete(id);
       this.onClosed(ctx);
     });
-    const url = new URL(this.appUrl);
+    const url = new URL(this.pages[page]);
     url.hash = hash;
     void win.loadURL(url.toString());
     return win;
@@ -96,7 +103,7 @@ export class AppWindows implements WindowHost {
       this.focus(this.main);
       return this.main;
     }
-    this.main = this.create({ title: 'Orgo Desktop', width: 1180, height: 780, minWidth: 760, minHeight: 480 }, '/');
+    this.main = this.create({ title: 'Orgo Desktop', width: 1180, height: 780, minWidth: 760, minHeight: 480 }, 'index', '/');
     this.main.on('closed', () => (this.main = null));
     return this.main;
   }
@@ -104,14 +111,14 @@ export class AppWindows implements WindowHost {
   openViewer(computer: { id: string; name: string }): void {
     const open = this.viewers.get(computer.id);
     if (open && !open.isDestroyed()) return this.focus(open);
-    const win = this.create({ title: `${computer.name} — Orgo Desktop`, width: 1296, height: 818, minWidth: 480, minHeight: 320 }, `/viewer/${encodeURIComponent(computer.id)}`);
+    const win = this.create({ title: `${computer.name} — Orgo Desktop`, width: 1296, height: 818, minWidth: 480, minHeight: 320 }, 'viewer', `/viewer/${encodeURIComponent(computer.id)}`);
     this.viewers.set(computer.id, win);
     win.on('closed', () => this.viewers.delete(computer.id));
   }
 
   openGrid(): void {
     if (this.grid && !this.grid.isDestroyed()) return this.focus(this.grid);
-    this.grid = this.create({ title: 'Running computers — Orgo Desktop', width: 1240, height: 820, minWidth: 520, minHeight: 360 }, '/grid');
+    this.grid = this.create({ title: 'Running computers — Orgo Desktop', width: 1240, height: 820, minWidth: 520, minHeight: 360 }, 'index', '/grid');
     this.grid.on('closed', () => (this.grid = null));
   }
 

@@ -1,39 +1,25 @@
-import { StrictMode, type ReactNode } from 'react';
-import { createRoot } from 'react-dom/client';
 import { primeComputers } from './hooks/useComputers';
 import { primeSession } from './hooks/useSession';
-import { ToastProvider } from './hooks/useToasts';
-import { primeViewer } from './vnc/prime';
-import './styles/app.css';
+import { mount } from './mount';
 // The main window is what launch waits for: in the first bundle, not behind a second request.
 import { MainWindow } from './views/MainWindow';
 
 /**
- * One app, three kinds of window, chosen by the address: #/viewer/ID, #/grid, or the main window.
- * Viewer and grid load their own code (noVNC only where a desktop is shown) when opened.
+ * The main window and the grid (#/grid), chosen by the address. A viewer is its own page
+ * (viewer.html, viewer.tsx), so its code and noVNC load with its first request.
  */
-async function route(): Promise<ReactNode> {
+async function route(): Promise<void> {
+  // Old viewer addresses (index.html#/viewer/ID) still work.
+  if (location.hash.startsWith('#/viewer/')) return location.replace(`./viewer.html${location.hash}`);
   // Every window needs both; ask now, while its code loads.
   primeSession();
   primeComputers();
-  const m = /^#\/viewer\/([A-Za-z0-9_-]+)$/.exec(location.hash);
-  if (m) {
-    primeViewer(m[1]!);
-    const { ViewerWindow } = await import('./views/ViewerWindow');
-    return <ViewerWindow computerId={m[1]!} />;
-  }
   if (location.hash === '#/grid') {
     const { GridWindow } = await import('./views/GridWindow');
-    return <GridWindow />;
+    return mount(<GridWindow />);
   }
   window.name = 'orgo-main';
-  return <MainWindow />;
+  mount(<MainWindow />);
 }
 
-void route().then((view) =>
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <ToastProvider>{view}</ToastProvider>
-    </StrictMode>,
-  ),
-);
+void route();

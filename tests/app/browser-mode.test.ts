@@ -59,9 +59,10 @@ function ipc(headers: Record<string, string>) {
 
 describe('browser mode', () => {
   it('trades the launch token for an HttpOnly SameSite=Strict cookie', async () => {
+    // The launch address answers the app itself (no redirect on launch) along with the cookie.
     const res = await fetch(server.launchUrl, { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('/');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/<script type="module" src="\.\/bridge\.js">/);
     const set = res.headers.get('set-cookie')!;
     expect(set).toMatch(/HttpOnly/);
     expect(set).toMatch(/SameSite=Strict/);

@@ -45,6 +45,11 @@ export interface AppServices {
   files: AppFiles;
   /** Sends an event to every window of every transport. */
   broadcast: Broadcast;
+  /**
+   * Starts on what the first window asks for (the computers list, the keys of each profile) while
+   * that window is still being created, so its first calls answer from what is already here.
+   */
+  warm(): void;
   /** A transport (Electron's windows, browser mode's tabs) listens for events to deliver. */
   subscribe(listener: Broadcast): () => void;
   close(): void;
@@ -92,6 +97,10 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     channels,
     files,
     broadcast,
+    warm() {
+      void session.view().catch(() => {});
+      void feed.refresh();
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

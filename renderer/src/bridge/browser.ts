@@ -68,5 +68,8 @@ const transport: Transport = {
   },
 };
 
+// The launch address carries a one-time token (traded for a cookie already): out of the address
+// bar and history before anything else runs.
+if (new URLSearchParams(location.search).has('token')) history.replaceState(history.state, '', location.pathname + location.hash);
 connect();
 Object.defineProperty(window, 'orgo', { value: buildApi(transport), writable: false, configurable: false });

@@ -89,7 +89,15 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
     setDesktopClip(text);
     void navigator.clipboard?.writeText(text).catch(() => {});
   }, []);
-  const events = useDesktopEvents(computerId, running, onDesktopClipboard);
+  // The desktop first: the event stream (activity, clipboard) connects once pixels show, or after
+  // a moment when they cannot, so it does not compete with the first frame.
+  const [desktopShown, setDesktopShown] = useState(false);
+  useEffect(() => {
+    if (firstFrameAt !== null) return setDesktopShown(true);
+    const t = setTimeout(() => setDesktopShown(true), 1500);
+    return () => clearTimeout(t);
+  }, [firstFrameAt]);
+  const events = useDesktopEvents(computerId, running && desktopShown, onDesktopClipboard);
   // This machine's clipboard goes to the desktop when the window comes to the front, or when
   // something is copied inside it (the terminal panel), if it changed.
   useEffect(() => {
