@@ -40,3 +40,34 @@ if (force || stale(join(root, 'out/browser-mode/cli.mjs'), ['electron', 'shared'
     ssr: { noExternal: true },
   });
 }
+
+// ---- The host, bundled (out/host/cli.mjs) -------------------------------------------------------
+// What a packaged app runs for "This computer" and for the orgo-host systemd service: one ES module
+// with every pure-JS dependency inside, run by plain Node semantics (no tsx, no TypeScript). Native
+// modules stay external: they are rebuilt for the Node that runs them and loaded from node_modules.
+// Packages the host loads through createRequire at run time (x11, @julusian/jpeg-turbo, noVNC's
+// DES) are outside the bundle by construction. electron-builder.yml unpacks all of them from the
+// asar; tests/host/bundle.test.ts runs this file with node,
+// tests/app/packaging.test.ts runs it from the packaged layout.
+const HOST_EXTERNAL = ['better-sqlite3', 'node-pty', 'keytar', '@julusian/jpeg-turbo', 'x11'];
+if (force || stale(join(root, 'out/host/cli.mjs'), ['host', 'shared', 'package-lock.json'])) {
+  console.log('Building the host (out/host/cli.mjs)…');
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    ssr: { noExternal: true, target: 'node' },
+    build: {
+      ssr: join(root, 'host/cli.ts'),
+      outDir: join(root, 'out/host'),
+      emptyOutDir: true,
+      target: 'node20',
+      minify: false,
+      rollupOptions: {
+        external: (id) => id.startsWith('node:') || HOST_EXTERNAL.some((m) => id === m || id.startsWith(`${m}/`)),
+        output: { format: 'esm', entryFileNames: 'cli.mjs', codeSplitting: false },
+      },
+    },
+  });
+}
+// ---- end of the host's step ----------------------------------------------------------------------

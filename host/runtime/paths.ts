@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where one computer's things live under the host's data dir. */
@@ -45,5 +45,20 @@ export function computerPaths(dataDir: string, computerId: string, instanceId: s
 /** Unix socket paths are limited to 107 bytes; a deep data dir would fail late and obscurely. */
 export const MAX_SOCKET_PATH = 107;
 
-export const resourcesDir = resolve(fileURLToPath(new URL('../../resources', import.meta.url)));
+/**
+ * The folder holding the host's own files: `sandbox/` (the in-computer agent, which finds
+ * `desktop/` beside it). In a source checkout that is `resources/` at the root, two folders above
+ * both this module (host/runtime/paths.ts) and the bundle it ends up in (out/host/cli.mjs). A
+ * packaged app has no such folder: electron-builder.yml copies `sandbox/` and `desktop/` as
+ * extra resources into process.resourcesPath, the folder that holds app.asar and
+ * app.asar.unpacked (where the bundle runs from). The host process itself may not know
+ * process.resourcesPath (it runs as Node, as root, possibly from systemd), so the location of
+ * the module is what decides, here and nowhere else.
+ */
+export function locateResources(modulePath: string): string {
+  const packaged = /^(.*)[\\/]app\.asar(?:\.unpacked)?[\\/]/.exec(modulePath);
+  return packaged ? packaged[1]! : resolve(dirname(modulePath), '..', '..', 'resources');
+}
+
+export const resourcesDir = locateResources(fileURLToPath(import.meta.url));
 export const agentScript = join(resourcesDir, 'sandbox', 'agent.py');

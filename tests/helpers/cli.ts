@@ -8,9 +8,17 @@ export interface HostProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `host/cli.ts` as its own process (node + tsx, no npm/npx in between, so signals reach it). */
-export function runHostCli(args: string[], env: Record<string, string | undefined> = {}): Promise<HostProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', ...args], {
+/**
+ * Runs the host as its own process (no npm/npx in between, so signals reach it): by default
+ * `host/cli.ts` through tsx; `command` runs something else, e.g. the bundle with plain node.
+ */
+export function runHostCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  command: { file: string; args: string[]; cwd?: string } = { file: process.execPath, args: ['--import', 'tsx', 'host/cli.ts'] },
+): Promise<HostProcess> {
+  const proc = spawn(command.file, [...command.args, ...args], {
+    cwd: command.cwd,
     env: { ...process.env, ORGO_HOST_BOOTSTRAP_KEY: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
