@@ -3,11 +3,14 @@
  * picks up the owner's key from the host's 0600 key file, and leaves the host (and its running
  * computers) running when the app closes.
  */
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hostProgram } from '../../electron/main/services/local-host.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { tempDataDir } from '../helpers/host.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -68,4 +71,67 @@ describe('the built-in host', () => {
     expect(await s.session.localHost.healthy()).toBe(true);
     expect((await client.getComputer(c.id)).status).toBe('running');
   }, 90_000);
+});
+
+describe('the built-in host, for an app that is not root', () => {
+  /** What a normal user's app says when the host is down (the app run as nobody, no host on the port). */
+  async function messageAsNobody(serviceUnit: string): Promise<string> {
+    const port = await freePort();
+    const script = `import { LocalHost } from './electron/main/services/local-host.ts';
+      const h = new LocalHost({ dataDir: '/tmp/orgo-nobody', port: ${port}, projectRoot: process.cwd(), serviceUnits: [process.argv[1]] });
+      await h.ensure().then(() => console.log('started?!'), () => console.log(h.view().state + ': ' + h.view().message));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, serviceUnit], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+      env: { ...process.env, HOME: '/tmp' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.trim();
+  }
+
+  it('names the systemd service when the deb installed it', async () => {
+    const dir = tempDataDir();
+    try {
+      chmodSync(dir, 0o755); // as readable as /lib/systemd/system
+      const unit = join(dir, 'orgo-host.service');
+      writeFileSync(unit, '[Service]\n');
+      expect(await messageAsNobody(unit)).toBe('error: The built-in host runs as a system service, which is not running. Start it, and have it start with the machine, with: sudo systemctl enable --now orgo-host');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('says how to start it with sudo from a source checkout (no service installed)', async () => {
+    expect(await messageAsNobody('/nonexistent/orgo-host.service')).toMatch(/^error: The built-in host needs root: .* sudo npm run host -- --data-dir \/tmp\/orgo-nobody --port \d+$/);
+  }, 30_000);
+});
+
+describe('which program the app runs as the host', () => {
+  it('runs the bundle with plain node while it is current, and host/cli.ts through tsx once a source is newer', () => {
+    const root = tempDataDir();
+    try {
+      for (const d of ['host', 'shared', 'out/host']) mkdirSync(join(root, d), { recursive: true });
+      writeFileSync(join(root, 'package.json'), '{}');
+      symlinkSync(resolve(import.meta.dirname, '../../node_modules'), join(root, 'node_modules'));
+      writeFileSync(join(root, 'host/cli.ts'), '');
+      writeFileSync(join(root, 'shared/api.ts'), '');
+      const bundle = join(root, 'out/host/cli.mjs');
+      writeFileSync(bundle, '');
+      const past = new Date(Date.now() - 60_000);
+      utimesSync(join(root, 'host/cli.ts'), past, past);
+      utimesSync(join(root, 'shared/api.ts'), past, past);
+      expect(hostProgram(root)).toEqual([bundle]);
+
+      writeFileSync(join(root, 'shared/api.ts'), '// edited after the build');
+      expect(hostProgram(root)).toEqual(['--import', expect.stringMatching(/^file:.*\/tsx\//), join(root, 'host/cli.ts')]);
+
+      rmSync(bundle);
+      rmSync(join(root, 'host'), { recursive: true });
+      expect(() => hostProgram(root)).toThrow(/The host's program is missing/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,9 +5,9 @@
  * from the 0600 `api-key` file the host writes in its data dir on first start.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LocalHostView } from '../../../shared/ipc/types.js';
 import { logger } from './log.js';
@@ -15,12 +15,17 @@ import { logger } from './log.js';
 const log = logger('local-host');
 export const LOCAL_HOST_PORT = 7391;
 export const HOST_KEY_FILE = 'api-key';
+/** The packaged app's root service (resources/linux/orgo-host.service, installed by the deb). */
+export const HOST_SERVICE = 'orgo-host';
+export const HOST_SERVICE_UNITS = ['/etc/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'].map((d) => `${d}/${HOST_SERVICE}.service`);
 
 export interface LocalHostOptions {
   dataDir: string;
   port?: number;
   /** The folder holding package.json and host/ (the source tree or the packaged app). */
   projectRoot: string;
+  /** Where an installed orgo-host.service would be (for the message when the app is not root). */
+  serviceUnits?: string[];
   /** The Node binary; under Electron, Electron itself run as Node. */
   nodePath?: string;
   extraEnv?: NodeJS.ProcessEnv;
@@ -93,22 +98,30 @@ export class LocalHost {
     }
     if (typeof process.getuid === 'function' && process.getuid() !== 0) {
       this.state = 'error';
-      this.message =
-        'The built-in host needs root: it builds each computer from namespaces and overlay disks. ' +
-        `Start it yourself with: sudo npm run host -- --data-dir ${this.options.dataDir} --port ${this.options.port ?? LOCAL_HOST_PORT}`;
+      this.message = (this.options.serviceUnits ?? HOST_SERVICE_UNITS).some((u) => existsSync(u))
+        ? 'The built-in host runs as a system service, which is not running. ' +
+          `Start it, and have it start with the machine, with: sudo systemctl enable --now ${HOST_SERVICE}`
+        : 'The built-in host needs root: it builds each computer from namespaces and overlay disks. ' +
+          `Start it yourself with: sudo npm run host -- --data-dir ${this.options.dataDir} --port ${this.options.port ?? LOCAL_HOST_PORT}`;
       throw new Error(this.message);
+    }
+    const { dataDir, projectRoot } = this.options;
+    let program: string[];
+    try {
+      program = hostProgram(projectRoot);
+    } catch (e) {
+      this.state = 'error';
+      this.message = (e as Error).message;
+      throw e;
     }
     this.state = 'starting';
     this.message = null;
-    const { dataDir, projectRoot } = this.options;
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const logFile = join(dataDir, 'host.log');
     const out = openSync(logFile, 'a', 0o600);
-    const tsx = pathToFileURL(createRequire(join(projectRoot, 'package.json')).resolve('tsx')).href;
-    const cli = join(projectRoot, 'host', 'cli.ts');
-    if (!existsSync(cli)) throw new Error(`The host's program is missing (${cli})`);
-    const child = spawn(this.options.nodePath ?? process.execPath, ['--import', tsx, cli, '--data-dir', dataDir, '--port', String(this.options.port ?? LOCAL_HOST_PORT)], {
-      cwd: projectRoot,
+    const child = spawn(this.options.nodePath ?? process.execPath, [...program, '--data-dir', dataDir, '--port', String(this.options.port ?? LOCAL_HOST_PORT)], {
+      // A packaged app's root (app.asar) is no folder a process can stand in: there, the data dir.
+      cwd: basename(projectRoot) === 'app.asar' ? dataDir : projectRoot,
       // Its own process group: it outlives the app, and the app's Ctrl-C does not reach it.
       detached: true,
       stdio: ['ignore', out, out],
@@ -119,7 +132,7 @@ export class LocalHost {
     let exited: string | null = null;
     child.once('exit', (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
     child.unref();
-    log.info(`started the built-in host (pid ${child.pid}) on ${this.url}, data in ${dataDir}`);
+    log.info(`started the built-in host (pid ${child.pid}, ${program.at(-1)}) on ${this.url}, data in ${dataDir}`);
 
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 30_000);
     while (Date.now() < deadline) {
@@ -148,6 +161,36 @@ export class LocalHost {
       this.message = null;
     } else if (this.state === 'running') this.state = 'stopped';
   }
+}
+
+/**
+ * How to run the host: its bundle (out/host/cli.mjs, built by scripts/build-app.mjs) as a plain
+ * Node program where there is one, else host/cli.ts through tsx. In a packaged app the bundle sits
+ * in app.asar.unpacked (electron-builder.yml), beside the native modules it loads. In a source
+ * checkout the bundle is only used while it is at least as new as host/ and shared/, so an edit
+ * to the host is never shadowed by an old build.
+ */
+export function hostProgram(projectRoot: string): string[] {
+  const unpacked = basename(projectRoot) === 'app.asar' ? join(dirname(projectRoot), 'app.asar.unpacked') : projectRoot;
+  const bundle = join(unpacked, 'out', 'host', 'cli.mjs');
+  const cli = join(projectRoot, 'host', 'cli.ts');
+  const sources = existsSync(cli);
+  if (existsSync(bundle) && (!sources || statSync(bundle).mtimeMs >= newestIn([join(projectRoot, 'host'), join(projectRoot, 'shared')]))) return [bundle];
+  if (!sources) throw new Error(`The host's program is missing (neither ${bundle} nor ${cli})`);
+  const tsx = pathToFileURL(createRequire(join(projectRoot, 'package.json')).resolve('tsx')).href;
+  return ['--import', tsx, cli];
+}
+
+function newestIn(dirs: string[]): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    const s = statSync(p, { throwIfNoEntry: false });
+    if (!s) return;
+    if (s.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
+    else newest = Math.max(newest, s.mtimeMs);
+  };
+  dirs.forEach(walk);
+  return newest;
 }
 
 function readTail(file: string): string {
