@@ -84,7 +84,6 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   };
   session.onChange((v) => broadcast('session.changed', v));
   feed.onChange((snap) => broadcast('computers.changed', snap));
-  void credentials.probe();
   return {
     version,
     dirs,
@@ -98,6 +97,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     files,
     broadcast,
     warm() {
+      // Loading keytar (libsecret, D-Bus) is the slow part of a first key lookup.
+      void credentials.probe();
       void session.view().catch(() => {});
       void feed.refresh();
     },

@@ -1,9 +1,9 @@
 /**
  * The VNC loopback relay. The renderer asks main for a one-time URL (`ws://127.0.0.1:PORT/vnc/
- * TICKET`, valid once, for a minute); noVNC connects there and meets a server that needs no
+ * TICKET`, valid once, for half a minute); noVNC connects there and meets a server that needs no
  * password. Main fetches the computer's current VNC password, opens the computer's own VNC
- * websocket, does the VNC authentication itself and from then on relays bytes. So the renderer
- * never holds the API key or the VNC password.
+ * websocket, does the VNC authentication and init itself, and from then on relays bytes. So the
+ * renderer never holds the API key or the VNC password.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { describeError } from './errors.js';
 import { logger } from './log.js';
-import { ByteReader, acceptDownstream, authenticateUpstream, greetDownstream, refuseDownstream } from './rfb-handshake.js';
+import { ByteReader, acceptDownstream, authenticateUpstream, greetDownstream, initDownstream, initUpstream, refuseDownstream } from './rfb-handshake.js';
 import type { Computer } from '../../../shared/api/types.js';
 import type { Session } from './session.js';
 
@@ -22,6 +22,8 @@ const PATH = /^\/vnc\/([A-Za-z0-9_-]{20,100})$/;
 interface Upstream {
   up?: WebSocket;
   reader?: ByteReader;
+  /** The computer's ServerInit, for the viewer's ClientInit. */
+  serverInit?: Buffer;
   /** Why the computer's side could not be opened, in words; null when it is ready. */
   failure: string | null;
 }
@@ -114,7 +116,7 @@ export class VncRelay {
   }
 
   /** Opens the computer's VNC socket and authenticates; the reader holds how it closed, if it did. */
-  private async openUpstream(computer: Computer, attempt: { up?: WebSocket; reader?: ByteReader }): Promise<void> {
+  private async openUpstream(computer: Computer, attempt: { up?: WebSocket; reader?: ByteReader; serverInit?: Buffer }): Promise<void> {
     if (computer.status !== 'running') throw new Error(`“${computer.name}” is ${computer.status}, not running`);
     const password = computer.vnc_password || (await (await this.session.client()).client.vncPassword(computer.id));
     const up = new WebSocket(upstreamUrl(computer.connection_url, password), ['binary'], { perMessageDeflate: false, handshakeTimeout: 15_000 });
@@ -126,11 +128,12 @@ export class VncRelay {
       up.once('unexpected-response', (_q, res) => reject(new Error(`the computer's VNC socket answered HTTP ${res.statusCode}`)));
     });
     await authenticateUpstream(up, attempt.reader, password);
+    attempt.serverInit = await initUpstream(up, attempt.reader);
   }
 
   /** The computer's side: from the live list's copy when it has one, else (or on failure) the API. */
   private async prepare(computerId: string, profileId: string): Promise<Upstream> {
-    let attempt: { up?: WebSocket; reader?: ByteReader } = {};
+    let attempt: { up?: WebSocket; reader?: ByteReader; serverInit?: Buffer } = {};
     try {
       if (this.session.profiles.active().id !== profileId) throw new Error('The profile changed; open the viewer again');
       const cached = this.known(computerId);
@@ -169,7 +172,7 @@ export class VncRelay {
     const downReader = new ByteReader(down);
     const greeting = greetDownstream(down, downReader);
     greeting.catch(() => {}); // awaited below; a viewer that leaves early is not an error
-    const { up, reader, failure } = await ticket.upstream;
+    const { up, reader, serverInit, failure } = await ticket.upstream;
     let minor: number;
     try {
       minor = await greeting;
@@ -179,7 +182,7 @@ export class VncRelay {
     }
     // The computer's side may have gone while the viewer was loading.
     const gone = up && up.readyState !== WebSocket.OPEN ? 'The connection to the computer closed; reconnect' : null;
-    if (failure || gone || !up || !reader) {
+    if (failure || gone || !up || !reader || !serverInit) {
       log.info(`viewer for ${ticket.computerId} refused: ${failure ?? gone}`);
       refuseDownstream(down, minor, failure ?? gone ?? 'unknown error');
       setTimeout(() => down.close(1000), 200);
@@ -187,6 +190,7 @@ export class VncRelay {
       return;
     }
     await acceptDownstream(down, downReader, minor);
+    await initDownstream(down, downReader, serverInit);
     pipe(down, downReader.detach(), up, reader.detach());
   }
 

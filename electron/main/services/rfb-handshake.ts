@@ -95,6 +95,26 @@ export async function authenticateUpstream(ws: WebSocket, r: ByteReader, passwor
   }
 }
 
+/**
+ * Toward the computer, right after authenticating: ClientInit (shared) and the ServerInit it
+ * answers, kept whole to hand to the viewer. Done while the viewer's page still loads, so the
+ * viewer's own ClientInit is answered at once instead of after a round trip to the computer.
+ */
+export async function initUpstream(ws: WebSocket, r: ByteReader): Promise<Buffer> {
+  ws.send(Buffer.from([1]));
+  const head = await r.read(24);
+  const nameLength = head.readUInt32BE(20);
+  if (nameLength > 4096) throw new RfbHandshakeError('the computer sent a desktop name too long to be one');
+  return Buffer.concat([head, await r.read(nameLength)]);
+}
+
+/** Toward noVNC after its security: its ClientInit, answered with the computer's ServerInit. */
+export async function initDownstream(ws: WebSocket, r: ByteReader, serverInit: Buffer): Promise<void> {
+  // Shared or not, the computer's side was opened shared: one viewer never disconnects another.
+  await r.read(1);
+  ws.send(serverInit);
+}
+
 /** Toward noVNC: the version exchange. Answers the client's minor version. */
 export async function greetDownstream(ws: WebSocket, r: ByteReader): Promise<number> {
   ws.send(VERSION);
