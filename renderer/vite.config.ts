@@ -6,14 +6,24 @@
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import type { UserConfig } from 'vite';
+import type { Plugin, UserConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The dev server only (`electron-vite dev`): React's fast refresh is an inline script and Vite puts
+ * CSS in <style> elements, which the page's CSP refuses. Allowed while developing, never in a build.
+ */
+const devCsp: Plugin = {
+  name: 'orgo-dev-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+};
 
 export const rendererConfig: UserConfig = {
   root,
   base: './',
-  plugins: [react()],
+  plugins: [react(), devCsp],
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,
