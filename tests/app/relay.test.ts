@@ -3,27 +3,11 @@
  * the one-time URL works once, and a computer that is not running is refused in words that
  * noVNC shows (RFB's failure reason).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { startTestHost, type TestHost } from '../helpers/host.js';
-import type { Computer } from '../../shared/api/types.js';
+import { useAppWithComputer } from '../helpers/app-computer.js';
 
-let t: TestHost;
-let app: TestApp;
-let computer: Computer;
-
-beforeAll(async () => {
-  t = await startTestHost();
-  app = startTestApp({ host: t });
-  await app.services.relay.listen();
-  const ws = await t.client.createWorkspace('relay');
-  computer = await t.client.createComputer({ workspace_id: ws.id, name: 'relay-1' });
-});
-afterAll(async () => {
-  app?.close();
-  await t?.close();
-});
+const fx = useAppWithComputer({ workspace: 'relay', computer: 'relay-1', listen: (s) => s.relay.listen() });
 
 /** Speaks RFB as noVNC would to the relay, with no password at hand: answers ServerInit or the failure reason. */
 async function handshake(url: string): Promise<{ width: number; height: number; name: string } | { refused: string }> {
@@ -66,15 +50,15 @@ async function handshake(url: string): Promise<{ width: number; height: number; 
 
 describe('VNC relay', () => {
   it('gives noVNC the desktop with no password, through a loopback URL', async () => {
-    const url = app.services.relay.ticket(computer.id);
+    const url = fx.app.services.relay.ticket(fx.computer.id);
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/vnc\/[A-Za-z0-9_-]{32}$/);
-    expect(url).not.toContain(computer.vnc_password);
+    expect(url).not.toContain(fx.computer.vnc_password);
     const r = await handshake(url);
     expect(r).toMatchObject({ width: 1280, height: 720 });
   });
 
   it('uses each URL once', async () => {
-    const url = app.services.relay.ticket(computer.id);
+    const url = fx.app.services.relay.ticket(fx.computer.id);
     await handshake(url);
     const status = await new Promise<number>((resolve) => {
       const ws = new WebSocket(url);
@@ -86,16 +70,16 @@ describe('VNC relay', () => {
   });
 
   it('keeps working after a restart rotates the VNC password', async () => {
-    const before = (await t.client.getComputer(computer.id)).vnc_password;
-    await t.client.restartComputer(computer.id);
-    expect((await t.client.getComputer(computer.id)).vnc_password).not.toBe(before);
-    expect(await handshake(app.services.relay.ticket(computer.id))).toMatchObject({ width: 1280 });
+    const before = (await fx.t.client.getComputer(fx.computer.id)).vnc_password;
+    await fx.t.client.restartComputer(fx.computer.id);
+    expect((await fx.t.client.getComputer(fx.computer.id)).vnc_password).not.toBe(before);
+    expect(await handshake(fx.app.services.relay.ticket(fx.computer.id))).toMatchObject({ width: 1280 });
   });
 
   it('refuses a stopped computer in words noVNC shows', async () => {
-    await t.client.stopComputer(computer.id);
-    const r = await handshake(app.services.relay.ticket(computer.id));
+    await fx.t.client.stopComputer(fx.computer.id);
+    const r = await handshake(fx.app.services.relay.ticket(fx.computer.id));
     expect(r).toEqual({ refused: '“relay-1” is stopped, not running' });
-    await t.client.startComputer(computer.id);
+    await fx.t.client.startComputer(fx.computer.id);
   });
 });
