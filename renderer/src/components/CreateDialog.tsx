@@ -3,6 +3,7 @@ import { CPU_COUNTS, DEFAULT_DISK_GB, RAM_GB } from '../../../shared/api/specs';
 import type { WorkspaceView } from '../../../shared/ipc/types';
 import { orgo } from '../orgo';
 import { Modal } from './Modal';
+import { ModalForm } from './ModalForm';
 
 const RESOLUTIONS = ['1280x720x24', '1366x768x24', '1440x900x24', '1600x900x24', '1920x1080x24', '1024x768x24'];
 const AUTO_STOP = [
@@ -64,13 +65,7 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
         </>
       }
     >
-      <form
-        className="form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <ModalForm onSubmit={submit} error={error}>
         <label className="field wide">
           <span>Name</span>
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} placeholder="agent-1" autoFocus aria-label="Name" />
@@ -139,13 +134,7 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
             ))}
           </select>
         </label>
-        {error && (
-          <div className="form-error wide" role="alert">
-            {error}
-          </div>
-        )}
-        <button type="submit" hidden />
-      </form>
+      </ModalForm>
     </Modal>
   );
 }

@@ -4,6 +4,7 @@ import { orgo } from '../orgo';
 import { useToast } from '../hooks/useToasts';
 import { Icon, type IconName } from './Icon';
 import { Modal } from './Modal';
+import { ModalForm } from './ModalForm';
 
 export const PROFILE_ICON: Record<ProfileView['kind'], IconName> = { local: 'server', cloud: 'cloud', remote: 'globe', env: 'plug' };
 
@@ -38,13 +39,7 @@ function AddProfile({ onClose }: { onClose: () => void }) {
         </>
       }
     >
-      <form
-        className="form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <ModalForm onSubmit={submit} error={error}>
         <p className="modal-text wide">Any Orgo-compatible API: an Orgo host on another machine, or your own deployment.</p>
         <label className="field wide">
           <span>Address</span>
@@ -54,13 +49,7 @@ function AddProfile({ onClose }: { onClose: () => void }) {
           <span>Name</span>
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Lab server" aria-label="Profile name" maxLength={60} />
         </label>
-        {error && (
-          <div className="form-error wide" role="alert">
-            {error}
-          </div>
-        )}
-        <button type="submit" hidden />
-      </form>
+      </ModalForm>
     </Modal>
   );
 }
