@@ -13,7 +13,11 @@ for a in "$@"; do
 done
 
 # require('electron') answers the binary's path, or throws when the binary was never downloaded.
-electron_bin=$(node -e "try { const p = require('electron'); if (require('fs').existsSync(p)) process.stdout.write(p) } catch {}" 2>/dev/null || true)
+# Its install writes path.txt only after a download: without it, no Node start to find that out.
+electron_bin=""
+if [ -f node_modules/electron/path.txt ] || [ -n "${ELECTRON_OVERRIDE_DIST_PATH:-}" ]; then
+  electron_bin=$(node -e "try { const p = require('electron'); if (require('fs').existsSync(p)) process.stdout.write(p) } catch {}" 2>/dev/null || true)
+fi
 
 if [ "$web" = 0 ] && [ -n "$electron_bin" ]; then
   npx electron-vite build >/dev/null
