@@ -5,22 +5,19 @@
  * call that times each run with bash's $EPOCHREALTIME (no fork for the clock). The peer's
  * numbers therefore leave out any HTTP or API cost that ours include.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { startHost } from '../host/host.js';
 import { encodePng } from '../host/imaging/png.js';
 import { actionsFor } from '../host/services/actions.js';
 import { OrgoClient } from '../shared/api/client.js';
-import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
+import { startBenchHost } from './host.js';
 import { printTable, time, type Row } from './stats.js';
 
 const N = Number(process.env.BENCH_ACTIONS_N ?? 60);
 const WARMUP = 5;
 
 export async function run(): Promise<void> {
-  const dataDir = tempDataDir('orgo-bench-');
-  const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY });
-  const client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
+  const { host, client, close } = await startBenchHost();
   try {
     const ws = await client.createWorkspace('bench');
     const c = await client.createComputer({ workspace_id: ws.id, name: 'bench-actions', resolution: '1280x720x24' });
@@ -77,8 +74,7 @@ export async function run(): Promise<void> {
     console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min)`);
     console.log('\nscreenshot saved to /tmp/actions-bench-shot.png');
   } finally {
-    await host.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -5,17 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { startHost } from '../host/host.js';
-import { OrgoClient } from '../shared/api/client.js';
-import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
+import { startBenchHost } from './host.js';
 import { printTable, time } from './stats.js';
 
 const N = Number(process.env.BENCH_BOOT_N ?? 30);
 
 export async function run(): Promise<void> {
-  const dataDir = tempDataDir('orgo-bench-');
-  const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY });
-  const client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
+  const { host, client, close } = await startBenchHost();
   try {
     const ws = await client.createWorkspace('bench');
     const ours: number[] = [];
@@ -45,8 +41,7 @@ export async function run(): Promise<void> {
     console.log(`\nidle computer memory (no Chromium open): RSS sum ${mem.rss.toFixed(1)} MB, PSS sum ${mem.pss.toFixed(1)} MB over ${mem.count} processes (target < 120 MB)`);
     for (const [name, kb] of mem.byName) console.log(`  ${name}: ${(kb / 1024).toFixed(1)} MB RSS`);
   } finally {
-    await host.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -5,17 +5,16 @@
  * what PulseAudio itself delivers to a recorder in the same computer (what a relay that forwards
  * capture chunks as they come would pass on). The app's relay figure is measured by the app.
  */
-import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawn as spawnPty } from 'node-pty';
 import WebSocket, { WebSocketServer } from 'ws';
-import { startHost } from '../host/host.js';
 import { channelUrl } from '../shared/api/channels.js';
 import { OrgoClient } from '../shared/api/client.js';
 import type { Computer } from '../shared/api/types.js';
-import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
+import { TEST_KEY } from '../tests/helpers/host.js';
 import { intervalStats } from '../tests/helpers/pcm.js';
+import { startBenchHost } from './host.js';
 import { printTable } from './stats.js';
 import { clearLine, echo, terminalSocket } from './terminal.js';
 
@@ -23,9 +22,7 @@ const KEYS = Number(process.env.BENCH_KEYS_N ?? 300);
 const AUDIO_SECONDS = Number(process.env.BENCH_AUDIO_S ?? 5);
 
 export async function run(): Promise<void> {
-  const dataDir = tempDataDir('orgo-bench-');
-  const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY });
-  const client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
+  const { client, close } = await startBenchHost();
   try {
     const ws = await client.createWorkspace('bench');
     const pc = await client.createComputer({ workspace_id: ws.id, name: 'channels' });
@@ -58,8 +55,7 @@ export async function run(): Promise<void> {
     const [o, p] = [intervalStats([0, ...cumulative(audio)]), intervalStats([0, ...cumulative(pulse)])];
     console.log(`\naudio jitter (standard deviation of frame intervals): ours ${o.jitter.toFixed(2)} ms (max ${o.max.toFixed(1)} ms) vs peer ${p.jitter.toFixed(2)} ms (max ${p.max.toFixed(1)} ms); ratio ${(o.jitter / p.jitter).toFixed(3)}`);
   } finally {
-    await host.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -9,10 +9,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppServices } from '../electron/main/services/app-services.js';
 import type { Keychain } from '../electron/main/services/credentials.js';
-import { startHost } from '../host/host.js';
 import { channelUrl } from '../shared/api/channels.js';
-import { OrgoClient } from '../shared/api/client.js';
-import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
+import { TEST_KEY } from '../tests/helpers/host.js';
+import { startBenchHost } from './host.js';
 import { printTable } from './stats.js';
 import { echo, terminalSocket } from './terminal.js';
 
@@ -20,11 +19,8 @@ const KEYS = Number(process.env.BENCH_KEYS_N ?? 300);
 const projectRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 export async function run(): Promise<void> {
-  const dataDir = tempDataDir('orgo-bench-');
   const home = mkdtempSync('/tmp/orgo-bench-app-');
-  const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY });
-  const api = `${host.url}/api`;
-  const client = new OrgoClient({ baseUrl: api, apiKey: TEST_KEY });
+  const { api, client, close } = await startBenchHost();
   const services = createAppServices({
     mode: 'browser',
     projectRoot,
@@ -56,8 +52,7 @@ export async function run(): Promise<void> {
     ]);
   } finally {
     services.close();
-    await host.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
     rmSync(home, { recursive: true, force: true });
   }
 }
