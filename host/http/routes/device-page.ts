@@ -149,6 +149,9 @@ export function devicePageRoutes(app: FastifyInstance, s: HostServices): void {
       session,
     );
 
+  const decisionForm = (session: OwnerSession, row: DeviceCodeRow, decision: 'approve' | 'deny', className: string, label: string) =>
+    `<form method="post" action="/device/decide"><input type="hidden" name="csrf" value="${esc(session.csrf)}"><input type="hidden" name="user_code" value="${row.user_code}"><input type="hidden" name="decision" value="${decision}"><button class="${className}" type="submit">${label}</button></form>`;
+
   const confirmPage = (reply: FastifyReply, session: OwnerSession, row: DeviceCodeRow) =>
     page(
       reply,
@@ -159,8 +162,8 @@ export function devicePageRoutes(app: FastifyInstance, s: HostServices): void {
        <div class="codebox" data-code>${formatUserCode(row.user_code)}</div>
        <div class="client"><div><b>${clientLabel(row)}</b><span class="muted">gets its own API key with full access to this host's account: every workspace and computer.</span></div></div>
        <div class="row">
-         <form method="post" action="/device/decide"><input type="hidden" name="csrf" value="${esc(session.csrf)}"><input type="hidden" name="user_code" value="${row.user_code}"><input type="hidden" name="decision" value="deny"><button class="danger" type="submit">Deny</button></form>
-         <form method="post" action="/device/decide"><input type="hidden" name="csrf" value="${esc(session.csrf)}"><input type="hidden" name="user_code" value="${row.user_code}"><input type="hidden" name="decision" value="approve"><button class="primary" type="submit">Approve</button></form>
+         ${decisionForm(session, row, 'deny', 'danger', 'Deny')}
+         ${decisionForm(session, row, 'approve', 'primary', 'Approve')}
        </div>`,
       session,
     );
@@ -178,6 +181,20 @@ export function devicePageRoutes(app: FastifyInstance, s: HostServices): void {
     if (Date.now() >= row.expires_at) return { error: 'That code has expired. Ask your app for a new one.', status: 400 };
     if (row.status !== 'pending') return { error: `That code was already ${row.status === 'approved' ? 'approved' : 'denied'}.`, status: 400 };
     return row;
+  };
+
+  /**
+   * A form posted from a signed-in page with a code in it: the owner's session and the code's row,
+   * or the page that answers instead (sign in again, refused, or the code's problem).
+   */
+  const codeForm = (req: FastifyRequest<{ Body: Record<string, unknown> }>, reply: FastifyReply) => {
+    const owner = sessionOf(req);
+    const body = req.body ?? {};
+    if (!owner) return { answer: signInPage(reply, body.user_code, 'Your sign-in expired; sign in again.', 401) };
+    if (!sameOrigin(req) || !csrfOk(owner.session, body)) return { answer: page(reply, 403, 'Refused', '<h1>Refused</h1><p>This form was not sent by this page.</p>') };
+    const found = lookup(req, body.user_code);
+    if ('error' in found) return { answer: enterCodePage(reply, owner.session, body.user_code, found.error, found.status) };
+    return { owner, body, found };
   };
 
   app.get<{ Querystring: { user_code?: string } }>('/device', async (req, reply) => {
@@ -208,22 +225,15 @@ export function devicePageRoutes(app: FastifyInstance, s: HostServices): void {
   });
 
   app.post<{ Body: Record<string, unknown> }>('/device/code', async (req, reply) => {
-    const owner = sessionOf(req);
-    const body = req.body ?? {};
-    if (!owner) return signInPage(reply, body.user_code, 'Your sign-in expired; sign in again.', 401);
-    if (!sameOrigin(req) || !csrfOk(owner.session, body)) return page(reply, 403, 'Refused', '<h1>Refused</h1><p>This form was not sent by this page.</p>');
-    const found = lookup(req, body.user_code);
-    if ('error' in found) return enterCodePage(reply, owner.session, body.user_code, found.error, found.status);
-    return confirmPage(reply, owner.session, found);
+    const form = codeForm(req, reply);
+    if ('answer' in form) return form.answer;
+    return confirmPage(reply, form.owner.session, form.found);
   });
 
   app.post<{ Body: Record<string, unknown> }>('/device/decide', async (req, reply) => {
-    const owner = sessionOf(req);
-    const body = req.body ?? {};
-    if (!owner) return signInPage(reply, body.user_code, 'Your sign-in expired; sign in again.', 401);
-    if (!sameOrigin(req) || !csrfOk(owner.session, body)) return page(reply, 403, 'Refused', '<h1>Refused</h1><p>This form was not sent by this page.</p>');
-    const found = lookup(req, body.user_code);
-    if ('error' in found) return enterCodePage(reply, owner.session, body.user_code, found.error, found.status);
+    const form = codeForm(req, reply);
+    if ('answer' in form) return form.answer;
+    const { owner, body, found } = form;
     const approve = body.decision === 'approve';
     s.deviceCodes.update(found.id, { status: approve ? 'approved' : 'denied', decided_by_key_id: owner.session.keyId });
     return approve
