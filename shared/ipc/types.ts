@@ -2,7 +2,7 @@
  * What the app's main side hands the renderer: views of profiles, the session, computers and
  * login progress. Nothing here carries an API key or a VNC password.
  */
-import type { ComputerStatus } from '../api/specs.js';
+import type { Computer, OrgoFile } from '../api/types.js';
 
 export type ProfileKind = 'local' | 'remote' | 'cloud' | 'env';
 
@@ -63,20 +63,8 @@ export interface WorkspaceView {
   name: string;
 }
 
-export interface ComputerView {
-  id: string;
-  name: string;
-  workspace_id: string;
-  status: ComputerStatus;
-  error_message: string | null;
-  ram: number;
-  cpu: number;
-  disk_size_gb: number;
-  resolution: string;
-  auto_stop_minutes: number;
-  instance_id: string;
-  created_at: string;
-}
+/** The API's computer as the renderer holds it: no VNC password, URLs or deprecated aliases (made by computerView in channels.ts). */
+export type ComputerView = Pick<Computer, 'id' | 'name' | 'workspace_id' | 'status' | 'error_message' | 'ram' | 'cpu' | 'disk_size_gb' | 'resolution' | 'auto_stop_minutes' | 'instance_id' | 'created_at'>;
 
 export interface ComputersSnapshot {
   profileId: string;
@@ -110,15 +98,7 @@ export interface AppInfo {
 }
 
 /** A file of the workspace's store, as the files panel lists it. */
-export interface FileView {
-  id: string;
-  name: string;
-  size: number;
-  content_type: string;
-  workspace_id: string;
-  desktop_id: string | null;
-  created_at: string;
-}
+export type FileView = Pick<OrgoFile, 'id' | 'name' | 'size' | 'content_type' | 'workspace_id' | 'desktop_id' | 'created_at'>;
 
 /** A download: in Electron saved where the person chose (null: they cancelled); in browser mode a signed link. */
 export type DownloadAnswer = { savedTo: string | null } | { url: string; name: string };
