@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { OrgoClient } from '../shared/api/client.js';
 import { TEST_KEY, tempDataDir } from '../tests/helpers/host.js';
+import { startHostProcess } from '../tests/helpers/host-process.js';
 import { printTable } from './stats.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -79,24 +80,6 @@ rfb.scaleViewport = true;
     const file = join(novnc, url.pathname.slice('/__peer/novnc/'.length));
     if (!file.startsWith(novnc) || !existsSync(file)) return route.fulfill({ status: 404, body: '' });
     return route.fulfill({ contentType: extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream', body: readFileSync(file) });
-  });
-}
-
-async function startHostProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--data-dir', dataDir, '--port', '0'], {
-    cwd: root,
-    env: { ...process.env, ORGO_HOST_BOOTSTRAP_KEY: TEST_KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.stderr!.on('data', (d) => (out += String(d)));
-    child.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)));
   });
 }
 
@@ -214,7 +197,7 @@ export async function run(): Promise<void> {
   } finally {
     await browser?.close();
     if (launcher) await stop(launcher);
-    await stop(host.child);
+    await host.close();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(appHome, { recursive: true, force: true });
   }

@@ -4,13 +4,13 @@
  * the kernel's page cache). Ours through the SDK (as the app's main process uploads) and through
  * curl (a client with no JavaScript in the way), as MB/s; the ratio is ours / cp.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
 import { OrgoClient } from '../shared/api/client.js';
 import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
+import { startHostProcess } from '../tests/helpers/host-process.js';
 import { printTable, time } from './stats.js';
 
 const MB = Number(process.env.BENCH_FILES_MB ?? 200);
@@ -20,7 +20,7 @@ export async function run(): Promise<void> {
   // One disk for everything: the source, cp's copy, the host's data dir and the downloads.
   const dataDir = tempDataDir('orgo-bench-');
   const work = tempDataDir('orgo-bench-files-');
-  const host = await startHostProcess(dataDir, MB + 10);
+  const host = await startHostProcess(dataDir, { args: ['--max-upload-mb', String(MB + 10)], stderr: 'inherit' });
   try {
     const client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
     const ws = (await client.createWorkspace('bench-files')).id;
@@ -95,32 +95,4 @@ export async function run(): Promise<void> {
 function run1(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
-}
-
-/** The host as a separate process, as the app or a user's script would reach it. */
-async function startHostProcess(dataDir: string, maxUploadMb: number): Promise<{ url: string; cpuSeconds(): number; close(): Promise<void> }> {
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--data-dir', dataDir, '--port', '0', '--max-upload-mb', String(maxUploadMb)], {
-    env: { ...process.env, ORGO_HOST_BOOTSTRAP_KEY: TEST_KEY },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      const m = /listening on (\S+)/.exec(l);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (code) => reject(new Error(`the host exited (${code})`)));
-  });
-  const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-  return {
-    url,
-    cpuSeconds: () => {
-      const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(f[11]) + Number(f[12])) / ticks; // utime, stime
-    },
-    close: async () => {
-      if (proc.exitCode !== null) return;
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-    },
-  };
 }

@@ -3,14 +3,13 @@
  * or found mid-stream), nothing is left behind, and a 200 MB upload streams through a host
  * process whose memory grows by less than 50 MB.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../../host/host.js';
 import { OrgoApiError, OrgoClient } from '../../shared/api/client.js';
 import { tempDataDir, TEST_KEY } from '../helpers/host.js';
+import { startHostProcess, type HostProcess } from '../helpers/host-process.js';
 
 const MiB = 1024 * 1024;
 const scratch = tempDataDir('orgo-files-big-');
@@ -75,29 +74,16 @@ describe('the upload limit (--max-upload-mb 1)', () => {
 });
 
 describe('memory', () => {
-  let proc: ChildProcess;
+  let proc: HostProcess;
   let client: OrgoClient;
   const dataDir = tempDataDir();
   beforeAll(async () => {
     // The host in a process of its own, so that its memory is the host's alone.
-    proc = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--data-dir', dataDir, '--port', '0', '--max-upload-mb', '300'], {
-      env: { ...process.env, ORGO_HOST_BOOTSTRAP_KEY: TEST_KEY },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: proc.stdout! }).on('line', (l) => {
-        const m = /listening on (\S+)/.exec(l);
-        if (m) resolve(m[1]!);
-      });
-      proc.once('exit', (code) => reject(new Error(`the host exited (${code})`)));
-    });
-    client = new OrgoClient({ baseUrl: `${url}/api`, apiKey: TEST_KEY });
+    proc = await startHostProcess(dataDir, { args: ['--max-upload-mb', '300'], stderr: 'inherit' });
+    client = new OrgoClient({ baseUrl: `${proc.url}/api`, apiKey: TEST_KEY });
   });
   afterAll(async () => {
-    if (proc && proc.exitCode === null) {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-    }
+    await proc?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
