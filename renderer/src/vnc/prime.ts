@@ -1,19 +1,78 @@
 /**
- * A viewer window asks main for its relay URL before its code has loaded (main.tsx), so main can
- * open and authenticate the computer's side meanwhile. The first connection takes it; later ones
- * ask afresh (each URL works once).
+ * A viewer's first connection starts before React renders (viewer.tsx): main is asked for the
+ * relay URL at once (it opens and authenticates the computer's side meanwhile), and noVNC
+ * connects into a detached element as soon as the URL comes back, so its handshake runs while
+ * the window renders. useRfb adopts that connection: it moves the element into the window and
+ * takes over from what the connection has done so far. Later connections (reconnects) are made
+ * by useRfb itself, each with a fresh URL (each URL works once).
  */
+import RFB from '@novnc/novnc';
 import { orgo } from '../orgo';
 
-let primed: { computerId: string; url: Promise<{ url: string }> } | null = null;
-
-export function primeViewer(computerId: string): void {
-  primed = { computerId, url: orgo.viewer.connect({ computerId }) };
-  primed.url.catch(() => {});
+/**
+ * A noVNC connection with what must be set before it connects (encodings: a viewer's defaults;
+ * the grid's thumbnails ask for less). Scale, resize and view only are applied by useRfb.
+ */
+export function createRfb(target: HTMLElement, url: string, quality = 6, compression = 2): RFB {
+  const rfb = new RFB(target, url, { shared: true, wsProtocols: ['binary'] });
+  rfb.clipViewport = false;
+  rfb.background = 'transparent';
+  rfb.qualityLevel = quality;
+  rfb.compressionLevel = compression;
+  return rfb;
 }
 
-export function relayUrl(computerId: string): Promise<{ url: string }> {
-  const p = primed?.computerId === computerId ? primed.url : null;
+/** What the early connection did before useRfb took it over. */
+export interface EarlyConnection {
+  rfb: RFB;
+  holder: HTMLDivElement;
+  connected: boolean;
+  refused: string;
+  ended: { clean: boolean } | null;
+  stop(): void;
+}
+
+let primed: { computerId: string; url: Promise<{ url: string }>; early: Promise<EarlyConnection | null> } | null = null;
+
+export function primeViewer(computerId: string): void {
+  const url = orgo.viewer.connect({ computerId });
+  const early = url.then(
+    ({ url }) => {
+      const holder = document.createElement('div');
+      holder.className = 'rfb-holder';
+      const rfb = createRfb(holder, url);
+      const c: EarlyConnection = { rfb, holder, connected: false, refused: '', ended: null, stop: () => {} };
+      const onConnect = () => (c.connected = true);
+      const onRefused = (e: Event) => (c.refused = String((e as CustomEvent<{ reason?: string }>).detail?.reason ?? ''));
+      const onEnd = (e: Event) => (c.ended = { clean: !!(e as CustomEvent<{ clean: boolean }>).detail?.clean });
+      rfb.addEventListener('connect', onConnect);
+      rfb.addEventListener('securityfailure', onRefused);
+      rfb.addEventListener('disconnect', onEnd);
+      c.stop = () => {
+        rfb.removeEventListener('connect', onConnect);
+        rfb.removeEventListener('securityfailure', onRefused);
+        rfb.removeEventListener('disconnect', onEnd);
+      };
+      return c;
+    },
+    () => null,
+  );
+  primed = { computerId, url, early };
+  url.catch(() => {});
+  // Not taken (the window learned the computer is stopped and never connected): let it go.
+  setTimeout(() => {
+    if (primed?.early !== early) return;
+    primed = null;
+    void early.then((c) => c?.rfb.disconnect());
+  }, 10_000);
+}
+
+/**
+ * The early connection for this computer, once (null when there was none, or it could not be
+ * made: the caller then connects itself and sees the error in words).
+ */
+export function takeEarly(computerId: string): Promise<EarlyConnection | null> {
+  const p = primed?.computerId === computerId ? primed.early : Promise.resolve(null);
   primed = null;
-  return p ?? orgo.viewer.connect({ computerId });
+  return p;
 }

@@ -1,13 +1,15 @@
 /**
- * One noVNC connection through main's loopback relay: asks main for a one-time URL, connects,
- * and reports the connection's state in words. The renderer never sees a password: the relay
+ * One noVNC connection through main's loopback relay: asks main for a one-time URL, connects
+ * (or, first in a viewer, adopts the connection viewer.tsx started: prime.ts), and reports the
+ * connection's state in words. The renderer never sees a password: the relay
  * presents noVNC with a server that needs none. A dropped or refused connection comes back by
  * itself with backoff (0.5 s doubling to 10 s); each attempt is a new URL, for which main
  * fetches the computer's current password (a restart rotates it).
  */
 import RFB from '@novnc/novnc';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { relayUrl } from './prime';
+import { createRfb, takeEarly } from './prime';
+import { orgo } from '../orgo';
 
 export type ConnState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
 
@@ -78,43 +80,56 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
     }
     setFirstFrameAt(null);
     (async () => {
-      let url: string;
-      try {
-        url = (await relayUrl(computerId)).url;
-      } catch (e) {
-        if (!cancelled) again((e as Error).message);
+      // The first attempt takes the connection viewer.tsx started before React rendered.
+      const early = attempt === 0 ? await takeEarly(computerId) : null;
+      if (cancelled) {
+        early?.rfb.disconnect();
         return;
       }
-      if (cancelled) return;
-      const rfb = new RFB(screen, url, { shared: true, wsProtocols: ['binary'] });
+      let rfb: RFB;
+      if (early) {
+        early.stop();
+        screen.appendChild(early.holder);
+        rfb = early.rfb;
+      } else {
+        let url: string;
+        try {
+          url = (await orgo.viewer.connect({ computerId })).url;
+        } catch (e) {
+          if (!cancelled) again((e as Error).message);
+          return;
+        }
+        if (cancelled) return;
+        rfb = createRfb(screen, url, settingsRef.current.quality, settingsRef.current.compression);
+      }
       rfbRef.current = rfb;
       const s = settingsRef.current;
       rfb.viewOnly = s.viewOnly;
       rfb.scaleViewport = s.scale;
       rfb.resizeSession = s.resize;
-      rfb.clipViewport = false;
-      rfb.background = 'transparent';
-      rfb.qualityLevel = s.quality ?? 6;
-      rfb.compressionLevel = s.compression ?? 2;
-      let refused = '';
-      rfb.addEventListener('connect', () => {
+      let refused = early?.refused ?? '';
+      const onConnect = () => {
         if (cancelled) return;
         failures.current = 0;
         setState('connected');
         setMessage('Connected');
         stopWatch = watchFirstFrame(screen, () => !cancelled && setFirstFrameAt(performance.now()));
-      });
-      rfb.addEventListener('securityfailure', (e) => {
-        refused = String((e as CustomEvent<{ reason?: string }>).detail?.reason ?? '');
-      });
-      rfb.addEventListener('disconnect', (e) => {
+      };
+      const onDisconnect = (clean: boolean) => {
         if (cancelled) return;
         stopWatch();
         rfbRef.current = null;
-        const clean = (e as CustomEvent<{ clean: boolean }>).detail?.clean;
         // Refused (not running yet, password rotated) or dropped: try again by itself.
         again(refused || (clean ? 'The computer closed the connection' : 'The connection was lost'));
+      };
+      rfb.addEventListener('connect', onConnect);
+      rfb.addEventListener('securityfailure', (e) => {
+        refused = String((e as CustomEvent<{ reason?: string }>).detail?.reason ?? '');
       });
+      rfb.addEventListener('disconnect', (e) => onDisconnect(!!(e as CustomEvent<{ clean: boolean }>).detail?.clean));
+      // What the early connection did before this took it over.
+      if (early?.ended) onDisconnect(early.ended.clean);
+      else if (early?.connected) onConnect();
     })();
     return () => {
       cancelled = true;
