@@ -75,10 +75,10 @@ describe('the built-in host', () => {
 
 describe('the built-in host, for an app that is not root', () => {
   /** What a normal user's app says when the host is down (the app run as nobody, no host on the port). */
-  async function messageAsNobody(serviceUnit: string): Promise<string> {
+  async function messageAsNobody(serviceUnit: string, projectRoot = 'process.cwd()'): Promise<string> {
     const port = await freePort();
     const script = `import { LocalHost } from './electron/main/services/local-host.ts';
-      const h = new LocalHost({ dataDir: '/tmp/orgo-nobody', port: ${port}, projectRoot: process.cwd(), serviceUnits: [process.argv[1]] });
+      const h = new LocalHost({ dataDir: '/tmp/orgo-nobody', port: ${port}, projectRoot: ${projectRoot}, serviceUnits: [process.argv[1]] });
       await h.ensure().then(() => console.log('started?!'), () => console.log(h.view().state + ': ' + h.view().message));`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, serviceUnit], {
       cwd: resolve(import.meta.dirname, '../..'),
@@ -105,6 +105,12 @@ describe('the built-in host, for an app that is not root', () => {
 
   it('says how to start it with sudo from a source checkout (no service installed)', async () => {
     expect(await messageAsNobody('/nonexistent/orgo-host.service')).toMatch(/^error: The built-in host needs root: .* sudo npm run host -- --data-dir \/tmp\/orgo-nobody --port \d+$/);
+  }, 30_000);
+
+  it('points a packaged app without the service (the AppImage) at the deb or another host, not at npm', async () => {
+    const said = await messageAsNobody('/nonexistent/orgo-host.service', "'/opt/Orgo/resources/app.asar'");
+    expect(said).toMatch(/^error: The built-in host needs root: .*The \.deb package installs it as a system service \(orgo-host\); or run a host on another machine and add it with “Add a server…”\.$/);
+    expect(said).not.toMatch(/npm/);
   }, 30_000);
 });
 

@@ -101,8 +101,12 @@ export class LocalHost {
       this.message = (this.options.serviceUnits ?? HOST_SERVICE_UNITS).some((u) => existsSync(u))
         ? 'The built-in host runs as a system service, which is not running. ' +
           `Start it, and have it start with the machine, with: sudo systemctl enable --now ${HOST_SERVICE}`
-        : 'The built-in host needs root: it builds each computer from namespaces and overlay disks. ' +
-          `Start it yourself with: sudo npm run host -- --data-dir ${this.options.dataDir} --port ${this.options.port ?? LOCAL_HOST_PORT}`;
+        : this.options.projectRoot.endsWith('.asar')
+          ? // A packaged app without the service (the AppImage): no source tree to run it from.
+            'The built-in host needs root: it builds each computer from namespaces and overlay disks. ' +
+            `The .deb package installs it as a system service (${HOST_SERVICE}); or run a host on another machine and add it with “Add a server…”.`
+          : 'The built-in host needs root: it builds each computer from namespaces and overlay disks. ' +
+            `Start it yourself with: sudo npm run host -- --data-dir ${this.options.dataDir} --port ${this.options.port ?? LOCAL_HOST_PORT}`;
       throw new Error(this.message);
     }
     const { dataDir, projectRoot } = this.options;
