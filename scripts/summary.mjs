@@ -9,6 +9,14 @@ if (vitestFile && existsSync(vitestFile)) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  // A file that failed outside its tests (an import, a beforeAll) fails no test itself and its
+  // tests show as skipped: count the file as a failure so the line never reads "0 failed".
+  for (const f of r.testResults ?? []) {
+    if (f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')) {
+      failed += 1;
+      console.log(`failed outside its tests: ${f.name}`);
+    }
+  }
 } else failed += 1;
 if (e2eFile && existsSync(e2eFile)) {
   const s = JSON.parse(readFileSync(e2eFile, 'utf8')).stats ?? {};

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { listPackage } from '@electron/asar';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostProgram } from '../../electron/main/services/local-host.js';
@@ -32,8 +33,12 @@ function unit(): Map<string, string> {
 const onDisk = (p: string) => p.replace(/^\/opt\/orgo-desktop(?=\/)/, appOut);
 
 beforeAll(() => {
+  // What the package holds: the host bundle (build-app.mjs) and Electron's main, preload and
+  // renderer (electron-vite, which needs no Electron binary to build).
   const build = spawnSync(process.execPath, [join(root, 'scripts/build-app.mjs')], { cwd: root, encoding: 'utf8' });
   expect(build.status, build.stderr).toBe(0);
+  const electronBuild = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' });
+  expect(electronBuild.status, electronBuild.stdout + electronBuild.stderr).toBe(0);
   // The stand-in Electron: Electron's fuse sentinel and a 9-fuse wire (the shape of Electron 41's),
   // every fuse at its opposite of what the hook wants, so the test sees the hook's writes.
   const dist = join(work, 'electron');
@@ -50,6 +55,18 @@ beforeAll(() => {
 }, 240_000);
 
 describe('the packaged app (electron-builder.yml)', () => {
+  it('holds the app itself: main, the sandboxed preload, and both pages with their code', () => {
+    const files = new Set(listPackage(join(resources, 'app.asar'), { isPack: false }).map((f) => f.replace(/^[\\/]/, '')));
+    for (const f of ['out/main/index.js', 'out/preload/index.cjs', 'out/electron-renderer/index.html', 'out/electron-renderer/viewer.html', 'package.json']) expect(files, f).toContain(f);
+    // Each page's scripts are in the archive (a page whose script is missing is a blank window).
+    for (const page of ['index.html', 'viewer.html']) {
+      const html = readFileSync(join(root, 'out/electron-renderer', page), 'utf8');
+      const scripts = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => `out/electron-renderer/${m[1]}`);
+      expect(scripts.length, page).toBeGreaterThan(0);
+      for (const s of scripts) expect(files, s).toContain(s);
+    }
+  });
+
   it('has what the systemd unit runs at the paths its ExecStart names', () => {
     const [binary, script, ...args] = unit().get('ExecStart')!.split(/\s+/);
     expect(existsSync(onDisk(binary!))).toBe(true);
