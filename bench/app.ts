@@ -2,7 +2,8 @@
  * The app, in browser mode, against a real host with real desktops:
  *   launch → computers list visible: the launcher process starts, Chromium starts, the page loads
  *     and shows the list (target ≤ 1.5 s). Peer: the floor of the same shape, a bare Node HTTP
- *     server plus Chromium showing a static page.
+ *     server plus Chromium showing a static page. Once with a fresh Chromium profile each time,
+ *     once as a person relaunches: the app window's profile kept from the launch before.
  *   viewer open → first frame: the click on "Open" to desktop pixels in the new window, through
  *     main's VNC relay (target ≤ 500 ms). Peer: noVNC's own way (an unbundled ES-module page, as
  *     its vnc_lite.html, in a new tab) connecting straight to the host's websocket with the password.
@@ -115,6 +116,7 @@ export async function run(): Promise<void> {
   const env = { ORGO_DESKTOP_HOME: appHome, ORGO_API_BASE_URL: `${host.url}/api`, ORGO_API_KEY: TEST_KEY, ORGO_LOCAL_HOST_PORT: '17997', ORGO_LOG_LEVEL: 'warn' };
   const launch = { ours: [] as number[], peer: [] as number[], server: [] as number[], browser: [] as number[], page: [] as number[] };
   const viewer = { ours: [] as number[], peer: [] as number[] };
+  const relaunch = { ours: [] as number[], peer: [] as number[] };
   let browser: Browser | null = null;
   let launcher: ChildProcess | null = null;
   try {
@@ -152,6 +154,37 @@ export async function run(): Promise<void> {
       await pb.close();
       await stop(bare);
     }
+
+    // Relaunch: the app window's Chromium keeps its profile between launches (as browser mode's
+    // does, and Electron's); the floor is the bare server on a fixed port with a kept profile too.
+    const bareFixed = "require('http').createServer((q,s)=>s.end('<div id=ok>ready</div>')).listen(17393,'127.0.0.1',function(){console.log('http://127.0.0.1:17393/')})";
+    const profiles = { ours: mkdtempSync('/tmp/orgo-bench-profile-'), peer: mkdtempSync('/tmp/orgo-bench-profile-') };
+    for (let i = 0; i <= N_LAUNCH; i++) {
+      // The first of each is the profile's first launch: not timed.
+      const t0 = performance.now();
+      const l = await startLauncher(env);
+      const oc = await chromium.launchPersistentContext(profiles.ours, CHROMIUM);
+      const op = oc.pages()[0] ?? (await oc.newPage());
+      await op.addInitScript(SEEN_JS('[data-testid=computer-row]'));
+      await op.goto(l.url);
+      await op.waitForSelector('[data-testid=computer-row]');
+      if (i) relaunch.ours.push((await op.evaluate('window.__seenAt')) as number - performance.timeOrigin - t0);
+      await oc.close();
+      await stop(l.child);
+
+      const p0 = performance.now();
+      const bare = spawn(process.execPath, ['-e', bareFixed], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const bareUrl = await new Promise<string>((r) => bare.stdout!.once('data', (d) => r(String(d).trim())));
+      const pc = await chromium.launchPersistentContext(profiles.peer, CHROMIUM);
+      const pp = pc.pages()[0] ?? (await pc.newPage());
+      await pp.addInitScript(SEEN_JS('#ok'));
+      await pp.goto(bareUrl);
+      await pp.waitForSelector('#ok');
+      if (i) relaunch.peer.push((await pp.evaluate('window.__seenAt')) as number - performance.timeOrigin - p0);
+      await pc.close();
+      await stop(bare);
+    }
+    for (const d of Object.values(profiles)) rmSync(d, { recursive: true, force: true });
 
     // Viewer open → first frame, one app and browser kept open, as a person would have it.
     const l = await startLauncher(env);
@@ -192,6 +225,7 @@ export async function run(): Promise<void> {
       { what: '  of which: launcher ready (URL printed)', ours: launch.server },
       { what: '  of which: Chromium started', ours: launch.browser },
       { what: '  of which: page → list visible', ours: launch.page },
+      { what: 'relaunch → computers list visible (Chromium profile kept)', ours: relaunch.ours, peer: relaunch.peer, peerName: 'the same floor, its profile kept', target: '≤ 1500 ms' },
       { what: 'viewer open → first frame', ours: viewer.ours, peer: viewer.peer, peerName: 'noVNC page in a new tab, direct to host (no relay, no app)', target: '≤ 500 ms' },
     ]);
   } finally {

@@ -198,10 +198,17 @@ export async function startBrowserModeServer(options: { services: AppServices; r
   };
   const unsubscribe = services.subscribe(broadcastTo);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (e) {
+    // The port is taken: nothing of this server may stay behind (the caller may try another).
+    unsubscribe();
+    wss.close();
+    throw e;
+  }
   const port = (server.address() as { port: number }).port;
   origin = `http://127.0.0.1:${port}`;
   // Cookies ignore ports: the name carries it, so two launches do not trample each other.
