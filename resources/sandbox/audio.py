@@ -95,6 +95,7 @@ class StreamWatcher(LoopWatcher):
     """audio_stream_start / audio_stream_stop: PulseAudio's own notifications of playback streams."""
 
     thread_name = "audiowatch"
+    ready_timeout = 2
 
     def __init__(self, emit, reaper):
         self.emit = emit
@@ -112,6 +113,7 @@ class StreamWatcher(LoopWatcher):
                 # Streams that were playing before we looked are known, not announced.
                 for s in self._list():
                     streams.setdefault(s["stream_id"], s)
+                self.ready(stop)
                 fd = p.stdout.fileno()
                 buf = b""
                 while not stop.is_set():

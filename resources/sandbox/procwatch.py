@@ -15,6 +15,7 @@ INTERVAL = 0.2
 
 class ProcessWatcher(LoopWatcher):
     thread_name = "procwatch"
+    ready_timeout = 1.5
 
     def __init__(self, emit):
         self.emit = emit
@@ -22,6 +23,7 @@ class ProcessWatcher(LoopWatcher):
 
     def _loop(self, stop):
         known = snapshot({})
+        self.ready(stop)
         while not stop.wait(INTERVAL):
             now = snapshot(known)
             for pid, info in now.items():
