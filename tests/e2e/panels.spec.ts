@@ -245,6 +245,13 @@ test('a restart with the viewer open comes back by itself (VNC, terminal, events
   await expect(viewer.getByTestId('terminal-active').getByTestId('terminal-state')).toHaveAttribute('data-state', 'open');
   await expect(viewer.getByTestId('conn-state')).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
   await expect(viewer.getByTestId('viewer-screen')).toHaveAttribute('data-first-frame', /\d/);
+  // The new connection's desktop fills the screen as the first one did: nothing of the old
+  // connection is left beside it (it once was, drawing the desktop at half width).
+  await expect(viewer.locator('[data-testid=viewer-screen] canvas')).toHaveCount(1);
+  const screenBox = (await viewer.getByTestId('viewer-screen').boundingBox())!;
+  const canvasBox = (await viewer.locator('[data-testid=viewer-screen] canvas').boundingBox())!;
+  expect(Math.abs(canvasBox.x + canvasBox.width / 2 - (screenBox.x + screenBox.width / 2))).toBeLessThan(3);
+  expect(Math.max(canvasBox.width / screenBox.width, canvasBox.height / screenBox.height)).toBeGreaterThan(0.98);
   await viewer.getByTestId('terminal-active').getByTestId('terminal').click();
   await viewer.keyboard.type('echo after-restart-$((3*3))\n');
   await expect(terminalText(viewer)).toContainText('after-restart-9');

@@ -10,16 +10,20 @@ import RFB from '@novnc/novnc';
 import { orgo } from '../orgo';
 
 /**
- * A noVNC connection with what must be set before it connects (encodings: a viewer's defaults;
- * the grid's thumbnails ask for less). Scale, resize and view only are applied by useRfb.
+ * A noVNC connection in an element of its own (the caller puts it on screen and removes it when
+ * the connection ends, so one connection's element never sits beside the next one's), with what
+ * must be set before it connects (encodings: a viewer's defaults; the grid's thumbnails ask for
+ * less). Scale, resize and view only are applied by useRfb.
  */
-export function createRfb(target: HTMLElement, url: string, quality = 6, compression = 2): RFB {
-  const rfb = new RFB(target, url, { shared: true, wsProtocols: ['binary'] });
+export function createRfb(url: string, quality = 6, compression = 2): { rfb: RFB; holder: HTMLDivElement } {
+  const holder = document.createElement('div');
+  holder.className = 'rfb-holder';
+  const rfb = new RFB(holder, url, { shared: true, wsProtocols: ['binary'] });
   rfb.clipViewport = false;
   rfb.background = 'transparent';
   rfb.qualityLevel = quality;
   rfb.compressionLevel = compression;
-  return rfb;
+  return { rfb, holder };
 }
 
 /** What the early connection did before useRfb took it over. */
@@ -38,9 +42,7 @@ export function primeViewer(computerId: string): void {
   const url = orgo.viewer.connect({ computerId });
   const early = url.then(
     ({ url }) => {
-      const holder = document.createElement('div');
-      holder.className = 'rfb-holder';
-      const rfb = createRfb(holder, url);
+      const { rfb, holder } = createRfb(url);
       const c: EarlyConnection = { rfb, holder, connected: false, refused: '', ended: null, stop: () => {} };
       const onConnect = () => (c.connected = true);
       const onRefused = (e: Event) => (c.refused = String((e as CustomEvent<{ reason?: string }>).detail?.reason ?? ''));

@@ -68,6 +68,7 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
     if (!want || !screen) return;
     let cancelled = false;
     let stopWatch = () => {};
+    let holder: HTMLElement | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const again = (why: string) => {
       setState('reconnecting');
@@ -89,8 +90,7 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
       let rfb: RFB;
       if (early) {
         early.stop();
-        screen.appendChild(early.holder);
-        rfb = early.rfb;
+        ({ rfb, holder } = early);
       } else {
         let url: string;
         try {
@@ -100,8 +100,9 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
           return;
         }
         if (cancelled) return;
-        rfb = createRfb(screen, url, settingsRef.current.quality, settingsRef.current.compression);
+        ({ rfb, holder } = createRfb(url, settingsRef.current.quality, settingsRef.current.compression));
       }
+      screen.appendChild(holder);
       rfbRef.current = rfb;
       const s = settingsRef.current;
       rfb.viewOnly = s.viewOnly;
@@ -119,6 +120,7 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
         if (cancelled) return;
         stopWatch();
         rfbRef.current = null;
+        holder?.remove();
         // Refused (not running yet, password rotated) or dropped: try again by itself.
         again(refused || (clean ? 'The computer closed the connection' : 'The connection was lost'));
       };
@@ -137,6 +139,7 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
       stopWatch();
       rfbRef.current?.disconnect();
       rfbRef.current = null;
+      holder?.remove();
     };
   }, [computerId, want, attempt]);
 
