@@ -57,6 +57,26 @@ describe('VNC relay', () => {
     expect(r).toMatchObject({ width: 1280, height: 720 });
   });
 
+  it('lets go of the computer when the viewer leaves in the middle of its handshake', async () => {
+    const relay = fx.app.services.relay;
+    const url = relay.ticket(fx.computer.id);
+    // The computer's side opens (and authenticates) as soon as the URL is handed out.
+    await expect.poll(() => relay.upstreamCount(), { timeout: 10_000 }).toBe(1);
+    const ws = new WebSocket(url, ['binary']);
+    let got = 0;
+    const greeted = new Promise<void>((r) =>
+      ws.on('message', (d: Buffer) => {
+        got += d.length;
+        if (got === 12) ws.send(Buffer.from('RFB 003.008\n'));
+        else if (got > 12) r(); // the security types: now leave, before choosing one
+      }),
+    );
+    await greeted;
+    ws.close();
+    await expect.poll(() => relay.upstreamCount(), { timeout: 10_000 }).toBe(0);
+    expect(relay.liveCount()).toBe(0);
+  });
+
   it('uses each URL once', async () => {
     const url = fx.app.services.relay.ticket(fx.computer.id);
     await handshake(url);

@@ -51,6 +51,8 @@ export class VncRelay {
   private server: Server | null = null;
   private base: string | null = null;
   private readonly live = new Set<WebSocket>();
+  /** The computers' sides, opened or opening (the leak check counts them too). */
+  private readonly ups = new Set<WebSocket>();
 
   constructor(
     private readonly session: Session,
@@ -121,6 +123,8 @@ export class VncRelay {
     const password = computer.vnc_password || (await (await this.session.client()).client.vncPassword(computer.id));
     const up = new WebSocket(upstreamUrl(computer.connection_url, password), ['binary'], { perMessageDeflate: false, handshakeTimeout: 15_000 });
     attempt.up = up;
+    this.ups.add(up);
+    up.once('close', () => this.ups.delete(up));
     attempt.reader = new ByteReader(up);
     await new Promise<void>((resolve, reject) => {
       up.once('open', () => resolve());
@@ -189,14 +193,34 @@ export class VncRelay {
       up?.close();
       return;
     }
-    await acceptDownstream(down, downReader, minor);
-    await initDownstream(down, downReader, serverInit);
+    try {
+      await acceptDownstream(down, downReader, minor);
+      await initDownstream(down, downReader, serverInit);
+    } catch {
+      // The viewer left (or spoke nonsense) mid-handshake: let go of the computer's side too.
+      up.terminate();
+      if (down.readyState === WebSocket.OPEN) down.close(1002);
+      return;
+    }
+    // The computer's side may have closed while the viewer finished its handshake: say so, and
+    // the viewer reconnects, rather than sit "connected" on a dead socket.
+    if (up.readyState !== WebSocket.OPEN) {
+      down.close(1011, 'The connection to the computer closed; reconnect');
+      return;
+    }
     pipe(down, downReader.detach(), up, reader.detach());
   }
 
   /** Open viewer connections (the leak check counts them). */
   liveCount(): number {
     return this.live.size;
+  }
+
+  /** Sockets to computers still open: those of unused tickets and of live viewers. */
+  upstreamCount(): number {
+    let n = 0;
+    for (const up of this.ups) if (up.readyState !== WebSocket.CLOSED) n++;
+    return n;
   }
 
   close(): void {
