@@ -1,9 +1,11 @@
 /**
  * Browser mode's front: serves the built renderer on 127.0.0.1 behind a per-launch token and
- * carries the IPC contract over a WebSocket. The printed URL holds the token once; the first
- * request trades it for an HttpOnly, SameSite=Strict cookie and drops it from the address bar.
- * Every WebSocket upgrade checks that cookie and that Origin is this server (a page elsewhere
- * cannot drive the app), and every message goes through the same dispatch as Electron's IPC.
+ * carries the IPC contract over a WebSocket. The launch address carries the token; the page
+ * answered there sets an HttpOnly, SameSite=Strict cookie holding a session secret of its own
+ * (not the token), and bridge.js drops the token from the address bar. Every request must name
+ * this server as its Host (no DNS rebinding); every WebSocket upgrade checks the cookie and that
+ * Origin is this server (a page elsewhere cannot drive the app), and every message goes through
+ * the same dispatch as Electron's IPC.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -77,8 +79,12 @@ export interface BrowserModeServer {
 export async function startBrowserModeServer(options: { services: AppServices; rendererDir: string; port?: number; token?: string }): Promise<BrowserModeServer> {
   const { services, rendererDir } = options;
   const token = options.token ?? randomBytes(24).toString('base64url');
+  // What the cookie holds: not the launch token itself, so a cookie seen somewhere never doubles
+  // as an address that signs in.
+  const session = randomBytes(24).toString('base64url');
   const clients = new Map<string, Client>();
   let origin = '';
+  let hostHeader = '';
   let cookieName = '';
 
   const windows: WindowHost = {
@@ -91,7 +97,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
 
   const authed = (req: IncomingMessage) => {
     const c = cookies(req)[cookieName];
-    return !!c && same(c, token);
+    return !!c && same(c, session);
   };
 
   const pageHtml = (page: 'index.html' | 'viewer.html') => {
@@ -114,6 +120,8 @@ export async function startBrowserModeServer(options: { services: AppServices; r
   };
 
   const server = createServer((req, res) => {
+    // Only ever asked for by its own address: a name that resolves here (DNS rebinding) is not it.
+    if (req.headers.host !== hostHeader) return send(res, 421, 'text/plain; charset=utf-8', 'Open the address Orgo Desktop printed (http://127.0.0.1:…).');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // Uploads (drag-and-drop): the launch cookie, our own Origin and a one-time ticket from IPC.
     const upload = /^\/upload\/([A-Za-z0-9_-]{20,100})$/.exec(url.pathname);
@@ -129,7 +137,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
       if (!same(presented, token)) return send(res, 403, 'text/plain; charset=utf-8', 'This address is from another launch of Orgo Desktop. Use the one it printed last.');
       // The page itself, with the cookie: no redirect round trip on launch. bridge.js drops the
       // token from the address bar before the app runs (no-referrer keeps it from leaving).
-      const cookie = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      const cookie = `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`;
       if (isIndex) return send(res, 200, 'text/html; charset=utf-8', pageHtml('index.html'), { 'set-cookie': cookie });
       url.searchParams.delete('token');
       return send(res, 302, 'text/plain', '', { location: url.pathname + url.search, 'set-cookie': cookie });
@@ -154,7 +162,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 40 * 1024 * 1024 });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (req.headers.origin !== origin || !authed(req)) {
+    if (req.headers.host !== hostHeader || req.headers.origin !== origin || !authed(req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -211,6 +219,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
   }
   const port = (server.address() as { port: number }).port;
   origin = `http://127.0.0.1:${port}`;
+  hostHeader = `127.0.0.1:${port}`;
   // Cookies ignore ports: the name carries it, so two launches do not trample each other.
   cookieName = `orgo_app_${port}`;
   services.relay.useBase(`ws://127.0.0.1:${port}`);

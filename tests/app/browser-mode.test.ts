@@ -9,7 +9,11 @@ import { ensureRendererBuilt, rendererDir } from '../../electron/browser-mode/bu
 import { startBrowserModeServer, type BrowserModeServer } from '../../electron/browser-mode/server.js';
 import type { ComputersSnapshot } from '../../shared/ipc/types.js';
 import { projectRoot, startTestApp, type TestApp } from '../helpers/app.js';
-import { startTestHost, type TestHost } from '../helpers/host.js';
+import { startTestHost, tempDataDir, type TestHost } from '../helpers/host.js';
+import { rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { chromium } from 'playwright-core';
+import { appWindowArgs } from '../../electron/browser-mode/chromium.js';
 
 let t: TestHost;
 let app: TestApp;
@@ -64,6 +68,8 @@ describe('browser mode', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/<script type="module" src="\.\/bridge\.js">/);
     const set = res.headers.get('set-cookie')!;
+    // The cookie is a session of its own, not the token (which would sign in wherever it is seen).
+    expect(set).not.toContain(new URL(server.launchUrl).searchParams.get('token')!);
     expect(set).toMatch(/HttpOnly/);
     expect(set).toMatch(/SameSite=Strict/);
     cookie = set.split(';')[0]!;
@@ -74,10 +80,40 @@ describe('browser mode', () => {
     expect(html.indexOf('bridge.js')).toBeLessThan(html.indexOf('assets/index-'));
   });
 
+  it('opens Chromium on a launch page only this user can read, never with the token in its arguments', async () => {
+    const token = new URL(server.launchUrl).searchParams.get('token')!;
+    const dir = tempDataDir('orgo-launch-page-');
+    const browser = await chromium.launch({ executablePath: process.env.ORGO_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
+    try {
+      const args = appWindowArgs(server.launchUrl, dir);
+      expect(args.join(' ')).not.toContain(token); // what any user can read in /proc/PID/cmdline
+      const file = args.find((a) => a.startsWith('--app='))!.slice('--app=file://'.length);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      // Chromium follows the page to the app, which signs in and drops the token from the address.
+      const page = await browser.newPage();
+      await page.goto(`file://${file}`);
+      await page.waitForSelector('[data-testid=computer-row][data-name="bm-1"]', { timeout: 20_000 });
+      expect(page.url()).toBe(`${server.url}/`);
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('refuses a wrong token and a caller without the cookie', async () => {
     expect((await fetch(`${server.url}/?token=nope`, { redirect: 'manual' })).status).toBe(403);
     expect((await fetch(`${server.url}/`)).status).toBe(401);
     expect((await fetch(`${server.url}/bridge.js`)).status).toBe(401);
+    // Asked for by another name (DNS rebinding): refused, token or not.
+    const status = await new Promise<number>((resolve, reject) =>
+      request(server.launchUrl, { headers: { host: `rebind.example:${server.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+        .on('error', reject)
+        .end(),
+    );
+    expect(status).toBe(421);
   });
 
   it('refuses IPC from another origin or without the cookie', async () => {
