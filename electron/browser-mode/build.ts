@@ -1,16 +1,8 @@
 /** Builds the renderer when its output is missing or older than its sources (browser mode, tests, bench). */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
+import { newestMtime } from '../main/services/newest.js';
 
 export function rendererDir(root: string): string {
   return join(root, 'out', 'renderer');
@@ -20,8 +12,7 @@ export function rendererIsCurrent(root: string): boolean {
   const out = join(rendererDir(root), 'index.html');
   if (!existsSync(out) || !existsSync(join(rendererDir(root), 'bridge.js'))) return false;
   const built = statSync(out).mtimeMs;
-  const sources = Math.max(newest(join(root, 'renderer')), newest(join(root, 'shared')));
-  return built >= sources;
+  return built >= newestMtime(join(root, 'renderer'), join(root, 'shared'));
 }
 
 export function ensureRendererBuilt(root: string, log: (s: string) => void = () => {}): void {

@@ -5,12 +5,13 @@
  * from the 0600 `api-key` file the host writes in its data dir on first start.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LocalHostView } from '../../../shared/ipc/types.js';
 import { logger } from './log.js';
+import { newestMtime } from './newest.js';
 
 const log = logger('local-host');
 export const LOCAL_HOST_PORT = 7391;
@@ -179,22 +180,10 @@ export function hostProgram(projectRoot: string): string[] {
   const bundle = join(unpacked, 'out', 'host', 'cli.mjs');
   const cli = join(projectRoot, 'host', 'cli.ts');
   const sources = existsSync(cli);
-  if (existsSync(bundle) && (!sources || statSync(bundle).mtimeMs >= newestIn([join(projectRoot, 'host'), join(projectRoot, 'shared')]))) return [bundle];
+  if (existsSync(bundle) && (!sources || statSync(bundle).mtimeMs >= newestMtime(join(projectRoot, 'host'), join(projectRoot, 'shared')))) return [bundle];
   if (!sources) throw new Error(`The host's program is missing (neither ${bundle} nor ${cli})`);
   const tsx = pathToFileURL(createRequire(join(projectRoot, 'package.json')).resolve('tsx')).href;
   return ['--import', tsx, cli];
-}
-
-function newestIn(dirs: string[]): number {
-  let newest = 0;
-  const walk = (p: string) => {
-    const s = statSync(p, { throwIfNoEntry: false });
-    if (!s) return;
-    if (s.isDirectory()) for (const e of readdirSync(p)) walk(join(p, e));
-    else newest = Math.max(newest, s.mtimeMs);
-  };
-  dirs.forEach(walk);
-  return newest;
 }
 
 function readTail(file: string): string {
