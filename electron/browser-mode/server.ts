@@ -45,6 +45,10 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** The app's pages (each gets the bridge in front of its script), by the path that asks for one. */
+type Page = 'index.html' | 'viewer.html';
+const PAGES: Record<string, Page | undefined> = { '/': 'index.html', '/index.html': 'index.html', '/viewer.html': 'viewer.html' };
+
 type Control = { control: 'open'; url: string; name: string; features: string } | { control: 'external'; url: string };
 
 interface Client extends ClientContext {
@@ -100,7 +104,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     return !!c && same(c, session);
   };
 
-  const pageHtml = (page: 'index.html' | 'viewer.html') => {
+  const pageHtml = (page: Page) => {
     const html = readFileSync(join(rendererDir, page), 'utf8');
     // The bridge stands in for Electron's preload: it must run before the app's own script.
     return html.replace('<script type="module"', '<script type="module" src="./bridge.js"></script>\n    <script type="module"');
@@ -132,22 +136,26 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
     const presented = url.searchParams.get('token');
-    const isIndex = url.pathname === '/' || url.pathname === '/index.html';
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, 'text/plain; charset=utf-8', 'Bad address');
+    }
+    const page = PAGES[path];
     if (presented !== null) {
       if (!same(presented, token)) return send(res, 403, 'text/plain; charset=utf-8', 'This address is from another launch of Orgo Desktop. Use the one it printed last.');
       // The page itself, with the cookie: no redirect round trip on launch. bridge.js drops the
       // token from the address bar before the app runs (no-referrer keeps it from leaving).
       const cookie = `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`;
-      if (isIndex) return send(res, 200, 'text/html; charset=utf-8', pageHtml('index.html'), { 'set-cookie': cookie });
+      if (page) return send(res, 200, 'text/html; charset=utf-8', pageHtml(page), { 'set-cookie': cookie });
       url.searchParams.delete('token');
       return send(res, 302, 'text/plain', '', { location: url.pathname + url.search, 'set-cookie': cookie });
     }
     if (!authed(req)) {
       return send(res, 401, 'text/html; charset=utf-8', '<!doctype html><meta charset="utf-8"><title>Orgo Desktop</title><body style="font-family:sans-serif;background:#0d0f14;color:#e7e9ef;padding:40px">Open the address Orgo Desktop printed when it started: it carries a one-time token.</body>');
     }
-    let path = decodeURIComponent(url.pathname);
-    if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', pageHtml('index.html'));
-    if (path === '/viewer.html') return send(res, 200, 'text/html; charset=utf-8', pageHtml('viewer.html'));
+    if (page) return send(res, 200, 'text/html; charset=utf-8', pageHtml(page));
     path = normalize(path).replace(/^([/\\])+/, '');
     const file = join(rendererDir, path);
     if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'text/plain', 'Not found');

@@ -104,6 +104,9 @@ describe('browser mode', () => {
     expect((await fetch(`${server.url}/?token=nope`, { redirect: 'manual' })).status).toBe(403);
     expect((await fetch(`${server.url}/`)).status).toBe(401);
     expect((await fetch(`${server.url}/bridge.js`)).status).toBe(401);
+    // A malformed address is a 400, and the launcher lives on (it once threw on it, and exited).
+    expect((await fetch(`${server.url}/%E0`, { headers: { cookie } })).status).toBe(400);
+    expect((await fetch(`${server.url}/`, { headers: { cookie } })).status).toBe(200);
     // Asked for by another name (DNS rebinding): refused, token or not.
     const status = await new Promise<number>((resolve, reject) =>
       request(server.launchUrl, { headers: { host: `rebind.example:${server.port}` } }, (res) => {
