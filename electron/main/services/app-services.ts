@@ -46,8 +46,8 @@ export interface AppServices {
   /** Sends an event to every window of every transport. */
   broadcast: Broadcast;
   /**
-   * Starts on what the first window asks for (the computers list, the keys of each profile) while
-   * that window is still being created, so its first calls answer from what is already here.
+   * Starts on what the first window asks for (the computers list; the keychain, whose first use
+   * loads libsecret) while that window is still being created, so its first calls answer sooner.
    */
   warm(): void;
   /** A transport (Electron's windows, browser mode's tabs) listens for events to deliver. */
@@ -99,7 +99,6 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     warm() {
       // Loading keytar (libsecret, D-Bus) is the slow part of a first key lookup.
       void credentials.probe();
-      void session.view().catch(() => {});
       void feed.refresh();
     },
     subscribe(listener) {

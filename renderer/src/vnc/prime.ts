@@ -36,11 +36,10 @@ export interface EarlyConnection {
   stop(): void;
 }
 
-let primed: { computerId: string; url: Promise<{ url: string }>; early: Promise<EarlyConnection | null> } | null = null;
+let primed: { computerId: string; early: Promise<EarlyConnection | null> } | null = null;
 
 export function primeViewer(computerId: string): void {
-  const url = orgo.viewer.connect({ computerId });
-  const early = url.then(
+  const early = orgo.viewer.connect({ computerId }).then(
     ({ url }) => {
       const { rfb, holder } = createRfb(url);
       const c: EarlyConnection = { rfb, holder, connected: false, refused: '', ended: null, stop: () => {} };
@@ -59,8 +58,7 @@ export function primeViewer(computerId: string): void {
     },
     () => null,
   );
-  primed = { computerId, url, early };
-  url.catch(() => {});
+  primed = { computerId, early };
   // Not taken (the window learned the computer is stopped and never connected): let it go.
   setTimeout(() => {
     if (primed?.early !== early) return;
