@@ -18,6 +18,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { OrgoClient } from '../shared/api/client.js';
 import { TEST_KEY, tempDataDir } from '../tests/helpers/host.js';
 import { startHostProcess } from '../tests/helpers/host-process.js';
+import { startLauncher } from '../tests/helpers/launcher.js';
 import { printTable } from './stats.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -53,6 +54,24 @@ const SEEN_JS = (selector: string) => `
 new MutationObserver((_, o) => {
   if (document.querySelector(${JSON.stringify(selector)})) { window.__seenAt = performance.timeOrigin + performance.now(); o.disconnect(); }
 }).observe(document, { subtree: true, childList: true, attributes: true });`;
+const ROW = '[data-testid=computer-row]';
+
+/** The launch floor's server: bare Node answering one static element (port 0: any free one). */
+async function startBare(port: number): Promise<{ child: ChildProcess; url: string }> {
+  const js = `require('http').createServer((q,s)=>s.end('<div id=ok>ready</div>')).listen(${port},'127.0.0.1',function(){console.log('http://127.0.0.1:'+this.address().port+'/')})`;
+  const child = spawn(process.execPath, ['-e', js], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise<string>((r) => child.stdout!.once('data', (d) => r(String(d).trim())));
+  return { child, url };
+}
+
+/** Opens url in page; answers when the selector first matched there, on this process' performance.now() clock. */
+async function seenAt(page: Page, url: string, selector: string): Promise<number> {
+  await page.addInitScript(SEEN_JS(selector));
+  await page.goto(url);
+  await page.waitForSelector(selector);
+  return ((await page.evaluate('window.__seenAt')) as number) - performance.timeOrigin;
+}
+
 /** The click's own time on the main page: what the person did, not when Playwright returned. */
 const CLICK_JS = `document.addEventListener('click', (e) => (window.__clickAt = performance.timeOrigin + e.timeStamp), true);`;
 
@@ -81,20 +100,6 @@ rfb.scaleViewport = true;
     const file = join(novnc, url.pathname.slice('/__peer/novnc/'.length));
     if (!file.startsWith(novnc) || !existsSync(file)) return route.fulfill({ status: 404, body: '' });
     return route.fulfill({ contentType: extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream', body: readFileSync(file) });
-  });
-}
-
-function startLauncher(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['out/browser-mode/cli.mjs', '--no-open'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.stderr!.on('data', (d) => (out += String(d)));
-    child.once('exit', (code) => reject(new Error(`launcher exited ${code}: ${out}`)));
   });
 }
 
@@ -131,10 +136,7 @@ export async function run(): Promise<void> {
       const b = await chromium.launch(CHROMIUM);
       const t2 = performance.now();
       const page = await b.newPage();
-      await page.addInitScript(SEEN_JS('[data-testid=computer-row]'));
-      await page.goto(l.url);
-      await page.waitForSelector('[data-testid=computer-row]');
-      const t3 = (await page.evaluate('window.__seenAt')) as number - performance.timeOrigin;
+      const t3 = await seenAt(page, l.url, ROW);
       launch.ours.push(t3 - t0);
       launch.server.push(t1 - t0);
       launch.browser.push(t2 - t1);
@@ -143,21 +145,16 @@ export async function run(): Promise<void> {
       await stop(l.child);
 
       const p0 = performance.now();
-      const bare = spawn(process.execPath, ['-e', "require('http').createServer((q,s)=>s.end('<div id=ok>ready</div>')).listen(0,'127.0.0.1',function(){console.log('http://127.0.0.1:'+this.address().port+'/')})"], { stdio: ['ignore', 'pipe', 'ignore'] });
-      const bareUrl = await new Promise<string>((r) => bare.stdout!.once('data', (d) => r(String(d).trim())));
+      const { child: bare, url: bareUrl } = await startBare(0);
       const pb = await chromium.launch(CHROMIUM);
       const pp = await pb.newPage();
-      await pp.addInitScript(SEEN_JS('#ok'));
-      await pp.goto(bareUrl);
-      await pp.waitForSelector('#ok');
-      launch.peer.push((await pp.evaluate('window.__seenAt')) as number - performance.timeOrigin - p0);
+      launch.peer.push((await seenAt(pp, bareUrl, '#ok')) - p0);
       await pb.close();
       await stop(bare);
     }
 
     // Relaunch: the app window's Chromium keeps its profile between launches (as browser mode's
     // does, and Electron's); the floor is the bare server on a fixed port with a kept profile too.
-    const bareFixed = "require('http').createServer((q,s)=>s.end('<div id=ok>ready</div>')).listen(17393,'127.0.0.1',function(){console.log('http://127.0.0.1:17393/')})";
     const profiles = { ours: mkdtempSync('/tmp/orgo-bench-profile-'), peer: mkdtempSync('/tmp/orgo-bench-profile-') };
     for (let i = 0; i <= N_LAUNCH; i++) {
       // The first of each is the profile's first launch: not timed.
@@ -165,22 +162,17 @@ export async function run(): Promise<void> {
       const l = await startLauncher(env);
       const oc = await chromium.launchPersistentContext(profiles.ours, CHROMIUM);
       const op = oc.pages()[0] ?? (await oc.newPage());
-      await op.addInitScript(SEEN_JS('[data-testid=computer-row]'));
-      await op.goto(l.url);
-      await op.waitForSelector('[data-testid=computer-row]');
-      if (i) relaunch.ours.push((await op.evaluate('window.__seenAt')) as number - performance.timeOrigin - t0);
+      const seen = await seenAt(op, l.url, ROW);
+      if (i) relaunch.ours.push(seen - t0);
       await oc.close();
       await stop(l.child);
 
       const p0 = performance.now();
-      const bare = spawn(process.execPath, ['-e', bareFixed], { stdio: ['ignore', 'pipe', 'ignore'] });
-      const bareUrl = await new Promise<string>((r) => bare.stdout!.once('data', (d) => r(String(d).trim())));
+      const { child: bare, url: bareUrl } = await startBare(17393);
       const pc = await chromium.launchPersistentContext(profiles.peer, CHROMIUM);
       const pp = pc.pages()[0] ?? (await pc.newPage());
-      await pp.addInitScript(SEEN_JS('#ok'));
-      await pp.goto(bareUrl);
-      await pp.waitForSelector('#ok');
-      if (i) relaunch.peer.push((await pp.evaluate('window.__seenAt')) as number - performance.timeOrigin - p0);
+      const peerSeen = await seenAt(pp, bareUrl, '#ok');
+      if (i) relaunch.peer.push(peerSeen - p0);
       await pc.close();
       await stop(bare);
     }

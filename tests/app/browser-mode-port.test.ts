@@ -3,13 +3,14 @@
  * window's Chromium profile keeps the app's code cached; when that port is taken (another
  * launch, another program) it comes up on a free one instead of failing.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/app.js';
 import { tempDataDir } from '../helpers/host.js';
+import { startLauncher } from '../helpers/launcher.js';
 
 const home = tempDataDir('orgo-bm-port-');
 const launched: ChildProcess[] = [];
@@ -25,24 +26,11 @@ afterAll(async () => {
 });
 
 /** Starts the launcher as `npm start -- --no-open` does and answers the address it prints. */
-function launch(): Promise<URL> {
-  const child = spawn(process.execPath, ['out/browser-mode/cli.mjs', '--no-open'], {
-    cwd: projectRoot,
-    // No host needed to serve the page: an address nothing answers on.
-    env: { ...process.env, ORGO_DESKTOP_HOME: home, ORGO_API_BASE_URL: 'http://127.0.0.1:9/api', ORGO_API_KEY: 'sk_unused', ORGO_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  launched.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
-      if (m) resolve(new URL(m[1]!));
-    });
-    child.stderr!.on('data', (d) => (out += String(d)));
-    child.once('exit', (code) => reject(new Error(`the launcher exited (${code}): ${out}`)));
-  });
+async function launch(): Promise<URL> {
+  // No host needed to serve the page: an address nothing answers on.
+  const l = await startLauncher({ ORGO_DESKTOP_HOME: home, ORGO_API_BASE_URL: 'http://127.0.0.1:9/api', ORGO_API_KEY: 'sk_unused', ORGO_LOG_LEVEL: 'warn' });
+  launched.push(l.child);
+  return new URL(l.url);
 }
 
 async function servesTheApp(url: URL): Promise<void> {
