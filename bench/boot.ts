@@ -56,12 +56,24 @@ async function peerBoot(display: number): Promise<number> {
     while (!existsSync(sock)) await sleep(2);
     const env = { ...process.env, DISPLAY: `:${display}` };
     procs.push(spawn('openbox', [], { env, stdio: 'ignore' }));
-    procs.push(spawn('x11vnc', ['-display', `:${display}`, '-rfbport', String(port), '-localhost', '-nopw', '-forever', '-quiet'], { env, stdio: 'ignore' }));
-    while (!(await banner(port))) await sleep(2);
+    const vnc = spawn('x11vnc', ['-display', `:${display}`, '-rfbport', String(port), '-localhost', '-nopw', '-forever', '-quiet'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    procs.push(vnc);
+    let said = '';
+    vnc.stderr!.on('data', (d) => (said = (said + String(d)).slice(-400)));
+    while (!(await banner(port))) {
+      // Dead x11vnc never answers: say why instead of waiting for ever.
+      if (vnc.exitCode !== null || vnc.signalCode !== null) throw new Error(`x11vnc (the peer) exited: ${said.trim()}`);
+      await sleep(2);
+    }
     return performance.now() - t0;
   } finally {
-    for (const p of procs.reverse()) p.kill('SIGKILL');
-    await Promise.all(procs.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : null)));
+    // SIGTERM first: x11vnc removes its SysV shared-memory segments on the way out, SIGKILL left
+    // 42 behind per run, until the machine's 4096 were gone and x11vnc could no longer start.
+    for (const p of procs.reverse()) p.kill('SIGTERM');
+    const gone = (p: ChildProcess) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : null);
+    const timer = setTimeout(() => procs.forEach((p) => p.kill('SIGKILL')), 2000);
+    await Promise.all(procs.map(gone));
+    clearTimeout(timer);
     rmSync(`/tmp/.X11-unix/X${display}`, { force: true });
     rmSync(`/tmp/.X${display}-lock`, { force: true });
   }
