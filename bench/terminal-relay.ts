@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAppServices } from '../electron/main/services/app-services.js';
-import type { Keychain } from '../electron/main/services/credentials.js';
+import { createAppServices } from '../app/app-services.js';
+import type { Keychain } from '../app/credentials.js';
 import { channelUrl } from '../shared/api/channels.js';
 import { TEST_KEY } from '../tests/helpers/host.js';
 import { startBenchHost } from './host.js';

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { newestMtime } from '../main/services/newest.js';
+import { newestMtime } from '../../app/newest.js';
 
 export function rendererDir(root: string): string {
   return join(root, 'out', 'renderer');

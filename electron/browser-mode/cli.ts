@@ -8,7 +8,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createAppServices } from '../main/services/app-services.js';
+import { createAppServices } from '../../app/app-services.js';
 import { ensureRendererBuilt, rendererDir } from './build.js';
 import { openAppWindow } from './chromium.js';
 import { startBrowserModeServer, type BrowserModeServer } from './server.js';

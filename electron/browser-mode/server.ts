@@ -14,10 +14,10 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, Events } from '../../shared/ipc/channels.js';
-import type { AppServices } from '../main/services/app-services.js';
-import { dispatch } from '../main/services/dispatch.js';
-import { createHandlers, type ClientContext, type Handlers, type WindowHost } from '../main/services/handlers.js';
-import { logger } from '../main/services/log.js';
+import type { AppServices } from '../../app/app-services.js';
+import { dispatch } from '../../app/dispatch.js';
+import { createHandlers, type ClientContext, type Handlers, type WindowHost } from '../../app/handlers.js';
+import { logger } from '../../app/log.js';
 
 const log = logger('browser-mode');
 

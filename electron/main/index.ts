@@ -7,9 +7,9 @@ import { app, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerIpc } from './ipc.js';
-import { createAppServices } from './services/app-services.js';
-import { createHandlers } from './services/handlers.js';
-import { logger } from './services/log.js';
+import { createAppServices } from '../../app/app-services.js';
+import { createHandlers } from '../../app/handlers.js';
+import { logger } from '../../app/log.js';
 import { AppTray } from './tray.js';
 import { AppWindows, harden } from './windows.js';
 

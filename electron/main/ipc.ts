@@ -5,10 +5,10 @@
  */
 import { ipcMain } from 'electron';
 import { IPC_INVOKE, type IpcResult } from '../../shared/ipc/channels.js';
-import type { AppServices } from './services/app-services.js';
-import { dispatch } from './services/dispatch.js';
-import type { Handlers } from './services/handlers.js';
-import { logger } from './services/log.js';
+import type { AppServices } from '../../app/app-services.js';
+import { dispatch } from '../../app/dispatch.js';
+import type { Handlers } from '../../app/handlers.js';
+import { logger } from '../../app/log.js';
 import type { AppWindows } from './windows.js';
 
 const log = logger('ipc');

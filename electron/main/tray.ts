@@ -5,9 +5,9 @@
  */
 import { Menu, Notification, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
-import type { AppServices } from './services/app-services.js';
-import { describeError } from './services/errors.js';
-import { stopAll } from './services/handlers.js';
+import type { AppServices } from '../../app/app-services.js';
+import { describeError } from '../../app/errors.js';
+import { stopAll } from '../../app/handlers.js';
 import { trayMenu, trayStatus, type TrayAction, type TrayItem, type TrayState } from './tray-menu.js';
 import type { AppWindows } from './windows.js';
 

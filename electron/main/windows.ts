@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventName, Events } from '../../shared/ipc/channels.js';
 import { IPC_EVENT } from '../../shared/ipc/channels.js';
-import type { ClientContext, WindowHost } from './services/handlers.js';
-import { logger } from './services/log.js';
+import type { ClientContext, WindowHost } from '../../app/handlers.js';
+import { logger } from '../../app/log.js';
 import { isHttpUrl, windowOptions, type WindowSpec } from './window-options.js';
 
 const log = logger('windows');

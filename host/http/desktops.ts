@@ -5,7 +5,7 @@
  * user's session); the connection then needs the computer's VNC password as `?token=` (or an
  * API key that reaches the computer), else it closes with 4401; a computer that is not running
  * closes it with 4409, and so does a computer that stops while it is open. Each channel lives in
- * its own file under channels/. RFB and the agent's streams are on root-only unix sockets, so
+ * its own file under channels/. RFB and the guest's streams are on root-only unix sockets, so
  * this check is the real gate.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -13,7 +13,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE } from '../../shared/api/channels.js';
-import { logger } from '../log.js';
+import { logger } from '../../shared/node/log.js';
 import type { Desktop } from '../runtime/desktop.js';
 import type { ComputerPaths } from '../runtime/paths.js';
 import type { ComputerRow } from '../store/computers.js';

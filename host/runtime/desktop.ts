@@ -1,15 +1,15 @@
 /**
- * One running computer: the `unshare` + in-computer agent process pair and the line protocol
- * to the agent (resources/sandbox/agent.py). The host's side of a computer's life.
+ * One running computer: the `unshare` + guest process pair and the line protocol
+ * to the guest (guest/guest.py, the program inside each computer). The host's side of a computer's life.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { chmodSync, mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { logger } from '../log.js';
-import { agentScript, MAX_SOCKET_PATH, type ComputerPaths } from './paths.js';
-import { obfuscateVncPassword } from './vnc-password.js';
+import { logger } from '../../shared/node/log.js';
+import { guestScript, MAX_SOCKET_PATH, type ComputerPaths } from './paths.js';
+import { obfuscateVncPassword } from '../../shared/node/vnc-password.js';
 
 const log = logger('desktop');
 const READY_TIMEOUT_MS = 20_000;
@@ -25,13 +25,13 @@ export interface DesktopOptions {
   masks: string[];
 }
 
-export interface AgentAnswer {
+export interface GuestAnswer {
   ok: boolean;
   error?: string;
   [field: string]: unknown;
 }
 
-type Pending = { resolve: (a: AgentAnswer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+type Pending = { resolve: (a: GuestAnswer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
 /**
  * Events: `exit` (reason: string | null): the computer's processes are gone; the reason is
@@ -91,7 +91,7 @@ export class Desktop extends EventEmitter {
     const proc = spawn(
       'unshare',
       ['--mount', '--uts', '--ipc', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--',
-        '/usr/bin/python3', '-S', '-E', '-X', `pycache_prefix=${paths.pycache}`, agentScript],
+        '/usr/bin/python3', '-S', '-E', '-X', `pycache_prefix=${paths.pycache}`, guestScript],
       { env, stdio: ['pipe', 'pipe', logFd], detached: true },
     ) as unknown as ChildProcessWithoutNullStreams;
     closeSync(logFd);
@@ -121,8 +121,8 @@ export class Desktop extends EventEmitter {
     });
   }
 
-  /** Sends one request to the in-computer agent. */
-  request(op: string, fields: Record<string, unknown>, timeoutMs: number): Promise<AgentAnswer> {
+  /** Sends one request to the guest. */
+  request(op: string, fields: Record<string, unknown>, timeoutMs: number): Promise<GuestAnswer> {
     if (!this.alive) return Promise.reject(new Error('the desktop is not running'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -140,7 +140,7 @@ export class Desktop extends EventEmitter {
     if (!this.proc || this.exited) return;
     this.stopping = true;
     const done = new Promise<void>((r) => this.exitWaiters.push(r));
-    // Closing stdin tells the agent the host is done with it.
+    // Closing stdin tells the guest the host is done with it.
     this.proc.stdin.end();
     const timer = setTimeout(() => this.kill(), STOP_GRACE_MS);
     await done;
@@ -158,11 +158,11 @@ export class Desktop extends EventEmitter {
   }
 
   private onLine(line: string): void {
-    let msg: { id?: number; event?: string; reason?: string } & AgentAnswer;
+    let msg: { id?: number; event?: string; reason?: string } & GuestAnswer;
     try {
       msg = JSON.parse(line);
     } catch {
-      log.warn(`${this.options.instanceId}: unreadable agent line: ${line.slice(0, 200)}`);
+      log.warn(`${this.options.instanceId}: unreadable guest line: ${line.slice(0, 200)}`);
       return;
     }
     if (msg.event === 'ready') this.emit('ready');

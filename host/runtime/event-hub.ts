@@ -1,13 +1,13 @@
 /**
- * One computer's event stream, shared by all its events websockets: a single agent connection
- * (resources/sandbox/events.py) armed with the union of what the subscribers want, fanned out
+ * One computer's event stream, shared by all its events websockets: a single guest connection
+ * (guest/events.py) armed with the union of what the subscribers want, fanned out
  * to each subscriber by its own types. Idle/active are timed here, per subscriber, from the
- * agent's `input` reports (the display's time since the last input), so each subscription can
+ * guest's `input` reports (the display's time since the last input), so each subscription can
  * have its own threshold.
  */
 import type { DesktopEvent, EventType } from '../../shared/api/channels.js';
-import { logger } from '../log.js';
-import { AgentChannel } from './agent-channel.js';
+import { logger } from '../../shared/node/log.js';
+import { GuestChannel } from './guest-channel.js';
 import type { Desktop } from './desktop.js';
 
 const log = logger('events');
@@ -23,16 +23,16 @@ interface IdleState {
   timer?: NodeJS.Timeout;
 }
 
-type AgentMessage =
+type GuestMessage =
   | { type: 'event'; event_type: EventType | 'input'; timestamp: string; data: Record<string, unknown> }
   | { type: 'armed'; event_types: EventType[] }
   | { type: 'error'; message: string };
 
 export class EventHub {
   private readonly subscribers = new Map<Subscriber, IdleState>();
-  private channel?: Promise<AgentChannel>;
+  private channel?: Promise<GuestChannel>;
   private armWaiters: Array<() => void> = [];
-  /** Wall-clock time of the display's last input, once the agent has reported it. */
+  /** Wall-clock time of the display's last input, once the guest has reported it. */
   private lastInput?: number;
   private closed = false;
 
@@ -92,9 +92,9 @@ export class EventHub {
     await Promise.race([armed, new Promise((r) => setTimeout(r, 5000))]);
   }
 
-  private async open(): Promise<AgentChannel> {
-    const ch = await AgentChannel.open(this.socketPath, { channel: 'events' });
-    ch.on('json', (m: AgentMessage) => this.onMessage(m));
+  private async open(): Promise<GuestChannel> {
+    const ch = await GuestChannel.open(this.socketPath, { channel: 'events' });
+    ch.on('json', (m: GuestMessage) => this.onMessage(m));
     ch.on('close', () => {
       for (const w of this.armWaiters.splice(0)) w();
       if (this.channel && !this.closed) {
@@ -110,7 +110,7 @@ export class EventHub {
     return ch;
   }
 
-  private onMessage(m: AgentMessage): void {
+  private onMessage(m: GuestMessage): void {
     if (m.type === 'armed') {
       this.armWaiters.shift()?.();
     } else if (m.type === 'event') {

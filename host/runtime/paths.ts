@@ -14,11 +14,11 @@ export interface ComputerPaths {
   /** Root-only folder: VNC socket and password file. */
   private: string;
   vncSocket: string;
-  /** The in-computer agent's stream socket: terminals, audio, events (agent-channel.ts). */
+  /** The guest's stream socket: terminals, audio, events (guest-channel.ts). */
   channelSocket: string;
   vncPasswordFile: string;
   log: string;
-  /** Compiled agent modules, kept outside the install tree and outside every computer. */
+  /** The guest's compiled modules, kept outside the install tree and outside every computer. */
   pycache: string;
 }
 
@@ -46,19 +46,19 @@ export function computerPaths(dataDir: string, computerId: string, instanceId: s
 export const MAX_SOCKET_PATH = 107;
 
 /**
- * The folder holding the host's own files: `sandbox/` (the in-computer agent, which finds
- * `desktop/` beside it). In a source checkout that is `resources/` at the root, two folders above
- * both this module (host/runtime/paths.ts) and the bundle it ends up in (out/host/cli.mjs). A
- * packaged app has no such folder: electron-builder.yml copies `sandbox/` and `desktop/` as
- * extra resources into process.resourcesPath, the folder that holds app.asar and
+ * The guest's folder: the program inside each computer (guest.py, pid 1) with the desktop's
+ * session files in `desktop/` beside it. In a source checkout that is `guest/` at the root, two
+ * folders above both this module (host/runtime/paths.ts) and the bundle it ends up in
+ * (out/host/cli.mjs). A packaged app has no such folder: electron-builder.yml copies `guest/`
+ * as an extra resource into process.resourcesPath, the folder that holds app.asar and
  * app.asar.unpacked (where the bundle runs from). The host process itself may not know
  * process.resourcesPath (it runs as Node, as root, possibly from systemd), so the location of
  * the module is what decides, here and nowhere else.
  */
-export function locateResources(modulePath: string): string {
+export function locateGuest(modulePath: string): string {
   const packaged = /^(.*)[\\/]app\.asar(?:\.unpacked)?[\\/]/.exec(modulePath);
-  return packaged ? packaged[1]! : resolve(dirname(modulePath), '..', '..', 'resources');
+  return packaged ? join(packaged[1]!, 'guest') : resolve(dirname(modulePath), '..', '..', 'guest');
 }
 
-export const resourcesDir = locateResources(fileURLToPath(import.meta.url));
-export const agentScript = join(resourcesDir, 'sandbox', 'agent.py');
+export const guestDir = locateGuest(fileURLToPath(import.meta.url));
+export const guestScript = join(guestDir, 'guest.py');

@@ -1,11 +1,11 @@
 /**
- * Agent actions on running computers: one persistent X connection per running desktop (opened at
+ * Actions on running computers: one persistent X connection per running desktop (opened at
  * the first action, closed when the desktop exits, reopened if it drops), and one queue per
  * computer so that actions on it run one at a time in arrival order, while different computers
  * run in parallel.
  */
 import { HttpError, notRunning } from '../http/errors.js';
-import { logger } from '../log.js';
+import { logger } from '../../shared/node/log.js';
 import type { Desktop } from '../runtime/desktop.js';
 import type { ComputerRow } from '../store/computers.js';
 import { DisplayError, XSession } from '../x11/session.js';

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { ComputerSpec } from '../../shared/api/schemas.js';
-import { logger } from '../log.js';
+import { logger } from '../../shared/node/log.js';
 import { HttpError, notFound, notRunning } from '../http/errors.js';
-import { Desktop, type AgentAnswer } from '../runtime/desktop.js';
+import { Desktop, type GuestAnswer } from '../runtime/desktop.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
 import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
@@ -111,8 +111,8 @@ export class Computers {
     return this.store.update(id, { auto_stop_minutes: minutes });
   }
 
-  /** Runs a request in the computer's agent (bash, exec, ...); the computer must be running. */
-  async agent(id: string, op: string, fields: Record<string, unknown>, timeoutMs: number): Promise<AgentAnswer> {
+  /** Runs a request in the computer's guest (bash, exec, ...); the computer must be running. */
+  async guest(id: string, op: string, fields: Record<string, unknown>, timeoutMs: number): Promise<GuestAnswer> {
     const row = this.get(id);
     const desk = this.desktops.get(id);
     if (row.status !== 'running' || !desk?.alive) throw notRunning();

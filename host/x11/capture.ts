@@ -6,7 +6,7 @@
  * namespace do not stand in the way.
  */
 import type { Image, PixelFormat } from '../imaging/pixels.js';
-import { logger } from '../log.js';
+import { logger } from '../../shared/node/log.js';
 import { Z_PIXMAP, type Callback, type Shm, type ShmSegment, type XClient, type XDisplayInfo } from './wire.js';
 
 const log = logger('x11');

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Image } from '../imaging/pixels.js';
-import { logger } from '../log.js';
+import { logger } from '../../shared/node/log.js';
 import { Keymap } from './keymap.js';
 import { MODIFIERS, XK, charKeysym, type Chord } from './keysyms.js';
 import { ScreenCapture } from './capture.js';

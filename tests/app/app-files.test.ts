@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../../host/host.js';
 import { OrgoClient } from '../../shared/api/client.js';
 import type { Computer } from '../../shared/api/types.js';
-import { createHandlers } from '../../electron/main/services/handlers.js';
+import { createHandlers } from '../../app/handlers.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { TEST_KEY, tempDataDir, type TestHost } from '../helpers/host.js';
 

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Credentials, KEYCHAIN_SERVICE } from '../../electron/main/services/credentials.js';
+import { Credentials, KEYCHAIN_SERVICE } from '../../app/credentials.js';
 import { projectRoot } from '../helpers/app.js';
 import { startKeyring, type Keyring } from '../helpers/keyring.js';
 
@@ -54,7 +54,7 @@ describe('credentials without a Secret Service', () => {
   /** A fresh process with no session bus: libsecret cannot reach any keychain. */
   function run(dir: string, steps: string): unknown {
     const code = `
-      import { Credentials } from ${JSON.stringify(join(projectRoot, 'electron/main/services/credentials.ts'))};
+      import { Credentials } from ${JSON.stringify(join(projectRoot, 'app/credentials.ts'))};
       const c = new Credentials(${JSON.stringify(dir)});
       const out = {};
       ${steps}

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { chmodSync, mkdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostProgram } from '../../electron/main/services/local-host.js';
+import { hostProgram } from '../../app/local-host.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { tempDataDir } from '../helpers/host.js';
 
@@ -77,7 +77,7 @@ describe('the built-in host, for an app that is not root', () => {
   /** What a normal user's app says when the host is down (the app run as nobody, no host on the port). */
   async function messageAsNobody(serviceUnit: string, projectRoot = 'process.cwd()'): Promise<string> {
     const port = await freePort();
-    const script = `import { LocalHost } from './electron/main/services/local-host.ts';
+    const script = `import { LocalHost } from './app/local-host.ts';
       const h = new LocalHost({ dataDir: '/tmp/orgo-nobody', port: ${port}, projectRoot: ${projectRoot}, serviceUnits: [process.argv[1]] });
       await h.ensure().then(() => console.log('started?!'), () => console.log(h.view().state + ': ' + h.view().message));`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, serviceUnit], {

@@ -6,8 +6,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers, type ClientContext } from '../../electron/main/services/handlers.js';
-import { DeviceLogins } from '../../electron/main/services/login.js';
+import { createHandlers, type ClientContext } from '../../app/handlers.js';
+import { DeviceLogins } from '../../app/login.js';
 import type { LoginProgress } from '../../shared/ipc/types.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { DevicePage } from '../helpers/device-page.js';

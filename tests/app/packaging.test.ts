@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { listPackage } from '@electron/asar';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostProgram } from '../../electron/main/services/local-host.js';
+import { hostProgram } from '../../app/local-host.js';
 import { OrgoClient } from '../../shared/api/client.js';
 import { runHostCli } from '../helpers/cli.js';
 import { tempDataDir, TEST_KEY } from '../helpers/host.js';
@@ -76,7 +76,7 @@ describe('the packaged app (electron-builder.yml)', () => {
     expect(readFileSync(join(resources, 'linux/orgo-host.service'), 'utf8')).toBe(readFileSync(join(root, 'resources/linux/orgo-host.service'), 'utf8'));
   });
 
-  it('runs the unit\'s command from the layout alone: a real computer with the packaged agent and desktop files', async () => {
+  it('runs the unit\'s command from the layout alone: a real computer with the packaged guest and desktop files', async () => {
     // Nothing above the layout may help: module lookups from app.asar.unpacked must stop inside it.
     expect(existsSync(join(work, 'node_modules'))).toBe(false);
     expect(existsSync('/tmp/node_modules')).toBe(false);
@@ -98,10 +98,10 @@ describe('the packaged app (electron-builder.yml)', () => {
       expect(pc.status).toBe('running');
       const r = await client.bash(pc.id, 'whoami; ls /etc/orgo');
       expect(r.output.split('\n')).toEqual(expect.arrayContaining(['user', 'session.sh', 'tint2rc']));
-      // The agent that built it is the packaged copy, beside app.asar.
+      // The guest that built it is the packaged copy, beside app.asar.
       expect(readFileSync(join(dataDir, 'logs', `${pc.instance_id}.log`), 'utf8')).not.toMatch(/Traceback/);
       const ps = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
-      expect(ps).toContain(join(resources, 'sandbox', 'agent.py'));
+      expect(ps).toContain(join(resources, 'guest', 'guest.py'));
     } finally {
       h.proc.kill('SIGTERM');
     }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Profiles, normalizeBaseUrl } from '../../electron/main/services/profiles.js';
+import { Profiles, normalizeBaseUrl } from '../../app/profiles.js';
 
 const dirs: string[] = [];
 const tmp = () => {

@@ -4,7 +4,7 @@
  * closed after. The returned object's fields are set once beforeAll has run.
  */
 import { afterAll, beforeAll } from 'vitest';
-import type { AppServices } from '../../electron/main/services/app-services.js';
+import type { AppServices } from '../../app/app-services.js';
 import type { Computer } from '../../shared/api/types.js';
 import { startTestApp, type TestApp } from './app.js';
 import { startTestHost, type TestHost } from './host.js';

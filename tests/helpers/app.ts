@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName, Events } from '../../shared/ipc/channels.js';
-import { createAppServices, type AppServices } from '../../electron/main/services/app-services.js';
-import type { Keychain } from '../../electron/main/services/credentials.js';
+import { createAppServices, type AppServices } from '../../app/app-services.js';
+import type { Keychain } from '../../app/credentials.js';
 import { TEST_KEY, type TestHost } from './host.js';
 
 export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));

@@ -4,7 +4,7 @@
  * a picture of the desktop through VNC.
  */
 import WebSocket from 'ws';
-import { vncAuthResponse } from '../../host/runtime/vnc-password.js';
+import { vncAuthResponse } from '../../shared/node/vnc-password.js';
 
 export interface RfbSession {
   width: number;

@@ -1,7 +1,7 @@
 /**
  * The host as a packaged app runs it: the single bundle out/host/cli.mjs (scripts/build-app.mjs)
  * run by plain node, no tsx and no TypeScript, from a folder outside the source tree. It must find
- * the in-computer agent and the desktop's files by itself and run a real computer.
+ * the guest and the desktop's files by itself and run a real computer.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -47,7 +47,7 @@ describe('the host bundle', () => {
       const ws = await client.createWorkspace('bundle');
       const pc = await client.createComputer({ workspace_id: ws.id, name: 'bundle' });
       expect(pc.status).toBe('running');
-      // The agent (resources/sandbox) built the computer and bound resources/desktop at /etc/orgo.
+      // The guest (guest/guest.py) built the computer and bound guest/desktop at /etc/orgo.
       const r = await client.bash(pc.id, 'whoami; ls /etc/orgo');
       expect(r.output.split('\n')).toEqual(expect.arrayContaining(['user', 'openbox.xml', 'session.sh', 'tint2rc']));
       const shot = await client.screenshot(pc.id);

@@ -55,7 +55,7 @@ describe('from inside a computer', () => {
     const r = await sh(b, 'ps -eo pid=,comm= | awk \'{print $2}\' | sort -u | tr "\\n" " "; echo; cat /proc/1/cmdline | tr "\\0" " "');
     expect(r.output).toMatch(/Xvnc/);
     expect(r.output).not.toMatch(/\bnode\b|vitest|unshare/);
-    expect(r.output.split('\n')[1]).toMatch(/agent\.py/);
+    expect(r.output.split('\n')[1]).toMatch(/guest\.py/);
   });
 
   it('cannot open another computer\'s display, nor the RFB socket directly', async () => {

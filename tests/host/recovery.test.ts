@@ -89,7 +89,7 @@ describe('a host that is killed', () => {
     const gone = new Promise((r) => h.proc.once('exit', r));
     process.kill(h.proc.pid!, 'SIGKILL');
     await gone;
-    // With the host gone, the computer's agent sees its stdin close and ends the computer.
+    // With the host gone, the computer's guest sees its stdin close and ends the computer.
     await eventually(() => computerProcesses(pc.instance_id, 'Xvnc').length, (n) => n === 0, 10_000, 'orphaned desktop to end');
 
     h = await runHost();

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { obfuscateVncPassword, vncAuthResponse } from '../../host/runtime/vnc-password.js';
+import { obfuscateVncPassword, vncAuthResponse } from '../../shared/node/vnc-password.js';
 
 describe('VNC password file', () => {
   it('matches what TigerVNC\'s own vncpasswd -f writes', async () => {

@@ -1,7 +1,7 @@
 /**
  * The audio channel (/ws/audio?token=[&sample_rate=&channels=]): `started`, then one binary
  * frame of s16le PCM every 20 ms (960 bytes at the default 24 kHz mono), recorded from the
- * computer's PulseAudio null sink by the agent (resources/sandbox/audio.py).
+ * computer's PulseAudio null sink by the guest (guest/audio.py).
  *
  * PulseAudio delivers in bursts and not at all while nothing plays, so frames are paced here
  * by a clock: each tick sends the next 20 ms, or silence when none has arrived. A small jitter
@@ -10,7 +10,7 @@
  */
 import { AUDIO_FRAME_MS, CLOSE, audioClientMessage, audioFrameBytes, audioQuery, type AudioServerMessage } from '../../../shared/api/channels.js';
 import { firstIssue } from '../../../shared/api/schemas.js';
-import { AgentChannel } from '../../runtime/agent-channel.js';
+import { GuestChannel } from '../../runtime/guest-channel.js';
 import type { ChannelContext } from '../desktops.js';
 
 const PREBUFFER_FRAMES = 2;
@@ -31,7 +31,7 @@ export async function audioChannel({ ws, url, paths, desk, onEnd }: ChannelConte
 
   let pcm = new Jitter(frameBytes);
   let timer: NodeJS.Timeout | undefined;
-  const link: { ch?: AgentChannel } = {};
+  const link: { ch?: GuestChannel } = {};
   let done = false;
   const finish = () => {
     done = true;
@@ -58,7 +58,7 @@ export async function audioChannel({ ws, url, paths, desk, onEnd }: ChannelConte
     ws.close(CLOSE.normal, 'stopped');
   });
 
-  const ch = (link.ch = await AgentChannel.open(paths.channelSocket, { channel: 'audio', sample_rate, channels }));
+  const ch = (link.ch = await GuestChannel.open(paths.channelSocket, { channel: 'audio', sample_rate, channels }));
   if (done || ws.readyState !== ws.OPEN) return finish();
   ch.on('bytes', (b: Buffer) => pcm.push(b));
   ch.on('json', (m: { type?: string; message?: string }) => {

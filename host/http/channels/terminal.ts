@@ -1,11 +1,11 @@
 /**
  * The terminal channel (/ws/terminal?token=&cols=&rows=): a pty with the user's login shell in
- * the computer (resources/sandbox/terminals.py), in Orgo's JSON messages. The pty's bytes are
+ * the computer (guest/terminals.py), in Orgo's JSON messages. The pty's bytes are
  * decoded as one UTF-8 stream, so a character split across two reads arrives whole.
  */
 import { CLOSE, terminalClientMessage, terminalQuery, type TerminalServerMessage } from '../../../shared/api/channels.js';
 import { firstIssue } from '../../../shared/api/schemas.js';
-import { AgentChannel } from '../../runtime/agent-channel.js';
+import { GuestChannel } from '../../runtime/guest-channel.js';
 import type { ChannelContext } from '../desktops.js';
 import { keepPace } from './flow.js';
 
@@ -19,7 +19,7 @@ export async function terminalChannel({ ws, url, paths, desk, onEnd }: ChannelCo
   }
   // Input that arrives while the shell is starting is kept, in order.
   const early: string[] = [];
-  const link: { pty?: AgentChannel } = {};
+  const link: { pty?: GuestChannel } = {};
   ws.on('message', (raw: Buffer, isBinary: boolean) => {
     if (isBinary) {
       link.pty?.sendBytes(raw); // raw keystrokes, for clients that send bytes
@@ -42,7 +42,7 @@ export async function terminalChannel({ ws, url, paths, desk, onEnd }: ChannelCo
     else early.push(JSON.stringify(m.data));
   });
 
-  const ch = await AgentChannel.open(paths.channelSocket, { channel: 'terminal', cols: q.data.cols, rows: q.data.rows });
+  const ch = await GuestChannel.open(paths.channelSocket, { channel: 'terminal', cols: q.data.cols, rows: q.data.rows });
   if (ws.readyState !== ws.OPEN) {
     ch.close();
     return;
@@ -70,7 +70,7 @@ export async function terminalChannel({ ws, url, paths, desk, onEnd }: ChannelCo
     }
   });
   ch.on('close', () => {
-    // When the computer stops, its agent's sockets close a moment before the router hears of
+    // When the computer stops, its guest's sockets close a moment before the router hears of
     // it and closes with 4409; anything else is a terminal lost.
     setTimeout(() => {
       if (exited || ws.readyState !== ws.OPEN) return;

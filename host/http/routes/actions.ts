@@ -21,8 +21,8 @@ function onScreen(s: XSession, points: Array<[string, number, string, number]>):
 }
 
 /**
- * The agent actions. Input and screenshots go through the computer's persistent X connection;
- * bash and exec through the in-computer agent. All of them queue per computer in arrival order.
+ * The actions. Input and screenshots go through the computer's persistent X connection;
+ * bash and exec through the guest (the program inside the computer). All of them queue per computer in arrival order.
  */
 export function actionRoutes(api: FastifyInstance, s: HostServices): void {
   const actions = actionsFor(s.computers);
@@ -110,7 +110,7 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
   api.post<ById>('/computers/:id/bash', async (req) => {
     const row = reachable(s, req);
     const body = parse(bashBody, req.body);
-    const a = await actions.run(row, () => s.computers.agent(row.id, 'bash', { command: body.command, timeout: body.timeout }, body.timeout * 1000 + 10_000));
+    const a = await actions.run(row, () => s.computers.guest(row.id, 'bash', { command: body.command, timeout: body.timeout }, body.timeout * 1000 + 10_000));
     if (!a.ok) return { success: false, output: '', exit_code: -1, error: a.error };
     return {
       success: true,
@@ -123,7 +123,7 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
   api.post<ById>('/computers/:id/exec', async (req) => {
     const row = reachable(s, req);
     const body = parse(execBody, req.body);
-    const a = await actions.run(row, () => s.computers.agent(row.id, 'exec', { code: body.code, timeout: body.timeout }, body.timeout * 1000 + 10_000));
+    const a = await actions.run(row, () => s.computers.guest(row.id, 'exec', { code: body.code, timeout: body.timeout }, body.timeout * 1000 + 10_000));
     if (!a.ok) return { success: false, output: '', exit_code: -1, error: a.error };
     const failed = a.exit_code !== 0;
     const output = String(a.output ?? '');

@@ -14,7 +14,7 @@ type ById = { Params: { id: string } };
 export function clipboardRoutes(api: FastifyInstance, s: HostServices): void {
   api.get<ById>('/computers/:id/clipboard', async (req): Promise<Clipboard> => {
     const row = reachable(s, req);
-    const a = await s.computers.agent(row.id, 'clipboard_get', {}, 10_000);
+    const a = await s.computers.guest(row.id, 'clipboard_get', {}, 10_000);
     if (!a.ok) throw new HttpError(503, `Could not read the clipboard: ${a.error}`, 'clipboard_unavailable');
     return { text: String(a.text ?? '') };
   });
@@ -22,7 +22,7 @@ export function clipboardRoutes(api: FastifyInstance, s: HostServices): void {
   api.post<ById>('/computers/:id/clipboard', async (req) => {
     const row = reachable(s, req);
     const body = parse(clipboardBody, req.body);
-    const a = await s.computers.agent(row.id, 'clipboard_set', { text: body.text }, 15_000);
+    const a = await s.computers.guest(row.id, 'clipboard_set', { text: body.text }, 15_000);
     if (!a.ok) throw new HttpError(503, `Could not set the clipboard: ${a.error}`, 'clipboard_unavailable');
     return { success: true };
   });

@@ -18,7 +18,7 @@ import {
   newUserCode,
 } from '../../auth/device-codes.js';
 import { hashKey, keyPrefix, newApiKey } from '../../auth/keys.js';
-import { logger } from '../../log.js';
+import { logger } from '../../../shared/node/log.js';
 import { originOf, type HostServices } from '../app.js';
 import { devicePageRoutes } from './device-page.js';
 

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { exportFileBody } from '../../../shared/api/schemas.js';
 import type { OrgoFile } from '../../../shared/api/types.js';
 import { cleanName } from '../../files/names.js';
-import type { Incoming } from '../../services/files.js';
+import type { Incoming } from '../../files/service.js';
 import type { ComputerRow } from '../../store/computers.js';
 import type { FileRow } from '../../store/files.js';
 import { originOf, parse, type HostServices } from '../app.js';

@@ -1,6 +1,6 @@
 """A small X11 protocol client, Python stdlib only (python3-xlib is not on every host).
 
-Just what the agent's watchers need: atoms, properties, event masks on the root window, and the
+Just what the guest's watchers need: atoms, properties, event masks on the root window, and the
 XFIXES (selection owner changes, regions), DAMAGE (screen changes) and MIT-SCREEN-SAVER (input
 idle time) extensions. One thread owns a connection: requests wait for their reply and park the
 events that arrive meanwhile, which `next_event` hands out afterwards.

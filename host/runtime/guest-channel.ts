@@ -1,5 +1,5 @@
 /**
- * One stream to the in-computer agent (resources/sandbox/channels.py) over the computer's
+ * One stream to the guest (guest/channels.py) over the computer's
  * channel socket: a terminal, an audio capture or the events stream. Frames both ways are one
  * kind byte (J: JSON object, B: raw bytes), a 4-byte big-endian length and the payload; the
  * first frame names the channel. One connection per stream, so each has its own flow control.
@@ -13,7 +13,7 @@ const JSON_KIND = 0x4a; // 'J'
 const BYTES_KIND = 0x42; // 'B'
 const MAX_FRAME = 16 * 1024 * 1024;
 
-export class AgentChannel extends EventEmitter {
+export class GuestChannel extends EventEmitter {
   private buf: Buffer = Buffer.alloc(0);
   private closed = false;
 
@@ -25,14 +25,14 @@ export class AgentChannel extends EventEmitter {
     sock.on('error', () => this.finish());
   }
 
-  /** Connects and sends the header; rejects if the agent's socket is not there (yet). */
-  static open(socketPath: string, header: Record<string, unknown>): Promise<AgentChannel> {
+  /** Connects and sends the header; rejects if the guest's socket is not there (yet). */
+  static open(socketPath: string, header: Record<string, unknown>): Promise<GuestChannel> {
     return new Promise((resolve, reject) => {
       const sock = connect(socketPath);
       sock.once('error', reject);
       sock.once('connect', () => {
         sock.off('error', reject);
-        const ch = new AgentChannel(sock);
+        const ch = new GuestChannel(sock);
         ch.sendJson(header);
         resolve(ch);
       });

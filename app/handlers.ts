@@ -3,14 +3,14 @@
  * the browser-mode WebSocket; inputs arrive already validated (dispatch.ts). Windows are opened
  * through a WindowHost, which each mode implements its own way.
  */
-import type { CallOutput, Channel, EventName, Events } from '../../../shared/ipc/channels.js';
-import { computerView } from '../../../shared/ipc/channels.js';
-import type { ParsedInput } from '../../../shared/ipc/schemas.js';
-import { OrgoClient, OrgoApiError } from '../../../shared/api/client.js';
+import type { CallOutput, Channel, EventName, Events } from '../shared/ipc/channels.js';
+import { computerView } from '../shared/ipc/channels.js';
+import type { ParsedInput } from '../shared/ipc/schemas.js';
+import { OrgoClient, OrgoApiError } from '../shared/api/client.js';
 import type { AppServices } from './app-services.js';
 import { saveScreenshot } from './screenshots.js';
 import { fileView } from './files.js';
-import type { DownloadAnswer } from '../../../shared/ipc/types.js';
+import type { DownloadAnswer } from '../shared/ipc/types.js';
 
 /** The window (or browser tab) a call came from. */
 export interface ClientContext {

@@ -109,7 +109,7 @@ def _handle(conn, handlers):
         handler(conn, header)
     except Closed:
         pass
-    except Exception as e:  # one broken stream must not take the agent down
+    except Exception as e:  # one broken stream must not take the guest down
         try:
             conn.send_json({"type": "error", "message": str(e)})
         except Closed:

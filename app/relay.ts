@@ -12,7 +12,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { describeError } from './errors.js';
 import { logger } from './log.js';
 import { ByteReader, acceptDownstream, authenticateUpstream, greetDownstream, initDownstream, initUpstream, refuseDownstream } from './rfb-handshake.js';
-import type { Computer } from '../../../shared/api/types.js';
+import type { Computer } from '../shared/api/types.js';
 import type { Session } from './session.js';
 
 const log = logger('relay');

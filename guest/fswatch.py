@@ -2,7 +2,7 @@
 
 inotify does not recurse, so each folder gets its own watch, and folders created later are
 added as they appear. Watches count against root's limit on the whole host (every computer's
-agent is root there), hence the cap per computer. Writes are reported when the file is closed
+guest is root there), hence the cap per computer. Writes are reported when the file is closed
 (one event per save, not one per write(2)), and bursts on one path are coalesced.
 """
 import ctypes

@@ -1,10 +1,10 @@
 """The computer's sound: capture of its PulseAudio null sink, and which applications play.
 
-The desktop session starts one PulseAudio (resources/desktop/pulse.pa) whose default output is
+The desktop session starts one PulseAudio (desktop/pulse.pa) whose default output is
 a null sink: applications play into it as into speakers, and its monitor is what the audio
 channel records (`parec`, resampled by PulseAudio to the rate the viewer asks for). A null
 sink's monitor yields nothing while nothing plays; the host fills those gaps with silence and
-paces the 20 ms frames, so the agent sends what PulseAudio gives, as it comes.
+paces the 20 ms frames, so the guest sends what PulseAudio gives, as it comes.
 """
 import json
 import os

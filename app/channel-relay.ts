@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { CLOSE, channelUrl } from '../../../shared/api/channels.js';
+import { CLOSE, channelUrl } from '../shared/api/channels.js';
 import { describeError } from './errors.js';
 import { logger } from './log.js';
 import type { Session } from './session.js';

@@ -55,7 +55,7 @@ def mask(path):
         bind("/dev/null", path)
 
 
-def build_root(root, disk, run, resources, masks):
+def build_root(root, disk, run, guest_dir, masks):
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     tmpfs(root, "mode=0755,size=64k", 0)
     for d in BASE_DIRS:
@@ -76,13 +76,13 @@ def build_root(root, disk, run, resources, masks):
     bind(f"{disk}/root", f"{root}/root")
     bind(f"{disk}/opt", f"{root}/opt")
     # The desktop's session files, read-only and world-readable (openbox, panel, launchers).
-    bind(f"{resources}/desktop", f"{root}/etc/orgo", readonly=True)
+    bind(f"{guest_dir}/desktop", f"{root}/etc/orgo", readonly=True)
     tmpfs(f"{root}/tmp", "mode=1777")
     os.mkdir(f"{root}/tmp/.X11-unix", 0o1777)
     os.chmod(f"{root}/tmp/.X11-unix", 0o1777)
     # The X socket folder is shared with the host so that the host can drive the display.
     bind(f"{run}/x11", f"{root}/tmp/.X11-unix")
-    # Agent and VNC sockets: mode 0700 root, so the desktop's user cannot reach RFB directly.
+    # Guest and VNC sockets: mode 0700 root, so the desktop's user cannot reach RFB directly.
     bind(f"{run}/orgo", f"{root}/run/orgo")
     tmpfs(f"{root}/run/user", "mode=0755")
 

@@ -4,8 +4,8 @@
  * becomes a state with words: waiting, slow_down (the interval grows by 5 s), approved, denied,
  * expired, error, cancelled.
  */
-import { pollDeviceToken, requestDeviceCode, type DeviceAuthorization } from '../../../shared/api/device.js';
-import type { LoginProgress } from '../../../shared/ipc/types.js';
+import { pollDeviceToken, requestDeviceCode, type DeviceAuthorization } from '../shared/api/device.js';
+import type { LoginProgress } from '../shared/ipc/types.js';
 import { logger } from './log.js';
 
 const log = logger('login');

@@ -3,8 +3,8 @@
  * for it. Keys come from, in order: ORGO_API_KEY (for the profile the environment chose), the
  * keychain (or the file the user allowed), and for "This computer" the built-in host's key file.
  */
-import { OrgoClient } from '../../../shared/api/client.js';
-import type { KeySource, ProfileView, SessionView } from '../../../shared/ipc/types.js';
+import { OrgoClient } from '../shared/api/client.js';
+import type { KeySource, ProfileView, SessionView } from '../shared/ipc/types.js';
 import type { Credentials } from './credentials.js';
 import type { LocalHost } from './local-host.js';
 import { LOCAL_ID, type Profile, type Profiles } from './profiles.js';

@@ -4,9 +4,9 @@
  * pushes a snapshot only when something a person would see changed, so lists do not flicker.
  * A failed refresh keeps the last good list and says why.
  */
-import type { Computer, Workspace } from '../../../shared/api/types.js';
-import { computerView } from '../../../shared/ipc/channels.js';
-import type { ComputersSnapshot } from '../../../shared/ipc/types.js';
+import type { Computer, Workspace } from '../shared/api/types.js';
+import { computerView } from '../shared/ipc/channels.js';
+import type { ComputersSnapshot } from '../shared/ipc/types.js';
 import { describeError } from './errors.js';
 import { logger } from './log.js';
 import type { Session } from './session.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KeychainView } from '../../../shared/ipc/types.js';
+import type { KeychainView } from '../shared/ipc/types.js';
 import { logger } from './log.js';
 import { readJson, writeJson } from './json-file.js';
 

@@ -1,7 +1,7 @@
-"""The in-computer agent: pid 1 of one computer.
+"""The guest: the program inside each computer, its pid 1.
 
 The host starts it as
-  unshare --mount --uts --ipc --pid --fork --kill-child --propagation private python3 -S -E agent.py
+  unshare --mount --uts --ipc --pid --fork --kill-child --propagation private python3 -S -E guest.py
 with ORGO_* variables naming the computer. It builds the computer's root (mounts.py), drops to a
 container's capability set, starts the X/VNC server and the desktop session, and then serves the
 host over stdin/stdout: one JSON object a line, requests carry an `id`, answers repeat it, and
@@ -59,7 +59,7 @@ def main():
     seed.seed(env["ORGO_DISK"], hostname)
     masks = [p for p in env.get("ORGO_MASK", "").split(":") if p]
     mounts.build_root(env["ORGO_RUN"] + "/root", env["ORGO_DISK"], env["ORGO_RUN"],
-                      os.path.dirname(os.path.dirname(os.path.abspath(__file__))), masks)
+                      os.path.dirname(os.path.abspath(__file__)), masks)
     socket.sethostname(hostname)
     caps.drop_to_container_set()
 
@@ -126,7 +126,7 @@ def handle(req, reaper):
         else:
             raise ValueError(f"unknown op {op!r}")
         send({"id": rid, "ok": True, **res})
-    except Exception as e:  # an answer, never a dead agent
+    except Exception as e:  # an answer, never a dead guest
         send({"id": rid, "ok": False, "error": str(e)})
 
 

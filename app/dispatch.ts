@@ -3,8 +3,8 @@
  * input (unknown fields stripped), the handler, and an answer that is either the value or an
  * error in words. Nothing thrown inside reaches the transport raw.
  */
-import { CHANNELS, type Channel, type IpcResult } from '../../../shared/ipc/channels.js';
-import { parseInput } from '../../../shared/ipc/schemas.js';
+import { CHANNELS, type Channel, type IpcResult } from '../shared/ipc/channels.js';
+import { parseInput } from '../shared/ipc/schemas.js';
 import { describeError } from './errors.js';
 import type { ClientContext, Handlers } from './handlers.js';
 import { logger } from './log.js';

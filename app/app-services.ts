@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { EventName, Events } from '../../../shared/ipc/channels.js';
+import type { EventName, Events } from '../shared/ipc/channels.js';
 import { ComputersFeed } from './computers-feed.js';
 import { Credentials, type Keychain, loadKeytar } from './credentials.js';
 import { LocalHost, LOCAL_HOST_PORT } from './local-host.js';

@@ -8,8 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { ORGO_CLOUD_URL } from '../../../shared/api/client.js';
-import type { ProfileKind } from '../../../shared/ipc/types.js';
+import { ORGO_CLOUD_URL } from '../shared/api/client.js';
+import type { ProfileKind } from '../shared/ipc/types.js';
 import { readJson, writeJson } from './json-file.js';
 
 export interface Profile {

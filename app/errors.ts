@@ -2,8 +2,8 @@
  * Errors in words for people: the API's own message and code, or what went wrong on the way
  * (refused connection, timeout, unknown host), never a bare "fetch failed".
  */
-import { OrgoApiError } from '../../../shared/api/client.js';
-import type { IpcError } from '../../../shared/ipc/channels.js';
+import { OrgoApiError } from '../shared/api/client.js';
+import type { IpcError } from '../shared/ipc/channels.js';
 
 const NET: Record<string, string> = {
   ECONNREFUSED: 'nothing answers at that address (connection refused)',

@@ -4,7 +4,7 @@
  * toward noVNC (security type None, or a failure with a reason noVNC shows in words).
  */
 import type { WebSocket } from 'ws';
-import { vncAuthResponse } from '../../../host/runtime/vnc-password.js';
+import { vncAuthResponse } from '../shared/node/vnc-password.js';
 
 const VERSION = Buffer.from('RFB 003.008\n');
 const SEC_NONE = 1;

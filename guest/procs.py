@@ -1,6 +1,6 @@
 """Child processes of the computer's pid 1: spawning as the desktop user, and reaping.
 
-As pid 1, the agent inherits every orphan in the computer. One thread reaps them all with
+As pid 1, the guest inherits every orphan in the computer. One thread reaps them all with
 waitpid(-1) and hands each status to whoever waits for that pid, so exit codes of commands
 are never lost to the reaper.
 """
@@ -17,7 +17,7 @@ USER_ENV = {
     "TERM": "xterm-256color", "DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/1000/bus",
 }
 MAX_OUTPUT = 4 * 1024 * 1024
-# Long-lived helpers the agent itself runs (audio capture, stream watching): not the user's
+# Long-lived helpers the guest itself runs (audio capture, stream watching): not the user's
 # processes, so the process events leave them out.
 INTERNAL = set()
 

@@ -9,7 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } fr
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { LocalHostView } from '../../../shared/ipc/types.js';
+import type { LocalHostView } from '../shared/ipc/types.js';
 import { logger } from './log.js';
 import { newestMtime } from './newest.js';
 
