@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { createWorkspaceBody } from '../../../shared/api/schemas.js';
-import { parse, type HostServices } from '../app.js';
-import { conflict, notFound } from '../errors.js';
+import type { HostServices } from '../services.js';
+import { parse } from '../request.js';
+import { conflict, notFound } from '../../errors.js';
 import { requireAccountKey, requireWorkspace } from '../scope.js';
 
 /** Workspaces, served under both /workspaces and its deprecated alias /projects. */
