@@ -8,7 +8,8 @@ import { rmSync } from 'node:fs';
 import type { ComputerSpec } from '../../shared/api/schemas.js';
 import { logger } from '../../shared/node/log.js';
 import { ApiError, notFound, notRunning } from '../errors.js';
-import { Desktop, type GuestAnswer } from '../runtime/desktop.js';
+import { Desktop } from '../runtime/desktop.js';
+import type { GuestOp, GuestOps, GuestResult } from '../runtime/guest-ops.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
 import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
@@ -112,13 +113,13 @@ export class Computers {
   }
 
   /** Runs a request in the computer's guest (bash, exec, ...); the computer must be running. */
-  async guest(id: string, op: string, fields: Record<string, unknown>, timeoutMs: number): Promise<GuestAnswer> {
+  async guest<K extends GuestOp>(id: string, op: K, input: GuestOps[K]['input'], timeoutMs: number): Promise<GuestResult<K>> {
     const row = this.get(id);
     const desk = this.desktops.get(id);
     if (row.status !== 'running' || !desk?.alive) throw notRunning();
     this.touch(id);
     try {
-      return await desk.request(op, fields, timeoutMs);
+      return await desk.request(op, input, timeoutMs);
     } catch (e) {
       throw new ApiError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail: (e as Error).message });
     } finally {
