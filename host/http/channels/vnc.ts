@@ -4,14 +4,12 @@
  */
 import { connect } from 'node:net';
 import type { ChannelContext } from './context.js';
-import { keepPace } from './flow.js';
+import { PacedSender } from '../../../shared/node/ws-flow.js';
 
 export function vncChannel({ ws, paths, onEnd }: ChannelContext): void {
   const rfb = connect(paths.vncSocket);
-  rfb.on('data', (chunk) => {
-    ws.send(chunk, { binary: true });
-    keepPace(ws, rfb);
-  });
+  const toViewer = new PacedSender(ws, rfb);
+  rfb.on('data', (chunk) => toViewer.send(chunk, true));
   ws.on('message', (data: Buffer) => rfb.write(data));
   const close = () => {
     rfb.destroy();
