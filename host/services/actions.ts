@@ -4,7 +4,7 @@
  * computer so that actions on it run one at a time in arrival order, while different computers
  * run in parallel.
  */
-import { HttpError, notRunning } from '../http/errors.js';
+import { ApiError, notRunning } from '../errors.js';
 import { logger } from '../../shared/node/log.js';
 import type { Desktop } from '../runtime/desktop.js';
 import type { ComputerRow } from '../store/computers.js';
@@ -19,7 +19,7 @@ interface Link {
 }
 
 export const unreachable = (detail: string) =>
-  new HttpError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail });
+  new ApiError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail });
 
 export class Actions {
   private readonly queues = new Map<string, Promise<unknown>>();

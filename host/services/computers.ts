@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { ComputerSpec } from '../../shared/api/schemas.js';
 import { logger } from '../../shared/node/log.js';
-import { HttpError, notFound, notRunning } from '../http/errors.js';
+import { ApiError, notFound, notRunning } from '../errors.js';
 import { Desktop, type GuestAnswer } from '../runtime/desktop.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
@@ -120,7 +120,7 @@ export class Computers {
     try {
       return await desk.request(op, fields, timeoutMs);
     } catch (e) {
-      throw new HttpError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail: (e as Error).message });
+      throw new ApiError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail: (e as Error).message });
     } finally {
       this.touch(id);
     }
@@ -175,7 +175,7 @@ export class Computers {
   }
 
   private async boot(id: string, state: 'creating' | 'starting' | 'restarting'): Promise<ComputerRow> {
-    if (this.closing) throw new HttpError(503, 'The host is shutting down', 'host_shutting_down');
+    if (this.closing) throw new ApiError(503, 'The host is shutting down', 'host_shutting_down');
     const row = this.store.update(id, { status: state, error_message: null });
     const desk = new Desktop({
       instanceId: row.instance_id,

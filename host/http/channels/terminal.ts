@@ -6,7 +6,7 @@
 import { CLOSE, terminalClientMessage, terminalQuery, type TerminalServerMessage } from '../../../shared/api/channels.js';
 import { firstIssue } from '../../../shared/api/schemas.js';
 import { GuestChannel } from '../../runtime/guest-channel.js';
-import type { ChannelContext } from '../desktops.js';
+import type { ChannelContext } from './context.js';
 import { keepPace } from './flow.js';
 
 export async function terminalChannel({ ws, url, paths, desk, onEnd }: ChannelContext): Promise<void> {

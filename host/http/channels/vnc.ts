@@ -3,7 +3,7 @@
  * viewer and Xvnc's root-only unix socket. The viewer then does VNC authentication itself.
  */
 import { connect } from 'node:net';
-import type { ChannelContext } from '../desktops.js';
+import type { ChannelContext } from './context.js';
 import { keepPace } from './flow.js';
 
 export function vncChannel({ ws, paths, onEnd }: ChannelContext): void {

@@ -5,8 +5,9 @@ import { encodePng } from '../../imaging/png.js';
 import { actionsFor } from '../../services/actions.js';
 import { parseKeySpec, UnknownKeyError } from '../../x11/keysyms.js';
 import type { XSession } from '../../x11/session.js';
-import { parse, type HostServices } from '../app.js';
-import { badRequest } from '../errors.js';
+import type { HostServices } from '../services.js';
+import { parse } from '../request.js';
+import { badRequest } from '../../errors.js';
 import { reachable } from './computers.js';
 
 type ById = { Params: { id: string } };

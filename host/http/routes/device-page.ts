@@ -17,7 +17,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatUserCode, normalizeUserCode } from '../../auth/device-codes.js';
 import type { DeviceCodeRow } from '../../store/device-codes.js';
-import { originOf, type HostServices } from '../app.js';
+import type { HostServices } from '../services.js';
+import { originOf } from '../request.js';
 
 const SESSION_MS = 30 * 60 * 1000;
 const COOKIE = 'orgo_device_session';

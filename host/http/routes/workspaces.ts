@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createWorkspaceBody } from '../../../shared/api/schemas.js';
 import type { Workspace } from '../../../shared/api/types.js';
-import { originOf, parse, type HostServices } from '../app.js';
-import { conflict, notFound } from '../errors.js';
+import type { HostServices } from '../services.js';
+import { originOf, parse } from '../request.js';
+import { conflict, notFound } from '../../errors.js';
 import { requireAccountKey, requireWorkspace } from '../scope.js';
 import { computerView } from '../views.js';
 
