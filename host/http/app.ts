@@ -40,6 +40,13 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
   }) as unknown as FastifyInstance;
 
   app.decorateRequest('apiKey', null as unknown as KeyRow);
+  // Python's requests sessions (Orgo's SDK among them) send Content-Type: application/json on
+  // every call, body-less POSTs and DELETEs too: an empty body is no body, on every route.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    body === '' ? done(null, undefined) : json(req, body as string, done),
+  );
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });

@@ -42,7 +42,9 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
     });
     const type = format === 'jpeg' ? 'image/jpeg' : 'image/png';
     if (raw) return sendImage(reply, type, shot.bytes);
-    return { success: true, image: `data:${type};base64,${shot.bytes.toString('base64')}`, width: shot.width, height: shot.height };
+    // Bare base64, as Orgo documents it ("Returns base64 PNG"): its Python SDK b64-decodes `image`
+    // as it comes, and a data: URL breaks that.
+    return { success: true, image: shot.bytes.toString('base64'), width: shot.width, height: shot.height };
   });
 
   api.post<ById>('/computers/:id/click', async (req) => {
