@@ -10,6 +10,7 @@ const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'terminal-relay': () => import('./terminal-relay.js'),
   app: () => import('./app.js'),
   density: () => import('./density.js'),
+  many: () => import('./many.js'),
 };
 
 // Flags (`--max 150`) and their values belong to the parts.
