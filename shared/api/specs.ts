@@ -1,6 +1,6 @@
 /** The computer specs and states of the Orgo API, shared by host, app and CLI. */
 
-export const RAM_GB = [4, 8, 16, 32, 64] as const;
+export const RAM_GB = [1, 2, 4, 8, 16, 32, 64] as const;
 export const CPU_COUNTS = [1, 2, 4, 8, 16] as const;
 export const DEFAULT_RESOLUTION = '1280x720x24';
 export const DEFAULT_DISK_GB = 8;
