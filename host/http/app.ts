@@ -18,7 +18,9 @@ import { HttpError, badRequest } from './errors.js';
 import { actionRoutes } from './routes/actions.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
+import type { Manage } from '../services/manage.js';
 import { computerRoutes } from './routes/computers.js';
+import { manageRoutes } from './routes/manage.js';
 import { deviceRoutes } from './routes/device.js';
 import { fileRoutes } from './routes/files.js';
 import { keyRoutes } from './routes/keys.js';
@@ -34,6 +36,7 @@ export interface HostServices {
   keyChecker: KeyChecker;
   files: Files;
   deviceCodes: DeviceCodeStore;
+  manage: Manage;
 }
 
 declare module 'fastify' {
@@ -98,6 +101,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       workspaceRoutes(api, services, 'projects');
       keyRoutes(api, services);
       computerRoutes(api, services);
+      manageRoutes(api, services);
       actionRoutes(api, services);
       clipboardRoutes(api, services);
       eventRoutes(api, services);
