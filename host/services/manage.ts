@@ -61,7 +61,7 @@ export class Manage {
               cg.apply(id, next, prev);
             } catch (e) {
               const code = (e as NodeJS.ErrnoException).code;
-              if (field === 'mem_gb' && code === 'EBUSY') throw new Error(`the computer uses more than ${value} GB now; free memory inside it first`);
+              if (field === 'mem_gb' && code === 'EBUSY') throw new Error(`the computer uses more than ${value} GB now; free memory inside it first`, { cause: e });
               throw e;
             }
             this.store.update(id, field === 'vcpus' ? { cpu: value } : { ram: value });
