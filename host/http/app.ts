@@ -12,6 +12,7 @@ import { actionRoutes } from './routes/actions.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
 import { computerRoutes } from './routes/computers.js';
+import { manageRoutes } from './routes/manage.js';
 import { deviceRoutes } from './routes/device.js';
 import { fileRoutes } from './routes/files.js';
 import { keyRoutes } from './routes/keys.js';
@@ -88,6 +89,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       workspaceRoutes(api, services, 'projects');
       keyRoutes(api, services);
       computerRoutes(api, services);
+      manageRoutes(api, services);
       actionRoutes(api, services);
       clipboardRoutes(api, services);
       eventRoutes(api, services);

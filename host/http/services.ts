@@ -2,6 +2,7 @@
 import type { KeyChecker } from '../auth/keys.js';
 import type { Files } from '../files/service.js';
 import type { Computers } from '../services/computers.js';
+import type { Manage } from '../services/manage.js';
 import type { ComputerStore } from '../store/computers.js';
 import type { DeviceCodeStore } from '../store/device-codes.js';
 import type { KeyStore } from '../store/keys.js';
@@ -15,4 +16,5 @@ export interface HostServices {
   keyChecker: KeyChecker;
   files: Files;
   deviceCodes: DeviceCodeStore;
+  manage: Manage;
 }
