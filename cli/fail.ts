@@ -56,6 +56,6 @@ export function report(out: Out, f: Failure): void {
     process.stdout.write(JSON.stringify({ error: { message: f.message, code: f.code ?? null, status: f.status ?? null } }) + '\n');
     return;
   }
-  const detail = [f.code && f.code !== 'usage' ? words(f.code) : '', f.status ? `HTTP ${f.status}` : ''].filter(Boolean).join(', ');
+  const detail = [f.code && !['usage', 'unreachable', 'timeout'].includes(f.code) ? words(f.code) : '', f.status ? `HTTP ${f.status}` : ''].filter(Boolean).join(', ');
   process.stderr.write(`${paint({ color: out.color && !!process.stderr.isTTY }, 'red', 'error:')} ${f.message}${detail ? ` (${detail})` : ''}\n`);
 }
