@@ -9,4 +9,6 @@ pulseaudio -n -F /etc/orgo/pulse.pa --daemonize=no --exit-idle-time=-1 --realtim
 xsetroot -solid '#20303f' -cursor_name left_ptr
 openbox --config-file /etc/orgo/openbox.xml &
 tint2 -c /etc/orgo/tint2rc &
+# The user's services (systemctl --user enable …): started now, restarted when they fail.
+/usr/bin/python3 /etc/orgo/services.py supervise >/dev/null 2>&1 &
 wait
