@@ -14,8 +14,11 @@ import type { ComputerStore } from '../store/computers.js';
 import type { DeviceCodeStore } from '../store/device-codes.js';
 import type { KeyRow, KeyStore } from '../store/keys.js';
 import type { WorkspaceStore } from '../store/workspaces.js';
+import type { AgentService } from '../agents/service.js';
+import type { ThreadStore } from '../store/threads.js';
 import { HttpError, badRequest } from './errors.js';
 import { actionRoutes } from './routes/actions.js';
+import { chatRoutes } from './routes/chat.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
 import { computerRoutes } from './routes/computers.js';
@@ -34,6 +37,8 @@ export interface HostServices {
   keyChecker: KeyChecker;
   files: Files;
   deviceCodes: DeviceCodeStore;
+  threads: ThreadStore;
+  agents: AgentService;
 }
 
 declare module 'fastify' {
@@ -101,6 +106,8 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       actionRoutes(api, services);
       clipboardRoutes(api, services);
       eventRoutes(api, services);
+      // Its own scope: OpenAI's nested error shape for everything under /api/v1.
+      api.register(async (v1) => chatRoutes(v1, services));
     },
     { prefix: '/api' },
   );
