@@ -272,7 +272,7 @@ export class Run extends EventEmitter {
       }
     }
     const status: ThreadStatus = error ? 'error' : this.stopReason === 'host_restart' ? 'interrupted' : this.stopReason === 'cancelled' || this.stopReason === 'client_disconnected' ? 'cancelled' : this.stopReason ? 'stopped' : 'done';
-    if (finalText) history.push({ role: 'assistant', content: [{ type: 'text', text: finalText }] });
+    if (finalText && this.stopReason) closeHistory(history, finalText);
     const usage = this.usageView();
     s.store.update(s.threadId, {
       status,
@@ -377,6 +377,20 @@ function appendUser(history: BetaMessageParam[], blocks: BetaContentBlockParam[]
     const content = typeof last.content === 'string' ? [{ type: 'text' as const, text: last.content }] : last.content;
     last.content = [...content, ...blocks];
   } else history.push({ role: 'user', content: blocks });
+}
+
+/**
+ * After a run stopped early, leaves the conversation so it can be continued: tool calls that got
+ * no result get one saying they were not run, and the run's last word is the assistant's.
+ */
+function closeHistory(history: BetaMessageParam[], text: string): void {
+  const last = history[history.length - 1];
+  if (last?.role === 'assistant' && Array.isArray(last.content)) {
+    const open = last.content.filter((b) => b.type === 'tool_use') as Array<{ id: string }>;
+    if (open.length) appendUser(history, open.map((b) => ({ type: 'tool_result' as const, tool_use_id: b.id, is_error: true, content: 'Not run: the run stopped first.' })));
+  }
+  if (history[history.length - 1]?.role === 'assistant') return;
+  history.push({ role: 'assistant', content: [{ type: 'text', text }] });
 }
 
 const PRUNED = { type: 'text' as const, text: '[an older screenshot, removed to save context]' };

@@ -34,7 +34,7 @@ export interface SeenRequest {
 
 export type Reply =
   | { text?: string; tool?: { name: string; input: Record<string, unknown> }; delayMs?: number }
-  | { fault: '429' | '529' | 'malformed' | 'reset' | 'hang' | '500' };
+  | { fault: '429' | '529' | 'malformed' | 'reset' | 'hang' | '500' | 'context' };
 
 export const EXPECT = {
   'claude-opus-4-7': { tool: 'computer_20251124', beta: 'computer-use-2025-11-24' },
@@ -190,6 +190,7 @@ export async function startAnthropicDouble(decide: (req: SeenRequest, index: num
     if (f === '429') return json(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', { 'retry-after-ms': '20' });
     if (f === '529') return json(529, 'overloaded_error', 'Overloaded', { 'retry-after-ms': '20' });
     if (f === '500') return json(500, 'api_error', 'Internal server error');
+    if (f === 'context') return json(400, 'invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum');
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     ev(res, 'message_start', { message: { id: id('msg'), type: 'message', role: 'assistant', model: 'x', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1 } } });
     if (f === 'malformed') {
