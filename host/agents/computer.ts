@@ -7,6 +7,7 @@
  * SETTLE_MAX_MS) instead of the reference loop's fixed 2 s.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Image } from '../imaging/pixels.js';
 import { encodePng } from '../imaging/png.js';
 import { resample, thumbnail } from '../imaging/scale.js';
 import type { Actions } from '../services/actions.js';
@@ -24,8 +25,8 @@ export interface Shot {
   png: Buffer;
   width: number;
   height: number;
-  /** A small PNG of the same screen, for the thread's step record. */
-  thumb?: Buffer;
+  /** A small picture of the same screen, for the thread's step record; encoded to PNG off the step's path. */
+  thumb?: Image;
 }
 
 const THUMB_WIDTH = 240;
@@ -146,7 +147,7 @@ export class ComputerTool {
       const img = await s.capture();
       this.screen = modelScreen({ width: img.width, height: img.height }, this.limit);
       const sized = this.screen.scale === 1 ? img : resample(img, this.screen.width, this.screen.height);
-      return { png: encodePng(sized), width: sized.width, height: sized.height, thumb: encodePng(thumbnail(img, THUMB_WIDTH), 6) };
+      return { png: encodePng(sized), width: sized.width, height: sized.height, thumb: thumbnail(img, THUMB_WIDTH) };
     });
   }
 

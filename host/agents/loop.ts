@@ -8,6 +8,8 @@
 import { EventEmitter } from 'node:events';
 import type { AgentEvent, StopReason, ThreadStatus, ThreadStep, ThreadUsage } from '../../shared/api/agent.js';
 import { logger } from '../../shared/node/log.js';
+import type { Image } from '../imaging/pixels.js';
+import { encodePng } from '../imaging/png.js';
 import type { Actions } from '../services/actions.js';
 import type { Computers } from '../services/computers.js';
 import type { ComputerRow } from '../store/computers.js';
@@ -328,7 +330,7 @@ export class Run extends EventEmitter {
     return null;
   }
 
-  private record(r: { kind: ThreadStep['kind']; text?: string; action?: string; input?: Record<string, unknown>; x?: number; y?: number; result?: string | null; error?: string; thumb?: Buffer; input_tokens?: number; output_tokens?: number; model_ms?: number }): number {
+  private record(r: { kind: ThreadStep['kind']; text?: string; action?: string; input?: Record<string, unknown>; x?: number; y?: number; result?: string | null; error?: string; thumb?: Image; input_tokens?: number; output_tokens?: number; model_ms?: number }): number {
     const n = this.stepN++;
     const row = this.s.store.addStep({
       thread_id: this.s.threadId,
@@ -341,7 +343,7 @@ export class Run extends EventEmitter {
       y: r.y ?? null,
       result: r.result ?? null,
       error: r.error ?? null,
-      thumb: r.thumb ?? null,
+      thumb: r.thumb ? encodePng(r.thumb) : null,
       input_tokens: r.input_tokens ?? 0,
       output_tokens: r.output_tokens ?? 0,
       model_ms: r.model_ms ?? null,
@@ -411,16 +413,12 @@ export function pruneImages(history: BetaMessageParam[], keep = KEEP_IMAGES): vo
   for (const spot of spots.slice(0, remove)) spot.content[spot.i] = PRUNED;
 }
 
-/** The history as stored: every screenshot as a line of text (a continued thread starts from a fresh one). */
+/** The history as stored: every screenshot as a line of text (a continued thread starts from a fresh one). Copies only what it changes. */
 function storable(history: BetaMessageParam[]): BetaMessageParam[] {
-  const copy = JSON.parse(JSON.stringify(history)) as BetaMessageParam[];
-  pruneImages(copy, 0);
-  for (const m of copy) {
-    const was = m.content;
-    if (typeof was === 'string' || !Array.isArray(was)) continue;
-    const content = was.map((b) => (b.type === 'image' ? PRUNED : b));
-    m.content = content;
-    for (const b of content) if (b.type === 'tool_result' && Array.isArray(b.content)) b.content = b.content.map((c) => (c.type === 'image' ? PRUNED : c));
-  }
-  return copy;
+  const strip = <T extends { type: string }>(blocks: T[]): T[] => blocks.map((b) => (b.type === 'image' ? (PRUNED as unknown as T) : b));
+  return history.map((m) => {
+    if (typeof m.content === 'string' || !Array.isArray(m.content)) return m;
+    const content = strip(m.content as BetaContentBlockParam[]).map((b) => (b.type === 'tool_result' && Array.isArray(b.content) ? { ...b, content: strip(b.content) } : b));
+    return { ...m, content } as BetaMessageParam;
+  });
 }
