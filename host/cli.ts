@@ -18,6 +18,8 @@ const usage = `Usage: npm run host -- [options]
   --tls-cert FILE   serve HTTPS/WSS with this certificate...
   --tls-key FILE    ...and this key
   --max-upload-mb N largest file upload accepted, in MB (default 100)
+  --public-url URL  the address people reach this host at, for links it hands out
+                    (device login's approval page); default: the address it listens on
   -h, --help        this text
 `;
 
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'max-upload-mb': { type: 'string' },
+        'public-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
     bootstrapKey: process.env.ORGO_HOST_BOOTSTRAP_KEY,
     minuteMs: process.env.ORGO_HOST_MINUTE_MS ? Number(process.env.ORGO_HOST_MINUTE_MS) : undefined,
     maxUploadMb,
+    publicUrl: args['public-url'] ?? process.env.ORGO_HOST_PUBLIC_URL,
   });
   process.stdout.write(`Orgo host listening on ${host.url}\n`);
   process.stdout.write(`  API:      ${host.url}/api\n  data dir: ${host.dataDir}\n`);

@@ -34,6 +34,8 @@ export interface HostServices {
   keyChecker: KeyChecker;
   files: Files;
   deviceCodes: DeviceCodeStore;
+  /** The host's public address (scheme://host:port) as configured, for links a person opens (device login). */
+  publicOrigin: () => string;
 }
 
 declare module 'fastify' {
