@@ -2,8 +2,7 @@
  * The host's HTTP surface: Fastify with request ids, bearer auth on /api, Orgo's error shape,
  * and the routes per resource. WebSockets are attached separately (desktops.ts).
  */
-import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import { firstIssue } from '../../shared/api/schemas.js';
 import { logger } from '../../shared/node/log.js';
@@ -14,7 +13,10 @@ import type { ComputerStore } from '../store/computers.js';
 import type { DeviceCodeStore } from '../store/device-codes.js';
 import type { KeyRow, KeyStore } from '../store/keys.js';
 import type { WorkspaceStore } from '../store/workspaces.js';
+import { keyCheck } from './auth.js';
+import { clientError, hostHeaderValid, newRequestId, originForm, serverTimeouts, watchBody } from './edge.js';
 import { HttpError, badRequest } from './errors.js';
+import { RouteMethods } from './methods.js';
 import { actionRoutes } from './routes/actions.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
@@ -47,29 +49,56 @@ export interface AppOptions {
   bodyLimit?: number;
 }
 
+/** Fastify's own refusals (bad JSON, wrong content type, body too large...) by status. */
+const FRAMEWORK_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  404: 'not_found',
+  408: 'request_timeout',
+  413: 'body_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  431: 'headers_too_large',
+};
+
 export function buildApp(services: HostServices, options: AppOptions = {}): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    genReqId: () => `req_${randomBytes(9).toString('base64url')}`,
+    genReqId: newRequestId,
     requestIdHeader: false,
-    ...(options.tls ? { https: options.tls } : {}),
+    // Node's own timeouts for slow clients (edge.ts), for HTTP and HTTPS alike.
+    http: serverTimeouts,
+    keepAliveTimeout: serverTimeouts.keepAliveTimeout,
+    requestTimeout: serverTimeouts.requestTimeout,
+    ...(options.tls ? { https: { ...serverTimeouts, ...options.tls } } : {}),
+    rewriteUrl: (req) => originForm(req.url ?? '/'),
+    clientErrorHandler: clientError,
+    // A bad %-escape or an id over the router's length: Orgo's shape, not Fastify's.
+    frameworkErrors: (err, req, reply: FastifyReply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A part of the request address is too long' : 'The request address is not a valid URL';
+      reply.status(status).header('x-request-id', req.id).send({ error: message, code: status === 414 ? 'uri_too_long' : 'bad_url', request_id: req.id });
+    },
   }) as unknown as FastifyInstance;
+  const methods = new RouteMethods();
+  methods.watch(app);
 
   app.decorateRequest('apiKey', null as unknown as KeyRow);
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });
 
+  app.addHook('onRequest', async (req, reply) => {
+    // Served only under a Host that is one (a name or address): `Host: a b c` is not.
+    if (!hostHeaderValid(req.headers.host)) throw badRequest('The Host header is missing or not a host name', 'bad_host');
+    watchBody(req.raw, reply.raw, req.id);
+  });
+  app.addHook('onRequest', keyCheck(services.keyChecker, services.keys));
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/') && req.url !== '/api') return;
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) throw new HttpError(401, 'Missing API key: send Authorization: Bearer <key>', 'unauthorized');
-    const key = services.keyChecker.verify(m[1]!);
-    if (!key) throw new HttpError(401, 'Invalid API key', 'unauthorized');
-    req.apiKey = key;
-    services.keys.touch(key.id);
+    // One value per query parameter: a repeated one is ambiguous, and no route takes a list.
+    for (const [name, value] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
+      if (Array.isArray(value)) throw badRequest(`The query parameter ${JSON.stringify(name)} is given more than once; give it once`, 'duplicate_parameter');
+    }
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
@@ -82,12 +111,19 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       log.error(`${req.method} ${req.url} (${req.id}): ${err.stack ?? err}`);
       return reply.status(500).send({ error: 'Internal error', code: 'internal', request_id: req.id });
     }
-    const message = err.message;
-    return reply.status(status).send({ error: message, code: 'invalid_request', request_id: req.id });
+    return reply.status(status).send({ error: err.message, code: FRAMEWORK_CODES[status] ?? 'invalid_request', request_id: req.id });
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ error: `No such endpoint: ${req.method} ${req.url.split('?')[0]}`, code: 'not_found', request_id: req.id });
+    const path = req.url.split('?')[0]!;
+    const allow = methods.allowed(path);
+    if (allow.length) {
+      return reply
+        .status(405)
+        .header('allow', allow.join(', '))
+        .send({ error: `${req.method} is not served at ${path}; it serves ${allow.join(', ')}`, code: 'method_not_allowed', request_id: req.id });
+    }
+    return reply.status(404).send({ error: `No such endpoint: ${req.method} ${path}`, code: 'not_found', request_id: req.id });
   });
 
   app.get('/health', async () => ({ ok: true }));

@@ -19,6 +19,7 @@ import type { ComputerPaths } from '../runtime/paths.js';
 import type { ComputerRow } from '../store/computers.js';
 import type { HostServices } from './app.js';
 import { audioChannel } from './channels/audio.js';
+import { hostHeaderValid, rawAnswer } from './edge.js';
 import { EventHubs, eventsChannel } from './channels/events.js';
 import { terminalChannel } from './channels/terminal.js';
 import { vncChannel } from './channels/vnc.js';
@@ -67,8 +68,9 @@ export function originAllowed(req: IncomingMessage): boolean {
   }
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+/** An upgrade refused before it happens: Orgo's JSON error shape, as every HTTP answer. */
+function refuse(socket: Duplex, status: number, message: string, code: string): void {
+  socket.end(rawAnswer(status, message, code));
 }
 
 export function attachDesktopSockets(server: Server, s: HostServices): { close(): void } {
@@ -81,10 +83,17 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://host');
+    if (!hostHeaderValid(req.headers.host)) return refuse(socket, 400, 'The Host header is missing or not a host name', 'bad_host');
+    let url: URL;
+    try {
+      // Origin form or absolute form alike: the path decides.
+      url = new URL(req.url ?? '/', 'http://host');
+    } catch {
+      return refuse(socket, 400, 'The request address is not a valid URL', 'bad_url');
+    }
     const m = PATH.exec(url.pathname);
-    if (!m) return refuse(socket, 404, 'Not Found');
-    if (!originAllowed(req)) return refuse(socket, 403, 'Forbidden: Origin does not match Host');
+    if (!m) return refuse(socket, 404, `No such channel: ${url.pathname}`, 'not_found');
+    if (!originAllowed(req)) return refuse(socket, 403, 'Forbidden: Origin does not match Host', 'origin_mismatch');
     const name = m[2] ?? m[3]!;
     wss.handleUpgrade(req, socket, head, (ws) => {
       open(ws, req, url, m[1]!, name).catch((e) => {
