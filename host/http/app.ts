@@ -14,8 +14,9 @@ import type { DeviceCodeStore } from '../store/device-codes.js';
 import type { KeyRow, KeyStore } from '../store/keys.js';
 import type { WorkspaceStore } from '../store/workspaces.js';
 import { keyCheck } from './auth.js';
-import { clientError, hostHeaderValid, newRequestId, originForm, serverTimeouts, watchBody } from './edge.js';
+import { clientError, hostOf, newRequestId, originForm, serverTimeouts, watchBody } from './edge.js';
 import { HttpError, badRequest } from './errors.js';
+import { jsonBodies } from './json-body.js';
 import { RouteMethods } from './methods.js';
 import { actionRoutes } from './routes/actions.js';
 import { clipboardRoutes } from './routes/clipboard.js';
@@ -82,6 +83,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
   }) as unknown as FastifyInstance;
   const methods = new RouteMethods();
   methods.watch(app);
+  jsonBodies(app);
 
   app.decorateRequest('apiKey', null as unknown as KeyRow);
   app.addHook('onSend', async (req, reply) => {
@@ -90,7 +92,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
 
   app.addHook('onRequest', async (req, reply) => {
     // Served only under a Host that is one (a name or address): `Host: a b c` is not.
-    if (!hostHeaderValid(req.headers.host)) throw badRequest('The Host header is missing or not a host name', 'bad_host');
+    if (!hostOf(req.raw.rawHeaders)) throw badRequest('The Host header is missing or not a host name', 'bad_host');
     watchBody(req.raw, reply.raw, req.id);
   });
   app.addHook('onRequest', keyCheck(services.keyChecker, services.keys));

@@ -19,7 +19,7 @@ import type { ComputerPaths } from '../runtime/paths.js';
 import type { ComputerRow } from '../store/computers.js';
 import type { HostServices } from './app.js';
 import { audioChannel } from './channels/audio.js';
-import { hostHeaderValid, rawAnswer } from './edge.js';
+import { hostOf, rawAnswer } from './edge.js';
 import { EventHubs, eventsChannel } from './channels/events.js';
 import { terminalChannel } from './channels/terminal.js';
 import { vncChannel } from './channels/vnc.js';
@@ -83,7 +83,7 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!hostHeaderValid(req.headers.host)) return refuse(socket, 400, 'The Host header is missing or not a host name', 'bad_host');
+    if (!hostOf(req.rawHeaders)) return refuse(socket, 400, 'The Host header is missing or not a host name', 'bad_host');
     let url: URL;
     try {
       // Origin form or absolute form alike: the path decides.

@@ -42,7 +42,25 @@ export function rawAnswer(status: number, message: string, code: string, extra: 
 }
 
 /** Options for Node's server: the timeouts above. */
-export const serverTimeouts = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: CHECK_INTERVAL_MS, keepAliveTimeout: KEEP_ALIVE_MS };
+export const serverTimeouts = {
+  headersTimeout: HEADERS_TIMEOUT_MS,
+  requestTimeout: REQUEST_TIMEOUT_MS,
+  connectionsCheckingInterval: CHECK_INTERVAL_MS,
+  keepAliveTimeout: KEEP_ALIVE_MS,
+  // The Host check is ours (app.ts), so that its refusal has Orgo's shape like every other.
+  requireHostHeader: false,
+};
+
+/** Exactly one Host header, and one that is a host (RFC 9112 §3.2: else 400). */
+export function hostOf(rawHeaders: string[]): string | undefined {
+  let host: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() !== 'host') continue;
+    if (host !== undefined) return undefined;
+    host = rawHeaders[i + 1];
+  }
+  return hostHeaderValid(host) ? host : undefined;
+}
 
 /**
  * Fastify's clientErrorHandler: Node's parser refused the request (malformed, headers too large,

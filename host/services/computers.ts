@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { ComputerSpec } from '../../shared/api/schemas.js';
+import { screenSizeAllowed } from '../../shared/api/specs.js';
 import { logger } from '../../shared/node/log.js';
 import { HttpError, notFound, notRunning } from '../http/errors.js';
 import { Desktop, type GuestAnswer } from '../runtime/desktop.js';
@@ -198,6 +199,9 @@ export class Computers {
     desk.on('resolution', (r: { width: number; height: number }) => {
       const now = this.store.get(id);
       if (this.desktops.get(id) !== desk || !now) return;
+      // A size the API would refuse (xrandr inside the computer can ask for any) is not kept:
+      // the next boot would have to start at it.
+      if (!screenSizeAllowed(r.width, r.height)) return log.warn(`computer ${id}: its screen became ${r.width}x${r.height}; the stored ${now.resolution} stays`);
       const depth = now.resolution.split('x')[2] ?? '24'; // the X depth can differ from the asked one (32 → 24)
       this.store.update(id, { resolution: `${r.width}x${r.height}x${depth}` });
     });

@@ -11,7 +11,9 @@ const name = (what: string) =>
     .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
     .trim()
     .min(1, `${what} must not be empty`)
-    .max(100, `${what} must be at most 100 characters`);
+    .max(100, `${what} must be at most 100 characters`)
+    // Shown in lists, titles and terminals: no control characters, no lone surrogates.
+    .refine((v) => !/[\p{Cc}\uD800-\uDFFF]/u.test(v), `${what} must not contain control characters`);
 
 const oneOf = <T extends readonly number[]>(field: string, values: T) =>
   z
