@@ -40,7 +40,7 @@ function judge(name: string, a: RawAnswer, expect: number[], options: { allow?: 
   if (a.status >= 500) return fail('5xx');
   if (a.ms > (options.boundMs ?? 5000)) fail(`slower than ${options.boundMs ?? 5000} ms`);
   if (a.status >= 400) {
-    let body: { error?: unknown } = {};
+    let body: { error?: unknown };
     try {
       body = JSON.parse(a.body);
     } catch {
