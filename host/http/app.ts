@@ -107,6 +107,11 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
     if (err instanceof HttpError) {
       return reply.status(err.status).send({ error: err.message, ...(err.code ? { code: err.code } : {}), ...err.extra, request_id: req.id });
     }
+    // The host's disk is full (the database or a file): said as such, not as an internal error.
+    if (['SQLITE_FULL', 'ENOSPC', 'EDQUOT'].includes(err.code ?? '')) {
+      log.error(`${req.method} ${req.url} (${req.id}): disk full: ${err.message}`);
+      return reply.status(507).send({ error: "The host's disk is full; free some space on the host and try again", code: 'disk_full', request_id: req.id });
+    }
     // Fastify's own client errors (bad JSON, wrong content type, body too large) keep their status.
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) {

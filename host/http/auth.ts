@@ -6,7 +6,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { KeyChecker } from '../auth/keys.js';
 import type { KeyStore } from '../store/keys.js';
+import { logger } from '../../shared/node/log.js';
 import { HttpError } from './errors.js';
+
+const log = logger('http');
 
 const underApi = (path: string) => path === '/api' || path.startsWith('/api/');
 
@@ -29,6 +32,11 @@ export function keyCheck(keyChecker: KeyChecker, keys: KeyStore) {
     const key = keyChecker.verify(m[1]!);
     if (!key) throw new HttpError(401, 'Invalid API key', 'unauthorized');
     req.apiKey = key;
-    keys.touch(key.id);
+    try {
+      keys.touch(key.id);
+    } catch (e) {
+      // "Last used" is a courtesy: a full disk (SQLITE_FULL) must not turn every call into an error.
+      log.warn(`could not note the key's last use: ${(e as Error).message}`);
+    }
   };
 }

@@ -21,6 +21,26 @@ interface Link {
 export const unreachable = (detail: string) =>
   new HttpError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail });
 
+/** The computer itself stopped under the request (its X server or guest died): say that, and why. */
+export const stoppedUnder = (reason: string | null | undefined) =>
+  new HttpError(503, `The computer stopped while doing this: ${reason ?? 'it was stopped'}. Start it again (its disk is kept).`, 'computer_stopped');
+
+/** After the X connection broke: if the computer is going down with it, how it ended (within `ms`). */
+function endOf(desktop: Desktop | undefined, ms: number): Promise<boolean> {
+  if (!desktop) return Promise.resolve(false);
+  if (!desktop.alive) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ended: boolean) => {
+      clearTimeout(timer);
+      desktop.off('exit', onExit);
+      resolve(ended);
+    };
+    const onExit = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    desktop.once('exit', onExit);
+  });
+}
+
 export class Actions {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly links = new Map<string, Link>();
@@ -37,11 +57,14 @@ export class Actions {
     const next = prev
       .catch(() => {})
       .then(async () => {
-        this.requireRunning(row.id);
+        const desktop = this.requireRunning(row.id);
         this.computers.touch(row.id);
         try {
           return await op();
         } catch (e) {
+          const broken = e instanceof DisplayError || (e instanceof HttpError && e.code === 'desktop_unreachable');
+          // The X server's death shows first as a broken connection; the computer's end follows.
+          if (broken && (await endOf(desktop, 2000))) throw stoppedUnder(this.computers.get(row.id).error_message);
           if (e instanceof DisplayError) throw unreachable(e.message);
           throw e;
         } finally {

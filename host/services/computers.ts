@@ -121,6 +121,8 @@ export class Computers {
     try {
       return await desk.request(op, fields, timeoutMs);
     } catch (e) {
+      // Its exit is handled before this runs: the row already says why it ended.
+      if (!desk.alive) throw new HttpError(503, `The computer stopped while doing this: ${this.store.get(id)?.error_message ?? 'it was stopped'}. Start it again (its disk is kept).`, 'computer_stopped');
       throw new HttpError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail: (e as Error).message });
     } finally {
       this.touch(id);
