@@ -14,7 +14,7 @@ import { copySparse } from './sparse-copy.js';
 import { openInHome } from './home-path.js';
 import { contentTypeFor } from './names.js';
 import { LINK_LIFETIME_S, LinkSigner } from './signed-urls.js';
-import { HttpError, notFound } from '../http/errors.js';
+import { ApiError, notFound } from '../errors.js';
 import { logger } from '../../shared/node/log.js';
 import type { ComputerRow } from '../store/computers.js';
 import type { FileRow, FileStore } from '../store/files.js';
@@ -26,10 +26,10 @@ const INCOMING = '.incoming-';
 const mb = (bytes: number) => `${+(bytes / 1024 / 1024).toFixed(2)} MB`;
 
 const fileTooLarge = (size: number, max: number) =>
-  new HttpError(413, `The file is ${mb(size)}, larger than this host's file limit of ${mb(max)} (${max} bytes; the host's --max-upload-mb)`, 'file_too_large', {
+  new ApiError(413, `The file is ${mb(size)}, larger than this host's file limit of ${mb(max)} (${max} bytes; the host's --max-upload-mb)`, 'file_too_large', {
     limit_bytes: max,
   });
-export const hostDiskFull = () => new HttpError(507, "The host's disk is full: the file was not stored; free some space on the host and try again", 'disk_full');
+export const hostDiskFull = () => new ApiError(507, "The host's disk is full: the file was not stored; free some space on the host and try again", 'disk_full');
 
 export interface FilesConfig {
   dataDir: string;
@@ -182,7 +182,7 @@ export class Files {
 
   private liveComputer(id: string): ComputerRow {
     const row = this.computers.get(id);
-    if (row.status === 'deleting') throw new HttpError(404, 'Computer not found (it is being deleted)', 'not_found');
+    if (row.status === 'deleting') throw new ApiError(404, 'Computer not found (it is being deleted)', 'not_found');
     return row;
   }
 

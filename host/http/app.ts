@@ -2,42 +2,27 @@
  * The host's HTTP surface: Fastify with request ids, bearer auth on /api, Orgo's error shape,
  * and the routes per resource. WebSockets are attached separately (desktops.ts).
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { ZodType } from 'zod';
-import { firstIssue } from '../../shared/api/schemas.js';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { logger } from '../../shared/node/log.js';
-import type { KeyChecker } from '../auth/keys.js';
-import type { Computers } from '../services/computers.js';
-import type { Files } from '../files/service.js';
-import type { ComputerStore } from '../store/computers.js';
-import type { DeviceCodeStore } from '../store/device-codes.js';
-import type { KeyRow, KeyStore } from '../store/keys.js';
-import type { WorkspaceStore } from '../store/workspaces.js';
+import type { KeyRow } from '../store/keys.js';
+import type { HostServices } from './services.js';
+import { ApiError, badRequest } from '../errors.js';
 import { keyCheck } from './auth.js';
 import { clientError, hostOf, newRequestId, originForm, serverTimeouts, watchBody } from './edge.js';
-import { HttpError, badRequest } from './errors.js';
 import { jsonBodies } from './json-body.js';
 import { RouteMethods } from './methods.js';
 import { actionRoutes } from './routes/actions.js';
+import { chatRoutes } from './routes/chat.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
 import { computerRoutes } from './routes/computers.js';
+import { manageRoutes } from './routes/manage.js';
 import { deviceRoutes } from './routes/device.js';
 import { fileRoutes } from './routes/files.js';
 import { keyRoutes } from './routes/keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 
 const log = logger('http');
-
-export interface HostServices {
-  workspaces: WorkspaceStore;
-  computerStore: ComputerStore;
-  computers: Computers;
-  keys: KeyStore;
-  keyChecker: KeyChecker;
-  files: Files;
-  deviceCodes: DeviceCodeStore;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -86,6 +71,8 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
   jsonBodies(app);
 
   app.decorateRequest('apiKey', null as unknown as KeyRow);
+  // Python's requests sessions (Orgo's SDK among them) send Content-Type: application/json on
+  // every call, body-less POSTs and DELETEs too: an empty body is no body (json-body.ts).
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });
@@ -104,7 +91,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
-    if (err instanceof HttpError) {
+    if (err instanceof ApiError) {
       return reply.status(err.status).send({ error: err.message, ...(err.code ? { code: err.code } : {}), ...err.extra, request_id: req.id });
     }
     // The host's disk is full (the database or a file): said as such, not as an internal error.
@@ -141,28 +128,16 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       workspaceRoutes(api, services, 'projects');
       keyRoutes(api, services);
       computerRoutes(api, services);
+      manageRoutes(api, services);
       actionRoutes(api, services);
       clipboardRoutes(api, services);
       eventRoutes(api, services);
+      // Its own scope: OpenAI's nested error shape for everything under /api/v1.
+      api.register(async (v1) => chatRoutes(v1, services));
     },
     { prefix: '/api' },
   );
   fileRoutes(app, services); // its own scope: multipart streams past the JSON bodyLimit
   deviceRoutes(app, services); // device-code login: outside /api, the device has no key yet
   return app;
-}
-
-/** Parses a request part with a shared schema; the first problem becomes a 400 naming the field. */
-export function parse<T>(schema: ZodType<T>, value: unknown): T {
-  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw badRequest('The request body must be a JSON object');
-  }
-  const r = schema.safeParse(value);
-  if (!r.success) throw badRequest(firstIssue(r.error));
-  return r.data;
-}
-
-/** The request's own origin, as the client reached us (for connection_url and hostname). */
-export function originOf(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}`;
 }

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { KeyChecker } from '../auth/keys.js';
 import type { KeyStore } from '../store/keys.js';
 import { logger } from '../../shared/node/log.js';
-import { HttpError } from './errors.js';
+import { ApiError } from '../errors.js';
 
 const log = logger('http');
 
@@ -26,11 +26,11 @@ export function keyCheck(keyChecker: KeyChecker, keys: KeyStore) {
   return async (req: FastifyRequest): Promise<void> => {
     if (!needsKey(req)) return;
     const header = req.headers.authorization ?? '';
-    if (header.length > 1024) throw new HttpError(401, 'Invalid API key: the Authorization header is too long', 'unauthorized');
+    if (header.length > 1024) throw new ApiError(401, 'Invalid API key: the Authorization header is too long', 'unauthorized');
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) throw new HttpError(401, 'Missing API key: send Authorization: Bearer <key>', 'unauthorized');
+    if (!m) throw new ApiError(401, 'Missing API key: send Authorization: Bearer <key>', 'unauthorized');
     const key = keyChecker.verify(m[1]!);
-    if (!key) throw new HttpError(401, 'Invalid API key', 'unauthorized');
+    if (!key) throw new ApiError(401, 'Invalid API key', 'unauthorized');
     req.apiKey = key;
     try {
       keys.touch(key.id);

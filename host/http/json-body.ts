@@ -4,7 +4,7 @@
  * such as Python's requests send `Content-Type: application/json` on every call).
  */
 import type { FastifyInstance } from 'fastify';
-import { badRequest } from './errors.js';
+import { badRequest } from '../errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 

@@ -4,7 +4,8 @@
  * computer so that actions on it run one at a time in arrival order, while different computers
  * run in parallel.
  */
-import { HttpError, notRunning } from '../http/errors.js';
+import { ApiError, notRunning, stoppedUnder, unreachable } from '../errors.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { logger } from '../../shared/node/log.js';
 import type { Desktop } from '../runtime/desktop.js';
 import type { ComputerRow } from '../store/computers.js';
@@ -18,12 +19,6 @@ interface Link {
   session: Promise<XSession>;
 }
 
-export const unreachable = (detail: string) =>
-  new HttpError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail });
-
-/** The computer itself stopped under the request (its X server or guest died): say that, and why. */
-export const stoppedUnder = (reason: string | null | undefined) =>
-  new HttpError(503, `The computer stopped while doing this: ${reason ?? 'it was stopped'}. Start it again (its disk is kept).`, 'computer_stopped');
 
 /** After the X connection broke: if the computer is going down with it, how it ended (within `ms`). */
 function endOf(desktop: Desktop | undefined, ms: number): Promise<boolean> {
@@ -42,7 +37,7 @@ function endOf(desktop: Desktop | undefined, ms: number): Promise<boolean> {
 }
 
 export class Actions {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
   private readonly links = new Map<string, Link>();
 
   constructor(private readonly computers: Computers) {}
@@ -53,30 +48,21 @@ export class Actions {
    */
   run<T>(row: ComputerRow, op: () => Promise<T>): Promise<T> {
     this.requireRunning(row.id);
-    const prev = this.queues.get(row.id) ?? Promise.resolve();
-    const next = prev
-      .catch(() => {})
-      .then(async () => {
-        const desktop = this.requireRunning(row.id);
+    return this.queue.run(row.id, async () => {
+      const desktop = this.requireRunning(row.id);
+      this.computers.touch(row.id);
+      try {
+        return await op();
+      } catch (e) {
+        const broken = e instanceof DisplayError || (e instanceof ApiError && e.code === 'desktop_unreachable');
+        // The X server's death shows first as a broken connection; the computer's end follows.
+        if (broken && (await endOf(desktop, 2000))) throw stoppedUnder(this.computers.get(row.id).error_message);
+        if (e instanceof DisplayError) throw unreachable(e.message);
+        throw e;
+      } finally {
         this.computers.touch(row.id);
-        try {
-          return await op();
-        } catch (e) {
-          const broken = e instanceof DisplayError || (e instanceof HttpError && e.code === 'desktop_unreachable');
-          // The X server's death shows first as a broken connection; the computer's end follows.
-          if (broken && (await endOf(desktop, 2000))) throw stoppedUnder(this.computers.get(row.id).error_message);
-          if (e instanceof DisplayError) throw unreachable(e.message);
-          throw e;
-        } finally {
-          this.computers.touch(row.id);
-        }
-      });
-    this.queues.set(row.id, next);
-    const clear = () => {
-      if (this.queues.get(row.id) === next) this.queues.delete(row.id);
-    };
-    next.then(clear, clear);
-    return next;
+      }
+    });
   }
 
   /** The computer's X connection, opened on first use. */

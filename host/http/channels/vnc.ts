@@ -5,19 +5,17 @@
  * within the sizes the API serves.
  */
 import { connect } from 'node:net';
-import type { ChannelContext } from '../desktops.js';
+import type { ChannelContext } from './context.js';
 import { logger } from '../../../shared/node/log.js';
-import { keepPace } from './flow.js';
+import { PacedSender } from '../../../shared/node/ws-flow.js';
 import { RfbClientFilter } from './rfb-client-filter.js';
 
 const log = logger('vnc');
 
 export function vncChannel({ ws, paths, row, onEnd }: ChannelContext): void {
   const rfb = connect(paths.vncSocket);
-  rfb.on('data', (chunk) => {
-    ws.send(chunk, { binary: true });
-    keepPace(ws, rfb);
-  });
+  const toViewer = new PacedSender(ws, rfb);
+  rfb.on('data', (chunk) => toViewer.send(chunk, true));
   // What the viewer sends goes through the filter: a resize beyond the API's sizes is brought within them.
   const filter = new RfbClientFilter();
   ws.on('message', (data: Buffer) => {
