@@ -50,9 +50,10 @@ export const ROUTES: Route[] = [
   ...['start', 'stop', 'restart'].map((a): Route => ({ method: 'POST', path: (w) => `/api/computers/${id(w)}/${a}`, ids: true })),
   { method: 'GET', path: (w) => `/api/computers/${id(w)}/auto-stop`, ids: true },
   { method: 'PATCH', path: (w) => `/api/computers/${id(w)}/auto-stop`, body: 'json', ids: true },
+  // Clone with a valid key and an empty body would clone: only key, method and scope cases here.
   { method: 'POST', path: (w) => `/api/computers/${id(w)}/clone`, ids: true },
-  { method: 'PATCH', path: (w) => `/api/computers/${id(w)}/resize`, ids: true },
-  { method: 'PATCH', path: (w) => `/api/computers/${id(w)}/move`, ids: true },
+  { method: 'PATCH', path: (w) => `/api/computers/${id(w)}/resize`, body: 'json', ids: true },
+  { method: 'PATCH', path: (w) => `/api/computers/${id(w)}/move`, body: 'json', ids: true },
   { method: 'GET', path: (w) => `/api/computers/${id(w)}/screenshot`, ids: true },
   ...['click', 'drag', 'type', 'key', 'scroll', 'wait', 'bash', 'exec', 'clipboard'].map((a): Route => ({ method: 'POST', path: (w) => `/api/computers/${id(w)}/${a}`, body: 'json', ids: true })),
   { method: 'GET', path: (w) => `/api/computers/${id(w)}/clipboard`, ids: true },
@@ -62,10 +63,18 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: (w) => `/api/files/download?id=${w.file}` },
   { method: 'POST', path: () => '/api/files/export', body: 'json' },
   { method: 'DELETE', path: (w) => `/api/files/delete?id=${w.file}` },
+  // The agent endpoint (OpenAI's error shape: `error` is an object with a message).
+  { method: 'GET', path: () => '/api/v1/models' },
+  { method: 'POST', path: () => '/api/v1/chat/completions', body: 'json' },
+  { method: 'GET', path: () => '/api/v1/threads' },
+  { method: 'GET', path: () => '/api/v1/threads/no-such-thread' },
+  { method: 'DELETE', path: () => '/api/v1/threads/no-such-thread' },
+  ...['cancel', 'pause', 'resume'].map((a): Route => ({ method: 'POST', path: () => `/api/v1/threads/no-such-thread/${a}` })),
+  { method: 'GET', path: () => '/api/v1/agent/events' },
 ];
 
 /** Routes that change nothing when they succeed: safe to send with a valid key in every form. */
-const READS = ROUTES.filter((r) => r.method === 'GET');
+const READS = ROUTES.filter((r) => r.method === 'GET' && !/\/threads\/|agent\/events/.test(r.path({} as World)));
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 const json = (w: World, key = w.key) => ({ host: `127.0.0.1:${w.port}`, ...auth(key), 'content-type': 'application/json' });
