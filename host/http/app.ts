@@ -11,6 +11,7 @@ import { keyCheck } from './auth.js';
 import { clientError, hostOf, newRequestId, originForm, serverTimeouts, watchBody } from './edge.js';
 import { jsonBodies } from './json-body.js';
 import { RouteMethods } from './methods.js';
+import { openApiDocument } from './openapi.js';
 import { actionRoutes } from './routes/actions.js';
 import { chatRoutes } from './routes/chat.js';
 import { clipboardRoutes } from './routes/clipboard.js';
@@ -23,6 +24,8 @@ import { keyRoutes } from './routes/keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 
 const log = logger('http');
+/** The version of the API the OpenAPI document describes. */
+const API_VERSION = '1';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -121,6 +124,9 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
   });
 
   app.get('/health', async () => ({ ok: true }));
+  // Built on first request, when every route is registered.
+  let openapi: Record<string, unknown> | undefined;
+  app.get('/api/openapi.json', async () => (openapi ??= openApiDocument(methods.list(), API_VERSION)));
 
   app.register(
     async (api) => {

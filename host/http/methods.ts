@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 
 export class RouteMethods {
-  private readonly routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  private readonly routes: Array<{ url: string; pattern: RegExp; methods: Set<string> }> = [];
 
   /** Records every route registered from now on (call before the routes are added). */
   watch(app: FastifyInstance): void {
@@ -14,7 +14,7 @@ export class RouteMethods {
       const pattern = RouteMethods.compile(route.url);
       const known = this.routes.find((r) => r.pattern.source === pattern.source);
       if (known) for (const m of methods) known.methods.add(m);
-      else this.routes.push({ pattern, methods: new Set(methods) });
+      else this.routes.push({ url: route.url, pattern, methods: new Set(methods) });
     });
   }
 
@@ -23,6 +23,11 @@ export class RouteMethods {
     const methods = new Set<string>();
     for (const r of this.routes) if (r.pattern.test(path)) for (const m of r.methods) methods.add(m);
     return [...methods].sort();
+  }
+
+  /** Every route registered: its pattern (`/api/computers/:id`) and methods. */
+  list(): Array<{ url: string; methods: string[] }> {
+    return this.routes.map((r) => ({ url: r.url, methods: [...r.methods].sort() }));
   }
 
   private static compile(url: string): RegExp {
