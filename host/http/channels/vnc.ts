@@ -1,23 +1,72 @@
 /**
  * The VNC channel (/ws/websockify and its alias /websockify): RFB bytes both ways between the
- * viewer and Xvnc's root-only unix socket. The viewer then does VNC authentication itself.
+ * viewer and Xvnc's root-only unix socket. A viewer that came with a token or an API key does VNC
+ * authentication with Xvnc itself, as ever; one that came with neither (Orgo's embed, plain
+ * noVNC) meets the host's RFB gate first (rfb-gate.ts), and is spliced through only once in.
  */
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { ChannelContext } from './context.js';
 import { keepPace } from './flow.js';
+import { ByteQueue, passGate, RfbGateError } from './rfb-gate.js';
 
-export function vncChannel({ ws, paths, onEnd }: ChannelContext): void {
-  const rfb = connect(paths.vncSocket);
+export async function vncChannel(ctx: ChannelContext): Promise<void> {
+  const { ws, paths, onEnd, row } = ctx;
+  let rfb: Socket | undefined;
+  onEnd(() => rfb?.destroy());
+  let early: Buffer = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
+  if (ctx.rfbGate) {
+    const viewer = new ByteQueue();
+    const desktopQueue = new ByteQueue();
+    const onMessage = (d: Buffer) => viewer.push(d);
+    ws.on('message', onMessage);
+    ws.once('close', () => viewer.end('the viewer left'));
+    try {
+      early = await passGate(
+        ws,
+        viewer,
+        {
+          sock: () => {
+            rfb = connect(paths.vncSocket);
+            rfb.on('data', desktopQueue.push);
+            rfb.on('close', () => desktopQueue.end('the desktop closed the connection'));
+            rfb.on('error', (e) => desktopQueue.end(`the desktop: ${e.message}`));
+            return rfb;
+          },
+          queue: desktopQueue,
+        },
+        { computerId: row.id, password: row.vnc_password, address: ctx.rfbGate.address },
+        ctx.rfbGate.limits,
+      );
+      pending = desktopQueue.rest();
+    } catch (e) {
+      if (!(e instanceof RfbGateError)) throw e;
+      rfb?.destroy();
+      // Let the failure's reason reach the viewer before the socket goes.
+      if (ws.readyState === ws.OPEN) setTimeout(() => ws.close(1000), 100);
+      return;
+    } finally {
+      ws.off('message', onMessage);
+      rfb?.removeAllListeners('data').removeAllListeners('close').removeAllListeners('error');
+    }
+  }
+  splice(ctx, rfb ?? connect(paths.vncSocket), early, pending);
+}
+
+/** `early`: what the viewer sent past the gate's handshake; `pending`: what the desktop did. */
+function splice({ ws, onEnd }: ChannelContext, rfb: Socket, early: Buffer, pending: Buffer): void {
+  onEnd(() => rfb.destroy());
   rfb.on('data', (chunk) => {
     ws.send(chunk, { binary: true });
     keepPace(ws, rfb);
   });
   ws.on('message', (data: Buffer) => rfb.write(data));
+  if (early.length) rfb.write(early);
+  if (pending.length) ws.send(pending, { binary: true });
   const close = () => {
     rfb.destroy();
     if (ws.readyState === ws.OPEN) ws.close(1000);
   };
   rfb.on('close', close);
   rfb.on('error', close);
-  onEnd(() => rfb.destroy());
 }
