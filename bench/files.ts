@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { OrgoClient } from '../shared/api/client.js';
 import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
@@ -23,6 +23,9 @@ export async function run(): Promise<void> {
   const host = await startHostProcess(dataDir, { args: ['--max-upload-mb', String(MB + 10)], stderr: 'inherit' });
   try {
     const client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
+    // The same SDK made to use fetch for transfers (what it did before, and still does in browsers
+    // and with a custom fetch): its rows show in the same run what Node's own http buys.
+    const viaFetch = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY, fetch: (u, i) => fetch(u, i) });
     const ws = (await client.createWorkspace('bench-files')).id;
     const pc = (await client.createComputer({ workspace_id: ws, name: 'bench-files' })).id;
     const src = `${work}/source.bin`;
@@ -39,7 +42,7 @@ export async function run(): Promise<void> {
     };
     console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores; other work on this machine shows in the numbers)`);
 
-    const rows = { cp: [] as number[], sdk: [] as number[], sdkDesktop: [] as number[], curl: [] as number[], down: [] as number[], curlDown: [] as number[] };
+    const rows = { cp: [] as number[], sdk: [] as number[], sdkDesktop: [] as number[], curl: [] as number[], down: [] as number[], curlDown: [] as number[], fetchUp: [] as number[], fetchDown: [] as number[] };
     for (let i = 0; i < N; i++) {
       rows.cp.push(rate(await time(async () => run1('cp', [src, `${work}/copy.bin`]))));
       rmSync(`${work}/copy.bin`);
@@ -50,6 +53,10 @@ export async function run(): Promise<void> {
       rows.down.push(rate(await time(() => client.downloadFile(id, `${work}/down.bin`))));
       rows.curlDown.push(rate(await time(() => hostCpu('download', async () => run1('curl', ['-sSf', '-o', `${work}/down.bin`, url])))));
       rmSync(`${work}/down.bin`);
+      rows.fetchDown.push(rate(await time(() => viaFetch.downloadFile(id, `${work}/down.bin`))));
+      rmSync(`${work}/down.bin`);
+      await client.deleteFile(id);
+      rows.fetchUp.push(rate(await time(async () => (id = (await viaFetch.uploadFile(src, { workspaceId: ws })).id))));
       await client.deleteFile(id);
 
       const curlOut = await time(async () => run1('curl', ['-sSf', '-o', '/dev/null', '-H', `Authorization: Bearer ${TEST_KEY}`, '-F', `workspaceId=${ws}`, '-F', `file=@${src}`, `${host.url}/api/files/upload`]));
@@ -70,7 +77,16 @@ export async function run(): Promise<void> {
       { what: 'upload, curl -F', ours: rows.curl, ...peer },
       { what: 'download, SDK downloadFile → file', ours: rows.down, ...peer },
       { what: 'download (signed link), curl -o', ours: rows.curlDown, ...peer },
+      { what: 'upload, SDK through fetch (browsers; before)', ours: rows.fetchUp, ...peer },
+      { what: 'download, SDK through fetch (before)', ours: rows.fetchDown, ...peer },
     ]);
+    // Host memory: the peak growth of its RSS over one upload of the whole file onto a desktop.
+    const status = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${host.pid}/status`, 'utf8'))![1]) / 1024;
+    const before = status('VmRSS');
+    writeFileSync(`/proc/${host.pid}/clear_refs`, '5'); // the peak (VmHWM) starts again from now
+    const kept = await client.uploadFile(src, { desktopId: pc, name: 'rss.bin' });
+    console.log(`\nhost RSS growth over one ${MB} MB upload onto a desktop: ${(status('VmHWM') - before).toFixed(1)} MB (from ${before.toFixed(1)} MB; target under 50 MB)`);
+    await client.deleteFile(kept.id);
     // cp's own CPU for the same bytes, from bash's `times` (children's user and system time).
     const cpCpu: number[] = [];
     for (let i = 0; i < N; i++) {
