@@ -23,9 +23,6 @@ export async function run(): Promise<void> {
   const host = await startHostProcess(dataDir, { args: ['--max-upload-mb', String(MB + 10)], stderr: 'inherit' });
   try {
     const client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
-    // The same SDK made to use fetch for transfers (what it did before, and still does in browsers
-    // and with a custom fetch): its rows show in the same run what Node's own http buys.
-    const viaFetch = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY, fetch: (u, i) => fetch(u, i) });
     const ws = (await client.createWorkspace('bench-files')).id;
     const pc = (await client.createComputer({ workspace_id: ws, name: 'bench-files' })).id;
     const src = `${work}/source.bin`;
@@ -42,7 +39,7 @@ export async function run(): Promise<void> {
     };
     console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores; other work on this machine shows in the numbers)`);
 
-    const rows = { cp: [] as number[], sdk: [] as number[], sdkDesktop: [] as number[], curl: [] as number[], down: [] as number[], curlDown: [] as number[], fetchUp: [] as number[], fetchDown: [] as number[] };
+    const rows = { cp: [] as number[], sdk: [] as number[], sdkDesktop: [] as number[], curl: [] as number[], down: [] as number[], curlDown: [] as number[] };
     for (let i = 0; i < N; i++) {
       rows.cp.push(rate(await time(async () => run1('cp', [src, `${work}/copy.bin`]))));
       rmSync(`${work}/copy.bin`);
@@ -53,10 +50,6 @@ export async function run(): Promise<void> {
       rows.down.push(rate(await time(() => client.downloadFile(id, `${work}/down.bin`))));
       rows.curlDown.push(rate(await time(() => hostCpu('download', async () => run1('curl', ['-sSf', '-o', `${work}/down.bin`, url])))));
       rmSync(`${work}/down.bin`);
-      rows.fetchDown.push(rate(await time(() => viaFetch.downloadFile(id, `${work}/down.bin`))));
-      rmSync(`${work}/down.bin`);
-      await client.deleteFile(id);
-      rows.fetchUp.push(rate(await time(async () => (id = (await viaFetch.uploadFile(src, { workspaceId: ws })).id))));
       await client.deleteFile(id);
 
       const curlOut = await time(async () => run1('curl', ['-sSf', '-o', '/dev/null', '-H', `Authorization: Bearer ${TEST_KEY}`, '-F', `workspaceId=${ws}`, '-F', `file=@${src}`, `${host.url}/api/files/upload`]));
@@ -77,8 +70,6 @@ export async function run(): Promise<void> {
       { what: 'upload, curl -F', ours: rows.curl, ...peer },
       { what: 'download, SDK downloadFile → file', ours: rows.down, ...peer },
       { what: 'download (signed link), curl -o', ours: rows.curlDown, ...peer },
-      { what: 'upload, SDK through fetch (browsers; before)', ours: rows.fetchUp, ...peer },
-      { what: 'download, SDK through fetch (before)', ours: rows.fetchDown, ...peer },
     ]);
     // Host memory: the peak growth of its RSS over one upload of the whole file onto a desktop.
     const status = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${host.pid}/status`, 'utf8'))![1]) / 1024;

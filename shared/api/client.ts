@@ -6,7 +6,7 @@
 import type { ClickBody, CreateComputerBody, CreateKeyBody, DragBody, ScrollBody } from './schemas.js';
 import type { ActionResult, ApiErrorBody, ApiKey, AutoStop, BashResult, Computer, CreatedApiKey, ExecResult, ScreenshotResult, Workspace } from './types.js';
 import type { FileDownload, OrgoFile } from './types.js';
-import { uploadBody, uploadPieces, type UploadOptions, type UploadSource } from './upload.js';
+import { uploadBody, type UploadOptions, type UploadSource } from './upload.js';
 import { saveUrlTo, type DownloadOptions } from './download.js';
 import type { Clipboard } from './types.js';
 import type { EventCatalog } from './channels.js';
@@ -43,16 +43,12 @@ export class OrgoClient {
   readonly baseUrl: string;
   private readonly apiKey: string;
   private readonly fetchImpl: typeof fetch;
-  private readonly nodeHttp: boolean;
   private readonly timeoutMs: number;
 
   constructor(options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiKey = options.apiKey;
     this.fetchImpl = options.fetch ?? fetch;
-    // Transfers to and from paths go through Node's own http where there is one (node-http.ts),
-    // unless the caller brought its own fetch (a proxy, a certificate to trust): that one is used.
-    this.nodeHttp = !options.fetch && !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
 
@@ -178,12 +174,6 @@ export class OrgoClient {
    * a path (Node: streamed from disk) or a File/Blob. Reports progress; cancel with `signal`.
    */
   uploadFile = async (file: string | UploadSource, options: UploadOptions): Promise<OrgoFile> => {
-    if (typeof file === 'string' && this.nodeHttp) {
-      const form = await uploadPieces(file, options);
-      const { sendPieces } = await import('./node-http.js');
-      const headers = { authorization: `Bearer ${this.apiKey}`, 'content-type': form.contentType, 'content-length': String(form.length) };
-      return answerOf<OrgoFile>(await sendPieces(new URL(`${this.baseUrl}/files/upload`), 'POST', headers, form.pieces, options.signal));
-    }
     const form = await uploadBody(file, options);
     const init = {
       method: 'POST',
@@ -203,8 +193,7 @@ export class OrgoClient {
   downloadUrl = (id: string) => this.request<OrgoFile & FileDownload>('GET', '/files/download', undefined, { id });
   deleteFile = (id: string) => this.request<{ success: true; id: string }>('DELETE', '/files/delete', undefined, { id });
   /** Node: saves a file's bytes to `toPath` through a fresh signed link, streamed, with progress. */
-  downloadFile = async (id: string, toPath: string, options: DownloadOptions = {}) =>
-    saveUrlTo(this.fetchImpl, (await this.downloadUrl(id)).url, toPath, options, this.nodeHttp);
+  downloadFile = async (id: string, toPath: string, options: DownloadOptions = {}) => saveUrlTo(this.fetchImpl, (await this.downloadUrl(id)).url, toPath, options);
 
   // Live channels (the websockets themselves: see channels.ts, channelUrl)
   /** The desktop's clipboard text. */

@@ -28,25 +28,9 @@ interface NodeStream {
 const NODE_FS: string = 'node:fs';
 const NODE_STREAM: string = 'node:stream';
 
-/**
- * Downloads `url` (a signed link: no key needed) into `toPath`; answers the byte count. With
- * `viaNodeHttp` (Node, no custom fetch) through Node's own http, several times cheaper than fetch.
- */
-export async function saveUrlTo(fetchImpl: typeof fetch, url: string, toPath: string, options: DownloadOptions = {}, viaNodeHttp = false): Promise<number> {
+/** Downloads `url` (a signed link: no key needed) into `toPath`; answers the byte count. */
+export async function saveUrlTo(fetchImpl: typeof fetch, url: string, toPath: string, options: DownloadOptions = {}): Promise<number> {
   const fs = (await import(/* @vite-ignore */ NODE_FS)) as NodeFs;
-  if (viaNodeHttp) {
-    const { getToFile } = await import('./node-http.js');
-    const part = `${toPath}.part`;
-    try {
-      const { received, total } = await getToFile(new URL(url), part, (r, t) => options.onProgress?.({ received: r, total: t }), options.signal);
-      if (total !== null && received !== total) throw new Error(`Download ended early: ${received} of ${total} bytes`);
-      await fs.promises.rename(part, toPath);
-      return received;
-    } catch (e) {
-      await fs.promises.rm(part, { force: true });
-      throw e;
-    }
-  }
   const stream = (await import(/* @vite-ignore */ NODE_STREAM)) as NodeStream;
   const res = await fetchImpl(url, { signal: options.signal });
   if (!res.ok || !res.body) {

@@ -107,34 +107,6 @@ async function fromPath(path: string): Promise<UploadSource> {
 
 export async function uploadBody(file: string | UploadSource, options: UploadOptions): Promise<UploadBody> {
   const source = typeof file === 'string' ? await fromPath(file) : file;
-  const { head: headBytes, tail: tailBytes, contentType } = framing(source, options);
-  const length = headBytes.byteLength + source.size + tailBytes.byteLength;
-  return { body: framed(headBytes, source, tailBytes, length, options.onProgress), length, contentType };
-}
-
-/**
- * The same body for Node's http (node-http.ts), from a path: the framing around the file's
- * pieces, progress counted as each piece is handed to the connection.
- */
-export async function uploadPieces(path: string, options: UploadOptions): Promise<{ pieces: AsyncIterable<Uint8Array>; length: number; contentType: string }> {
-  const source = await fromPath(path);
-  const { head, tail, contentType } = framing(source, options);
-  const total = head.byteLength + source.size + tail.byteLength;
-  const { filePieces } = await import('./node-http.js');
-  async function* pieces() {
-    let sent = 0;
-    for (const part of [[head], filePieces(path, 0, source.size), [tail]] as Array<Iterable<Uint8Array> | AsyncIterable<Uint8Array>>) {
-      for await (const piece of part) {
-        yield piece;
-        sent += piece.byteLength;
-        options.onProgress?.({ sent, total });
-      }
-    }
-  }
-  return { pieces: pieces(), length: total, contentType };
-}
-
-function framing(source: UploadSource, options: UploadOptions): { head: Uint8Array; tail: Uint8Array; contentType: string } {
   const name = options.name ?? source.name;
   if (!name) throw new Error('The upload needs a name: pass options.name');
   const boundary = `----orgo-${crypto.randomUUID()}`;
@@ -151,7 +123,9 @@ function framing(source: UploadSource, options: UploadOptions): { head: Uint8Arr
   head += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(name)}"\r\nContent-Type: ${type}\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
   const enc = new TextEncoder();
-  return { head: enc.encode(head), tail: enc.encode(tail), contentType: `multipart/form-data; boundary=${boundary}` };
+  const [headBytes, tailBytes] = [enc.encode(head), enc.encode(tail)];
+  const length = headBytes.byteLength + source.size + tailBytes.byteLength;
+  return { body: framed(headBytes, source, tailBytes, length, options.onProgress), length, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /** A quoted-string for a header parameter: backslash escapes, no line breaks. */
