@@ -19,4 +19,6 @@ export class ApiError extends Error {
 export const notFound = (what: string) => new ApiError(404, `${what} not found`, 'not_found');
 export const badRequest = (message: string, code = 'invalid_request') => new ApiError(400, message, code);
 export const conflict = (message: string, code = 'conflict') => new ApiError(409, message, code);
+/** Orgo's words for a desktop that is running but did not answer (X server, guest). */
+export const unreachable = (detail: string) => new ApiError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail });
 export const notRunning = () => new ApiError(400, 'Desktop instance not available', 'desktop_not_running');

@@ -9,12 +9,13 @@
  * its own file under channels/. RFB and the guest's streams are on root-only unix sockets, so
  * this check is the real gate.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE } from '../../shared/api/channels.js';
 import { logger } from '../../shared/node/log.js';
+import { sameSecret } from '../../shared/node/secrets.js';
+import { refuseUpgrade } from '../../shared/node/upgrade.js';
 import type { HostServices } from './services.js';
 import type { ChannelContext } from './channels/context.js';
 import { audioChannel } from './channels/audio.js';
@@ -38,13 +39,6 @@ const channels: Record<string, Channel> = {
   audio: audioChannel,
 };
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  // Length is not secret (all passwords have the same length); the content is.
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** A browser's Origin must name this host; non-browser clients send none. */
 export function originAllowed(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
@@ -56,9 +50,6 @@ export function originAllowed(req: IncomingMessage): boolean {
   }
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-}
 
 export function attachDesktopSockets(server: Server, s: HostServices): { close(): void } {
   const hubs = new EventHubs();
@@ -73,12 +64,12 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://host');
     const m = PATH.exec(url.pathname);
-    if (!m) return refuse(socket, 404, 'Not Found');
+    if (!m) return refuseUpgrade(socket, 404, 'Not Found');
     const name = m[2] ?? m[3]!;
     // A VNC viewer with neither token nor key carries no credential a foreign page could ride: it
     // must pass the RFB gate's password check, so Orgo's embed may connect from any site.
     const gated = name === 'websockify' && !url.searchParams.has('token') && !req.headers.authorization;
-    if (!gated && !originAllowed(req)) return refuse(socket, 403, 'Forbidden: Origin does not match Host');
+    if (!gated && !originAllowed(req)) return refuseUpgrade(socket, 403, 'Forbidden: Origin does not match Host');
     wss.handleUpgrade(req, socket, head, (ws) => {
       open(ws, req, url, m[1]!, name, gated).catch((e) => {
         log.error(`${name} ${m[1]}: ${e}`);

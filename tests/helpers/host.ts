@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { startHost, type RunningHost } from '../../host/host.js';
+import { startHost, type HostOptions, type RunningHost } from '../../host/host.js';
 import { OrgoClient } from '../../shared/api/client.js';
 
 export const TEST_KEY = 'sk_live_test_0123456789abcdefghijklmnopqrstuv';
@@ -24,10 +24,12 @@ export function tempDataDir(prefix = 'orgo-t-'): string {
   return mkdtempSync(`/tmp/${prefix}`);
 }
 
-export async function startTestHost(options: { minuteMs?: number; dataDir?: string; tls?: boolean } = {}): Promise<TestHost> {
+export async function startTestHost(
+  options: { minuteMs?: number; dataDir?: string; agents?: HostOptions['agents']; publicUrl?: string; tls?: boolean } = {},
+): Promise<TestHost> {
   const dataDir = options.dataDir ?? tempDataDir();
   const tls = options.tls ? selfSigned(dataDir) : undefined;
-  const start = (port: number) => startHost({ dataDir, port, bootstrapKey: TEST_KEY, minuteMs: options.minuteMs, ...tls });
+  const start = (port: number) => startHost({ dataDir, port, bootstrapKey: TEST_KEY, minuteMs: options.minuteMs, agents: options.agents, publicUrl: options.publicUrl, ...tls });
   const t: TestHost = {
     host: await start(0),
     client: undefined as unknown as OrgoClient,

@@ -29,13 +29,18 @@ describe('screenshot', () => {
     expect(r).toMatchObject({ success: true, width: 1280, height: 720 });
     const img = decodePng(fromBase64(r.image));
     expect([img.width, img.height]).toEqual([1280, 720]);
-    // The desktop's background colour (#20303f) fills the middle of an empty screen, once set.
-    const middle = async () => {
-      const d = decodePng(await t.client.screenshotBytes(pc.id));
-      const i = (360 * 1280 + 640) * 3;
-      return [...d.rgb.subarray(i, i + 3)].join();
-    };
-    await eventually(middle, (rgb) => rgb === [0x20, 0x30, 0x3f].join(), 5000, 'the background colour');
+    // The wallpaper (guest/wallpaper.py) is a gradient: #1e3854 half way down an empty screen,
+    // lighter above, darker below.
+    const at = (d: ReturnType<typeof decodePng>, y: number) => [...d.rgb.subarray((y * 1280 + 640) * 3, (y * 1280 + 640) * 3 + 3)];
+    let d = decodePng(await t.client.screenshotBytes(pc.id));
+    await eventually(
+      async () => at((d = decodePng(await t.client.screenshotBytes(pc.id))), 360).join(),
+      (rgb) => rgb === [0x1e, 0x38, 0x54].join(),
+      5000,
+      'the wallpaper',
+    );
+    expect(at(d, 40)[2]).toBeGreaterThan(at(d, 360)[2]! + 20);
+    expect(at(d, 650)[2]).toBeLessThan(at(d, 360)[2]! - 20);
   });
 
   it('answers the bytes for ?raw=1 or Accept: image/png, and JPEG on request', async () => {
@@ -83,15 +88,15 @@ describe('screenshot', () => {
       async () => (img = decodePng(await t.client.screenshotBytes(hi.id))).rgb[(300 * 800 + 400) * 3],
       (red) => red !== 0,
       5000,
-      'the background colour',
+      'the wallpaper',
     );
     expect([img.width, img.height]).toEqual([800, 600]);
-    // #20303f in 5-6-5 bits, scaled back to 8 bits per channel: within one step of the original.
+    // The wallpaper's middle (#1e3854) in 5-6-5 bits, scaled back to 8 bits per channel: within one step of it.
     const i = (300 * 800 + 400) * 3;
     const [red, green, blue] = img.rgb.subarray(i, i + 3);
-    expect(Math.abs(red! - 0x20)).toBeLessThanOrEqual(8);
-    expect(Math.abs(green! - 0x30)).toBeLessThanOrEqual(4);
-    expect(Math.abs(blue! - 0x3f)).toBeLessThanOrEqual(8);
+    expect(Math.abs(red! - 0x1e)).toBeLessThanOrEqual(8);
+    expect(Math.abs(green! - 0x38)).toBeLessThanOrEqual(4);
+    expect(Math.abs(blue! - 0x54)).toBeLessThanOrEqual(8);
     await t.client.deleteComputer(hi.id);
   });
 

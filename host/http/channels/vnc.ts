@@ -6,7 +6,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import type { ChannelContext } from './context.js';
-import { keepPace } from './flow.js';
+import { PacedSender } from '../../../shared/node/ws-flow.js';
 import { ByteQueue, passGate, RfbGateError } from './rfb-gate.js';
 
 export async function vncChannel(ctx: ChannelContext): Promise<void> {
@@ -56,13 +56,11 @@ export async function vncChannel(ctx: ChannelContext): Promise<void> {
 /** `early`: what the viewer sent past the gate's handshake; `pending`: what the desktop did. */
 function splice({ ws, onEnd }: ChannelContext, rfb: Socket, early: Buffer, pending: Buffer): void {
   onEnd(() => rfb.destroy());
-  rfb.on('data', (chunk) => {
-    ws.send(chunk, { binary: true });
-    keepPace(ws, rfb);
-  });
+  const toViewer = new PacedSender(ws, rfb);
+  rfb.on('data', (chunk) => toViewer.send(chunk, true));
   ws.on('message', (data: Buffer) => rfb.write(data));
   if (early.length) rfb.write(early);
-  if (pending.length) ws.send(pending, { binary: true });
+  if (pending.length) toViewer.send(pending, true);
   const close = () => {
     rfb.destroy();
     if (ws.readyState === ws.OPEN) ws.close(1000);
