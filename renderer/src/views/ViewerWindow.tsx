@@ -11,6 +11,7 @@ import { useAudio } from '../hooks/useAudio';
 import { useDesktopEvents } from '../hooks/useDesktopEvents';
 import { useUploads } from '../hooks/useUploads';
 import { ActivityPanel } from '../panels/ActivityPanel';
+import { AgentPanel } from '../panels/AgentPanel';
 import { FilesPanel } from '../panels/FilesPanel';
 import { UploadList } from '../panels/UploadList';
 import '../styles/panels.css';
@@ -18,11 +19,12 @@ import '../styles/panels.css';
 // xterm is most of the viewer's code: loaded when the terminal is first shown, not before the desktop.
 const TerminalPanel = lazy(() => import('../panels/TerminalPanel').then((m) => ({ default: m.TerminalPanel })));
 
-type Panel = 'terminal' | 'files' | 'activity';
+type Panel = 'terminal' | 'files' | 'activity' | 'agent';
 const PANELS: Array<{ id: Panel; label: string; icon: IconName }> = [
   { id: 'terminal', label: 'Terminal', icon: 'terminal' },
   { id: 'files', label: 'Files', icon: 'folder' },
   { id: 'activity', label: 'Activity', icon: 'activity' },
+  { id: 'agent', label: 'Agent', icon: 'layers' },
 ];
 
 /** Scale to the window and remote resize are one exclusive choice, as in noVNC's own app. */
@@ -65,7 +67,7 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
   });
 
   const [panel, setPanel] = useState<Panel | null>(() => {
-    const v = stored<Panel | 'none'>('viewer.panel', 'none', ['terminal', 'files', 'activity', 'none'] as const);
+    const v = stored<Panel | 'none'>('viewer.panel', 'none', ['terminal', 'files', 'activity', 'agent', 'none'] as const);
     return v === 'none' ? null : v;
   });
   // Panels stay mounted once opened, so a terminal keeps its shell while another panel shows.
@@ -336,6 +338,11 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
             {opened.has('activity') && (
               <div className="side-slot" hidden={panel !== 'activity'}>
                 <ActivityPanel events={events.events} state={events.state} detail={events.detail} notify={events.notify} setNotify={(t, on) => void events.setNotify(t, on)} clear={events.clear} />
+              </div>
+            )}
+            {opened.has('agent') && (
+              <div className="side-slot" hidden={panel !== 'agent'}>
+                <AgentPanel computerId={computerId} running={running} />
               </div>
             )}
           </aside>
