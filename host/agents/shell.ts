@@ -5,6 +5,7 @@
  * commands in a state folder inside the computer and restored before the next one: to the model it
  * is one persistent shell, and `restart` starts it afresh.
  */
+import type { GuestOps } from '../runtime/guest-ops.js';
 import type { Actions } from '../services/actions.js';
 import type { Computers } from '../services/computers.js';
 import type { ComputerRow } from '../store/computers.js';
@@ -67,9 +68,8 @@ export class ShellTools {
     return { text: clip(out) };
   }
 
-  private guest(op: 'bash' | 'exec', fields: Record<string, unknown>) {
-    const timeout = Number(fields.timeout ?? 30);
-    return this.actions.run(this.row, () => this.computers.guest(this.row.id, op, fields, timeout * 1000 + 10_000));
+  private guest<K extends 'bash' | 'exec'>(op: K, input: GuestOps[K]['input']) {
+    return this.actions.run(this.row, () => this.computers.guest(this.row.id, op, input, input.timeout * 1000 + 10_000));
   }
 }
 

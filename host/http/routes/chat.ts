@@ -18,8 +18,8 @@ import { AgentService, noKey } from '../../agents/service.js';
 import { AgentError } from '../../agents/provider.js';
 import type { Run, RunResult } from '../../agents/loop.js';
 import { stepView, threadView, type ThreadRow } from '../../store/threads.js';
-import type { HostServices } from '../app.js';
-import { HttpError } from '../errors.js';
+import type { HostServices } from '../services.js';
+import { ApiError } from '../../errors.js';
 import { requireWorkspace } from '../scope.js';
 
 const TYPES: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error', 409: 'conflict_error', 429: 'rate_limit_error' };
@@ -55,7 +55,7 @@ export function chatRoutes(api: FastifyInstance, s: HostServices): void {
   // Everything under /v1 answers errors in OpenAI's shape.
   api.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err instanceof AgentError) return reply.status(err.status).send(nestedError(err.status, err.code, err.message));
-    if (err instanceof HttpError) {
+    if (err instanceof ApiError) {
       const code = err.code === 'unauthorized' ? 'invalid_api_key' : err.code === 'not_found' ? 'not_found' : (err.code ?? 'invalid_request');
       return reply.status(err.status).send(nestedError(err.status, code, err.message));
     }
