@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { Mark } from '../hooks/useAgent';
 
-const SHOW_MS = 1500;
+const SHOW_MS = 2500;
 
 export function AgentMark({ mark }: { mark: Mark | null }) {
   const [pos, setPos] = useState<{ left: number; top: number } | null>(null);

@@ -61,6 +61,12 @@ export function AgentPanel({ computerId, running }: { computerId: string; runnin
     setTask('');
   };
   const elapsed = s ? (s.elapsedMs ?? (s.startedAt ? now - s.startedAt : null)) : null;
+  // Live runs count the steps' tokens until the run's own total arrives.
+  const tokens = s ? (s.usage ? s.usage.input_tokens + s.usage.output_tokens : s.steps.reduce((n, x) => n + x.input_tokens + x.output_tokens, 0)) : 0;
+  // The model's last words are the run's answer: shown once, as the answer.
+  const lastText = s && !live && s.final ? [...s.steps].reverse().find((x) => x.kind === 'text') : undefined;
+  const answerStep = lastText && lastText.text === s?.final ? lastText.n : null;
+  const actionNo = new Map((s?.steps ?? []).filter((x) => x.kind !== 'text' && x.kind !== 'note').map((x, i) => [x.n, i + 1]));
   return (
     <div className="panel-body agent-panel" data-testid="agent-panel">
       <AgentMark mark={agent.mark} />
@@ -84,7 +90,7 @@ export function AgentPanel({ computerId, running }: { computerId: string; runnin
               {STATUS_WORDS[s.status] ?? s.status}
             </span>
             <span className="muted" data-testid="agent-figures">
-              {s.stepCount} steps · {s.usage ? `${(s.usage.input_tokens + s.usage.output_tokens).toLocaleString()} tokens` : '0 tokens'} · {seconds(elapsed)}
+              {s.stepCount} {s.stepCount === 1 ? 'step' : 'steps'} · {tokens.toLocaleString()} tokens · {seconds(elapsed)}
             </span>
             <span className="grow" />
             {s.status === 'running' && (
@@ -111,13 +117,19 @@ export function AgentPanel({ computerId, running }: { computerId: string; runnin
           <p className="agent-task">{s.task}</p>
           <ol className="agent-steps" ref={list} data-testid="agent-steps">
             {s.steps.map((step) => (
-              <li key={step.n} className={`agent-step step-${step.kind}${step.error ? ' step-error' : ''}`} data-kind={step.kind} data-action={step.action ?? undefined}>
+              <li
+                key={step.n}
+                className={`agent-step step-${step.kind}${step.error ? ' step-error' : ''}${step.n === answerStep ? ' step-final' : ''}`}
+                data-kind={step.kind}
+                data-action={step.action ?? undefined}
+                data-testid={step.n === answerStep ? 'agent-final' : undefined}
+              >
                 {step.kind === 'text' || step.kind === 'note' ? (
                   <p>{step.text}</p>
                 ) : (
                   <>
                     <div className="step-line">
-                      <span className="step-n">{step.n}</span>
+                      <span className="step-n">{actionNo.get(step.n)}</span>
                       <span className="step-what">{describe(step)}</span>
                     </div>
                     {step.error && <p className="agent-error">{step.error}</p>}
@@ -127,12 +139,12 @@ export function AgentPanel({ computerId, running }: { computerId: string; runnin
                 )}
               </li>
             ))}
-            {s.streaming && (
+            {s.streaming.trim() && (
               <li className="agent-step step-text streaming">
                 <p>{s.streaming}</p>
               </li>
             )}
-            {s.final && !live && (
+            {s.final && !live && answerStep === null && (
               <li className="agent-step step-final" data-testid="agent-final">
                 <p>{s.final}</p>
               </li>
@@ -150,7 +162,9 @@ export function AgentPanel({ computerId, running }: { computerId: string; runnin
                   <button className="agent-thread-row" onClick={() => void agent.open(t.id)} data-testid="agent-thread-row" data-thread={t.id}>
                     <span className="grow">{t.title}</span>
                     <span className={`chip agent-${t.status}`}>{STATUS_WORDS[t.status] ?? t.status}</span>
-                    <span className="muted">{t.steps} steps</span>
+                    <span className="muted">
+                      {t.steps} {t.steps === 1 ? 'step' : 'steps'}
+                    </span>
                   </button>
                 </li>
               ))}
