@@ -6,6 +6,7 @@ import { DeviceLogins } from '../../app/login.js';
 import type { LoginProgress } from '../../shared/ipc/types.js';
 import type { Ctx } from '../context.js';
 import { keyFor, place, type Place } from '../connect.js';
+import { lightFetch } from '../http-fetch.js';
 import { CliError, UsageError } from '../fail.js';
 import { onInterrupt } from '../interrupt.js';
 import { note, paint, printJson, say, spinner } from '../output.js';
@@ -45,7 +46,7 @@ export async function login(ctx: Ctx): Promise<number> {
   if (ctx.opts.withToken) {
     const key = await readStdin();
     if (!key) throw new UsageError('No key on stdin');
-    await new OrgoClient({ baseUrl: p.profile.baseUrl, apiKey: key }).listWorkspaces();
+    await new OrgoClient({ baseUrl: p.profile.baseUrl, apiKey: key, fetch: lightFetch }).listWorkspaces();
     const where = await store(ctx, p, key);
     if (out.json) printJson({ profile: p.profile, stored_in: where });
     else say(out, `${paint(out, 'green', '✓')} Signed in to ${p.profile.name} (${p.profile.baseUrl}); key kept in the ${where === 'keychain' ? 'system keychain' : 'credentials file'}.`);
