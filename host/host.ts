@@ -10,6 +10,7 @@ import { buildApp } from './http/app.js';
 import { attachDesktopSockets } from './http/desktops.js';
 import { logger } from '../shared/node/log.js';
 import { Computers } from './services/computers.js';
+import { Manage } from './services/manage.js';
 import { Files } from './files/service.js';
 import { ComputerStore } from './store/computers.js';
 import { DeviceCodeStore } from './store/device-codes.js';
@@ -33,6 +34,9 @@ export interface HostOptions {
   minuteMs?: number;
   /** Largest upload accepted, in MB (MiB); default 100. */
   maxUploadMb?: number;
+  /** Own network and cgroup limits per computer, and disk images (all on by default; the bench turns them off to compare). */
+  isolation?: { network: boolean; limits: boolean };
+  diskImages?: boolean;
 }
 
 export interface RunningHost {
@@ -54,10 +58,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const generatedKey = bootstrapKey(keys, dataDir, options.bootstrapKey);
   const workspaces = new WorkspaceStore(db);
   const computerStore = new ComputerStore(db);
-  const computers = new Computers(computerStore, { dataDir, minuteMs: options.minuteMs ?? 60_000 });
+  const computers = new Computers(computerStore, { dataDir, minuteMs: options.minuteMs ?? 60_000, isolation: options.isolation, diskImages: options.diskImages });
   const maxUploadBytes = Math.round((options.maxUploadMb ?? DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024);
   const files = new Files(new FileStore(db), workspaces, computers, { dataDir, maxUploadBytes });
-  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files, deviceCodes: new DeviceCodeStore(db) };
+  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files, deviceCodes: new DeviceCodeStore(db), manage: new Manage(computers, computerStore) };
 
   const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
   const app = buildApp(services, { tls });

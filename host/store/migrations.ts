@@ -70,4 +70,16 @@ export const migrations: readonly string[] = [
     issued_key_id TEXT
   );
   `,
+  // Issue 14: a bandwidth limit, whether the disk is an image of its own (its size holds), and
+  // the account's RTMP connections.
+  `
+  ALTER TABLE computers ADD COLUMN bandwidth_limit_mbps INTEGER;
+  ALTER TABLE computers ADD COLUMN disk_image INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE stream_connections (
+    name TEXT PRIMARY KEY,
+    server_url TEXT NOT NULL,
+    stream_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -169,9 +169,13 @@ export class XSession extends EventEmitter {
    * Keys right after a click: the window manager moves the keyboard focus to the clicked window
    * when it gets round to the click, and the application may move it again a little later
    * (Chromium sets it itself); keys sent before then land in the window that had the focus. So
-   * keys wait until the focus is in the clicked window (or, for a click that gives the focus
-   * elsewhere, such as a taskbar button, has moved) and has stayed put for FOCUS_QUIET_MS; at
-   * most until FOCUS_WAIT_MS after the click.
+   * keys wait until the focus is in the clicked window and has stayed put for FOCUS_QUIET_MS
+   * (Chromium can take it back a moment after a click elsewhere), at most until FOCUS_WAIT_MS
+   * after the click. Where the click cannot give the clicked window the focus (the panel, a menu, the
+   * desktop: windows that refuse input focus or that no window manager manages), the focus
+   * moves only if that window asks for another one to be activated (a taskbar button): keys
+   * then wait until it has stayed put for FOCUS_QUIET_MS, the panel's time to ask, not the
+   * 500 ms ceiling. A click that sends the focus elsewhere ends the same way once it stops moving.
    */
   private async focusSettled(): Promise<void> {
     const click = this.lastClick;
@@ -181,14 +185,63 @@ export class XSession extends EventEmitter {
     if (!child) return; // the desktop itself: no window there takes the focus
     const frames = new Map<number, number>();
     const frameOf = async (w: number) => frames.get(w) ?? frames.set(w, w > 1 ? await this.topLevel(w) : 0).get(w)!;
+    let takes: boolean | undefined;
     let [last, since] = [click.focus, click.at];
     while (performance.now() - click.at < FOCUS_WAIT_MS) {
       const { focus } = await this.request<{ focus: number }>((cb) => this.X.GetInputFocus(cb));
       const now = performance.now();
       if (focus !== last) [last, since] = [focus, now];
-      else if (now - since >= FOCUS_QUIET_MS && (focus !== click.focus || (await frameOf(focus)) === child)) return;
+      else if (now - since >= FOCUS_QUIET_MS && (focus !== click.focus || (await frameOf(focus)) === child || !(takes ??= await this.takesFocus(child)))) return;
       await sleep(5);
     }
+  }
+
+  /**
+   * Whether a click on this top-level window gives it the keyboard focus: a window the window
+   * manager manages (its client has WM_STATE) that accepts input (ICCCM WM_HINTS input, or
+   * WM_TAKE_FOCUS). The panel (input False), menus and other override-redirect windows do not.
+   */
+  private async takesFocus(top: number): Promise<boolean> {
+    try {
+      const client = await this.clientOf(top, 3);
+      if (!client) return false;
+      const hints = await this.property(client, 35 /* WM_HINTS */, 35, 2);
+      // No hints, or no InputHint flag: ICCCM says assume it takes input.
+      if (!hints || hints.length < 8 || !(hints.readUInt32LE(0) & 1) || hints.readUInt32LE(4) !== 0) return true;
+      const protocols = await this.property(client, await this.atom('WM_PROTOCOLS'), 4 /* ATOM */, 32);
+      const takeFocus = await this.atom('WM_TAKE_FOCUS');
+      for (let i = 0; protocols && i + 4 <= protocols.length; i += 4) if (protocols.readUInt32LE(i) === takeFocus) return true;
+      return false;
+    } catch (e) {
+      if (e instanceof DisplayError) throw e;
+      return true; // gone meanwhile: wait as for any window
+    }
+  }
+
+  /** The window at or below `w` (within `depth` levels) that the window manager manages. */
+  private async clientOf(w: number, depth: number): Promise<number | 0> {
+    const attrs = await this.request<{ overrideRedirect: number }>((cb) => this.X.GetWindowAttributes(w, cb));
+    if (attrs.overrideRedirect) return 0;
+    if (await this.property(w, await this.atom('WM_STATE'), 0, 1)) return w;
+    if (depth <= 0) return 0;
+    const { children } = await this.request<{ children: number[] }>((cb) => this.X.QueryTree(w, cb));
+    for (const c of children) {
+      const found = await this.clientOf(c, depth - 1);
+      if (found) return found;
+    }
+    return 0;
+  }
+
+  private readonly atoms = new Map<string, number>();
+
+  private async atom(name: string): Promise<number> {
+    return this.atoms.get(name) ?? this.atoms.set(name, await this.request<number>((cb) => this.X.InternAtom(false, name, cb))).get(name)!;
+  }
+
+  /** A property's bytes (up to `longs` 32-bit units), or null when the window has none. */
+  private async property(w: number, name: number, type: number, longs: number): Promise<Buffer | null> {
+    const p = await this.request<{ type: number; data: Buffer }>((cb) => this.X.GetProperty(0, w, name, type, 0, longs, cb));
+    return p.type ? p.data : null;
   }
 
   /** The window's ancestor that is a child of the root (the frame the window manager made); 0 if it is gone. */

@@ -35,6 +35,9 @@ export interface XClient {
   QueryPointer(wid: number, cb: Callback<{ child: number; rootX: number; rootY: number; keyMask: number }>): void;
   QueryTree(wid: number, cb: Callback<{ root: number; parent: number; children: number[] }>): void;
   GetInputFocus(cb: Callback<{ focus: number; revertTo: number }>): void;
+  GetWindowAttributes(wid: number, cb: Callback<{ overrideRedirect: number; mapState: number }>): void;
+  GetProperty(del: number, wid: number, name: number, type: number, longOffset: number, longLength: number, cb: Callback<{ type: number; format: number; data: Buffer }>): void;
+  InternAtom(onlyIfExists: boolean, name: string, cb: Callback<number>): void;
   require(ext: 'xtest', cb: Callback<XTest>): void;
   require(ext: 'shm', cb: Callback<Shm>): void;
   sync(): Promise<void>;
