@@ -3,6 +3,7 @@
  * completion know them all, with each action in its own module loaded only when it runs.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { CPU_COUNTS, RAM_GB } from '../shared/api/specs.js';
 import type { Ctx } from './context.js';
 import { EXIT, explain, report, UsageError } from './fail.js';
 import { install } from './interrupt.js';
@@ -116,8 +117,8 @@ export function build(version: string): Command {
   ])
     .option('-w, --workspace <workspace>', 'workspace (name or id)')
     .option('-n, --name <name>', "the computer's name")
-    .addOption(new Option('--ram <gb>', 'memory in GB').choices(['4', '8', '16', '32', '64']))
-    .addOption(new Option('--cpu <cores>', 'CPU cores').choices(['1', '2', '4', '8', '16']))
+    .addOption(new Option('--ram <gb>', 'memory in GB').choices(RAM_GB.map(String)))
+    .addOption(new Option('--cpu <cores>', 'CPU cores').choices(CPU_COUNTS.map(String)))
     .option('--disk <gb>', 'disk size in GB')
     .option('--resolution <WxHxD>', 'screen, e.g. 1280x720x24')
     .option('--auto-stop <minutes>', 'stop after this many idle minutes (0: never)')
