@@ -9,6 +9,7 @@ import type { KeyRow } from '../store/keys.js';
 import type { HostServices } from './services.js';
 import { ApiError } from '../errors.js';
 import { actionRoutes } from './routes/actions.js';
+import { chatRoutes } from './routes/chat.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
 import { computerRoutes } from './routes/computers.js';
@@ -93,6 +94,8 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       actionRoutes(api, services);
       clipboardRoutes(api, services);
       eventRoutes(api, services);
+      // Its own scope: OpenAI's nested error shape for everything under /api/v1.
+      api.register(async (v1) => chatRoutes(v1, services));
     },
     { prefix: '/api' },
   );
