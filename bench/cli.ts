@@ -46,7 +46,10 @@ export async function run(): Promise<void> {
     }
     printTable('orgo command line (wall time of the whole process)', [
       { what: 'orgo computers list --json (3 computers)', ours: rows.list, peer: rows.curl, peerName: 'curl of GET /api/computers', target: '≤ 2× curl' },
+      // The floor under any Node CLI: what starting Node alone costs beside curl, same run.
+      { what: 'orgo computers list --json, beside bare Node', ours: rows.list, peer: rows.node, peerName: 'node -e 0' },
       { what: 'orgo --version', ours: rows.version, peer: rows.node, peerName: 'node -e 0', target: '≤ 2× node' },
+      { what: 'node -e 0 (no work at all)', ours: rows.node, peer: rows.curl, peerName: 'curl of GET /api/computers' },
     ]);
   } finally {
     await b.close();
