@@ -20,9 +20,9 @@ export function tempDataDir(prefix = 'orgo-t-'): string {
   return mkdtempSync(`/tmp/${prefix}`);
 }
 
-export async function startTestHost(options: { minuteMs?: number; dataDir?: string; agents?: HostOptions['agents'] } = {}): Promise<TestHost> {
+export async function startTestHost(options: { minuteMs?: number; dataDir?: string; agents?: HostOptions['agents']; publicUrl?: string } = {}): Promise<TestHost> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const start = (port: number) => startHost({ dataDir, port, bootstrapKey: TEST_KEY, minuteMs: options.minuteMs, agents: options.agents });
+  const start = (port: number) => startHost({ dataDir, port, bootstrapKey: TEST_KEY, minuteMs: options.minuteMs, agents: options.agents, publicUrl: options.publicUrl });
   const t: TestHost = {
     host: await start(0),
     client: undefined as unknown as OrgoClient,
