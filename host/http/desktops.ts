@@ -20,6 +20,7 @@ import type { ComputerRow } from '../store/computers.js';
 import type { HostServices } from './app.js';
 import { audioChannel } from './channels/audio.js';
 import { EventHubs, eventsChannel } from './channels/events.js';
+import type { OomEvent } from '../services/computers.js';
 import { terminalChannel } from './channels/terminal.js';
 import { vncChannel } from './channels/vnc.js';
 
@@ -73,6 +74,9 @@ function refuse(socket: Duplex, status: number, text: string): void {
 
 export function attachDesktopSockets(server: Server, s: HostServices): { close(): void } {
   const hubs = new EventHubs();
+  const onOom = (e: OomEvent) =>
+    hubs.get(e.computerId)?.deliverHost({ type: 'oom_kill', timestamp: e.timestamp, data: { process: e.process, host_pid: e.pid, rss_mb: e.rss_mb, mem_gb: e.mem_gb } });
+  s.computers.on('oom_kill', onOom);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 16 * 1024 * 1024,
@@ -146,6 +150,7 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
     close: () => {
       hubs.closeAll();
       wss.close();
+      s.computers.off('oom_kill', onOom);
     },
   };
 }

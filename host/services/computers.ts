@@ -11,7 +11,7 @@ import { logger } from '../../shared/node/log.js';
 import { HttpError, notFound, notRunning } from '../http/errors.js';
 import { HostCgroups, type OomKill } from '../runtime/cgroups.js';
 import { Desktop, type GuestAnswer } from '../runtime/desktop.js';
-import { makeImage, mountImage, unmountImage } from '../runtime/disk.js';
+import { fitFilesystem, makeImage, mountImage, unmountImage } from '../runtime/disk.js';
 import { HostNetwork } from '../runtime/network.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
@@ -296,6 +296,8 @@ export class Computers extends EventEmitter {
     if (row.disk_image) {
       try {
         await mountImage(this.paths(row).image, this.paths(row).disk);
+        // A grow the host could not make online while it ran is made now, before anything uses the disk.
+        if (state !== 'creating' && (await fitFilesystem(this.paths(row).image, this.paths(row).disk))) log.info(`computer ${id}: disk grown to ${row.disk_size_gb} GB`);
       } catch (e) {
         return this.store.update(id, { status: 'error', error_message: `the computer's disk could not be mounted: ${(e as Error).message}` });
       }
