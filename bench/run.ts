@@ -9,6 +9,7 @@ const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   channels: () => import('./channels.js'),
   'terminal-relay': () => import('./terminal-relay.js'),
   app: () => import('./app.js'),
+  manage: () => import('./manage.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
