@@ -6,7 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FieldResult, ResizeAnswer, ResizeField, ResizeRequest } from '../../shared/api/manage.js';
 import { logger } from '../../shared/node/log.js';
-import { badRequest, conflict } from '../http/errors.js';
+import { badRequest, conflict } from '../errors.js';
 import { copyImage, growImage, isMounted, mountImage } from '../runtime/disk.js';
 import { run } from '../runtime/run.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { cloneBody, moveBody, resizeBody } from '../../../shared/api/manage.js';
-import { originOf, parse, type HostServices } from '../app.js';
-import { notFound } from '../errors.js';
+import type { HostServices } from '../services.js';
+import { originOf, parse } from '../request.js';
+import { notFound } from '../../errors.js';
 import { requireWorkspace } from '../scope.js';
 import { computerView } from '../views.js';
 import { reachable } from './computers.js';
