@@ -11,6 +11,7 @@ import { HttpError, notFound, notRunning } from '../http/errors.js';
 import { Desktop, type GuestAnswer } from '../runtime/desktop.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
+import { preloadKeymap } from '../x11/preload.js';
 import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
 
 const log = logger('computers');
@@ -203,6 +204,8 @@ export class Computers {
     });
     try {
       await desk.start();
+      // Before anyone can start an application on it: the keyboard's extra characters.
+      await preloadKeymap(this.paths(row).xSocket);
       this.touch(id);
       return this.store.update(id, { status: 'running', error_message: null });
     } catch (e) {
