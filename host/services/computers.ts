@@ -18,6 +18,7 @@ import { fitFilesystem, makeImage, mountImage, unmountImage } from '../runtime/d
 import { HostNetwork } from '../runtime/network.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
+import { preloadKeymap } from '../x11/preload.js';
 import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
 
 const log = logger('computers');
@@ -347,6 +348,8 @@ export class Computers extends EventEmitter {
     });
     try {
       await desk.start();
+      // Before anyone can start an application on it: the keyboard's extra characters.
+      await preloadKeymap(this.paths(row).xSocket);
       this.touch(id);
       return this.store.update(id, { status: 'running', error_message: null });
     } catch (e) {
