@@ -3,9 +3,10 @@
  * (Xvfb + openbox + x11vnc, ready when the RFB banner arrives), and one idle computer's memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { startBenchHost } from './host.js';
+import { descendants, processCosts } from './procs.js';
 import { printTable, time } from './stats.js';
 
 const N = Number(process.env.BENCH_BOOT_N ?? 30);
@@ -92,38 +93,11 @@ function banner(port: number): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Memory of every process of a computer: the `unshare` leader and all its descendants. */
+/** Memory of every process of a computer, summed, and RSS by command name. */
 function computerMemory(leader: number) {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      /* gone */
-    }
-  }
-  const all: number[] = [];
-  for (const queue = [leader]; queue.length; ) {
-    const p = queue.shift()!;
-    all.push(p);
-    queue.push(...(children.get(p) ?? []));
-  }
-  let rss = 0;
-  let pss = 0;
+  const procs = processCosts(descendants(leader));
   const byName = new Map<string, number>();
-  for (const p of all) {
-    try {
-      const roll = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
-      const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(roll)?.[1] ?? 0);
-      rss += kb('Rss');
-      pss += kb('Pss');
-      const comm = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
-      byName.set(comm, (byName.get(comm) ?? 0) + kb('Rss'));
-    } catch {
-      /* gone */
-    }
-  }
-  return { rss: rss / 1024, pss: pss / 1024, count: all.length, byName };
+  for (const p of procs) byName.set(p.comm, (byName.get(p.comm) ?? 0) + p.rssKb);
+  const sum = (k: 'rssKb' | 'pssKb') => procs.reduce((a, p) => a + p[k], 0) / 1024;
+  return { rss: sum('rssKb'), pss: sum('pssKb'), count: procs.length, byName };
 }

@@ -9,9 +9,13 @@ const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   channels: () => import('./channels.js'),
   'terminal-relay': () => import('./terminal-relay.js'),
   app: () => import('./app.js'),
+  density: () => import('./density.js'),
+  many: () => import('./many.js'),
+  agent: () => import('./agent.js'),
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Flags (`--max 150`) and their values belong to the parts.
+const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && !all[i - 1]?.startsWith('--'));
 const unknown = wanted.filter((w) => !(w in parts));
 if (unknown.length) {
   console.error(`unknown bench part(s): ${unknown.join(', ')}; known: ${Object.keys(parts).join(', ')}`);

@@ -5,6 +5,7 @@ once (accounts, sudo, hidden host folders) is kept, so changes made inside the c
 like a new password or an installed package, survive; what names the computer is rewritten
 at every boot.
 """
+import json
 import os
 import shutil
 import stat
@@ -31,6 +32,7 @@ def seed(disk, hostname):
     etc = f"{disk}/upper/etc"
     _write(f"{etc}/hostname", f"{hostname}\n")
     _write(f"{etc}/hosts", f"127.0.0.1\tlocalhost\n127.0.1.1\t{hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+    _write_browser_policy(etc)
     if not os.path.exists(f"{etc}/machine-id"):
         _write(f"{etc}/machine-id", uuid.uuid4().hex + "\n")
 
@@ -86,6 +88,22 @@ def _write_accounts(etc):
     _write(f"{etc}/chromium.d/orgo",
            'export CHROMIUM_FLAGS="$CHROMIUM_FLAGS --no-first-run --disable-background-networking '
            '--disable-component-update --disable-sync --password-store=basic"\n')
+
+
+def _write_browser_policy(etc):
+    """Chromium opens maximized on a plain local start page (no third-party new-tab page). Recommended,
+    not mandatory: a person may still choose another home page inside the computer."""
+    start = "file:///etc/orgo/start.html"
+    os.makedirs(f"{etc}/chromium/policies/recommended", exist_ok=True)
+    _write(f"{etc}/chromium/policies/recommended/orgo-start.json", json.dumps({
+        "HomepageLocation": start, "HomepageIsNewTabPage": False, "NewTabPageLocation": start,
+        "RestoreOnStartup": 4, "RestoreOnStartupURLs": [start], "ShowHomeButton": True,
+    }, indent=1) + "\n")
+    # Sourced by Debian's /usr/bin/chromium with the command's arguments in "$@": the window
+    # fills the screen unless the command asks for a size or a place of its own.
+    _write(f"{etc}/chromium.d/orgo-window",
+           'case " $* " in *" --window-size"*|*" --window-position"*|*" --start-fullscreen"*|*" --kiosk"*|*" --app="*) ;;\n'
+           '  *) CHROMIUM_FLAGS="$CHROMIUM_FLAGS --start-maximized" ;;\nesac\n')
 
 
 def _write_home(home):

@@ -35,8 +35,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   const root = app.getAppPath();
   const services = createAppServices({ mode: 'electron', projectRoot: root });
-  await services.relay.listen();
-  await services.channels.listen();
+  await services.gate.listen();
 
   protocol.handle(APP_SCHEME, appSchemeHandler(join(root, 'out', 'electron-renderer')));
 

@@ -6,7 +6,13 @@ export XDG_RUNTIME_DIR=/run/user/1000
 eval "$(dbus-daemon --session --address="unix:path=$XDG_RUNTIME_DIR/bus" --fork --print-address=1 | sed 's/^/DBUS_SESSION_BUS_ADDRESS=/; s/$/; export DBUS_SESSION_BUS_ADDRESS/')" 2>/dev/null
 # The computer's sound: a null sink as default output, recorded by the audio websocket.
 pulseaudio -n -F /etc/orgo/pulse.pa --daemonize=no --exit-idle-time=-1 --realtime=no --high-priority=no --log-target=stderr 2>/dev/null &
-xsetroot -solid '#20303f' -cursor_name left_ptr
+# The terminal's font and colours (no cpp: nothing here needs it, and it costs a process).
+xrdb -nocpp -merge /etc/orgo/Xresources
+# The pointer's shape. The wallpaper is the guest's (wallpaper.py): a solid colour set here
+# could land after it and cover it.
+xsetroot -cursor_name left_ptr
 openbox --config-file /etc/orgo/openbox.xml &
 tint2 -c /etc/orgo/tint2rc &
+# The user's services (systemctl --user enable …): started now, restarted when they fail.
+/usr/bin/python3 /etc/orgo/services.py supervise >/dev/null 2>&1 &
 wait

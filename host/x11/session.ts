@@ -10,6 +10,7 @@ import { logger } from '../../shared/node/log.js';
 import { Keymap } from './keymap.js';
 import { MODIFIERS, XK, charKeysym, type Chord } from './keysyms.js';
 import { ScreenCapture } from './capture.js';
+import { DamageWatch } from './damage.js';
 import { STRUCTURE_NOTIFY, call, connectDisplay, type Callback, type XClient, type XDisplayInfo, type XTest } from './wire.js';
 
 const log = logger('x11');
@@ -41,6 +42,9 @@ export class XSession extends EventEmitter {
   private readonly screen: ScreenCapture;
   /** The last click's time and the keyboard focus right after the server took it in. */
   private lastClick?: { at: number; focus: number };
+  /** Opened at the first settle() (the agent loop's); plain API actions never pay for it. */
+  private damage?: Promise<DamageWatch | null>;
+  private damageWatch?: DamageWatch;
 
   private constructor(
     private readonly X: XClient,
@@ -60,6 +64,8 @@ export class XSession extends EventEmitter {
         this.height = ev.height;
       } else if (ev.name === 'MappingNotify' && ev.request === 1) {
         this.keymapStale = true;
+      } else if (ev.name === 'DamageNotify') {
+        this.damageWatch?.onEvent(ev);
       }
     });
     X.on('error', (e) => log.warn(`X error: ${e?.message ?? e}`));
@@ -95,6 +101,7 @@ export class XSession extends EventEmitter {
 
   close(): void {
     if (this.closed) return;
+    this.damageWatch?.close();
     try {
       this.X.terminate();
     } catch {
@@ -146,15 +153,15 @@ export class XSession extends EventEmitter {
     this.xtest.FakeInput(this.xtest.MotionNotify, 0, 0, this.root, Math.round(x), Math.round(y));
   }
 
-  private button(b: number, down: boolean): void {
+  private fakeButton(b: number, down: boolean): void {
     this.xtest.FakeInput(down ? this.xtest.ButtonPress : this.xtest.ButtonRelease, b, 0, 0, 0, 0);
   }
 
   async click(x: number, y: number, button: Button, double: boolean): Promise<void> {
     this.move(x, y);
     for (let i = 0; i < (double ? 2 : 1); i++) {
-      this.button(BUTTONS[button], true);
-      this.button(BUTTONS[button], false);
+      this.fakeButton(BUTTONS[button], true);
+      this.fakeButton(BUTTONS[button], false);
     }
     await this.clicked();
   }
@@ -169,9 +176,13 @@ export class XSession extends EventEmitter {
    * Keys right after a click: the window manager moves the keyboard focus to the clicked window
    * when it gets round to the click, and the application may move it again a little later
    * (Chromium sets it itself); keys sent before then land in the window that had the focus. So
-   * keys wait until the focus is in the clicked window (or, for a click that gives the focus
-   * elsewhere, such as a taskbar button, has moved) and has stayed put for FOCUS_QUIET_MS; at
-   * most until FOCUS_WAIT_MS after the click.
+   * keys wait until the focus is in the clicked window and has stayed put for FOCUS_QUIET_MS
+   * (Chromium can take it back a moment after a click elsewhere), at most until FOCUS_WAIT_MS
+   * after the click. Where the click cannot give the clicked window the focus (the panel, a menu, the
+   * desktop: windows that refuse input focus or that no window manager manages), the focus
+   * moves only if that window asks for another one to be activated (a taskbar button): keys
+   * then wait until it has stayed put for FOCUS_QUIET_MS, the panel's time to ask, not the
+   * 500 ms ceiling. A click that sends the focus elsewhere ends the same way once it stops moving.
    */
   private async focusSettled(): Promise<void> {
     const click = this.lastClick;
@@ -181,14 +192,63 @@ export class XSession extends EventEmitter {
     if (!child) return; // the desktop itself: no window there takes the focus
     const frames = new Map<number, number>();
     const frameOf = async (w: number) => frames.get(w) ?? frames.set(w, w > 1 ? await this.topLevel(w) : 0).get(w)!;
+    let takes: boolean | undefined;
     let [last, since] = [click.focus, click.at];
     while (performance.now() - click.at < FOCUS_WAIT_MS) {
       const { focus } = await this.request<{ focus: number }>((cb) => this.X.GetInputFocus(cb));
       const now = performance.now();
       if (focus !== last) [last, since] = [focus, now];
-      else if (now - since >= FOCUS_QUIET_MS && (focus !== click.focus || (await frameOf(focus)) === child)) return;
+      else if (now - since >= FOCUS_QUIET_MS && (focus !== click.focus || (await frameOf(focus)) === child || !(takes ??= await this.takesFocus(child)))) return;
       await sleep(5);
     }
+  }
+
+  /**
+   * Whether a click on this top-level window gives it the keyboard focus: a window the window
+   * manager manages (its client has WM_STATE) that accepts input (ICCCM WM_HINTS input, or
+   * WM_TAKE_FOCUS). The panel (input False), menus and other override-redirect windows do not.
+   */
+  private async takesFocus(top: number): Promise<boolean> {
+    try {
+      const client = await this.clientOf(top, 3);
+      if (!client) return false;
+      const hints = await this.property(client, 35 /* WM_HINTS */, 35, 2);
+      // No hints, or no InputHint flag: ICCCM says assume it takes input.
+      if (!hints || hints.length < 8 || !(hints.readUInt32LE(0) & 1) || hints.readUInt32LE(4) !== 0) return true;
+      const protocols = await this.property(client, await this.atom('WM_PROTOCOLS'), 4 /* ATOM */, 32);
+      const takeFocus = await this.atom('WM_TAKE_FOCUS');
+      for (let i = 0; protocols && i + 4 <= protocols.length; i += 4) if (protocols.readUInt32LE(i) === takeFocus) return true;
+      return false;
+    } catch (e) {
+      if (e instanceof DisplayError) throw e;
+      return true; // gone meanwhile: wait as for any window
+    }
+  }
+
+  /** The window at or below `w` (within `depth` levels) that the window manager manages. */
+  private async clientOf(w: number, depth: number): Promise<number | 0> {
+    const attrs = await this.request<{ overrideRedirect: number }>((cb) => this.X.GetWindowAttributes(w, cb));
+    if (attrs.overrideRedirect) return 0;
+    if (await this.property(w, await this.atom('WM_STATE'), 0, 1)) return w;
+    if (depth <= 0) return 0;
+    const { children } = await this.request<{ children: number[] }>((cb) => this.X.QueryTree(w, cb));
+    for (const c of children) {
+      const found = await this.clientOf(c, depth - 1);
+      if (found) return found;
+    }
+    return 0;
+  }
+
+  private readonly atoms = new Map<string, number>();
+
+  private async atom(name: string): Promise<number> {
+    return this.atoms.get(name) ?? this.atoms.set(name, await this.request<number>((cb) => this.X.InternAtom(false, name, cb))).get(name)!;
+  }
+
+  /** A property's bytes (up to `longs` 32-bit units), or null when the window has none. */
+  private async property(w: number, name: number, type: number, longs: number): Promise<Buffer | null> {
+    const p = await this.request<{ type: number; data: Buffer }>((cb) => this.X.GetProperty(0, w, name, type, 0, longs, cb));
+    return p.type ? p.data : null;
   }
 
   /** The window's ancestor that is a child of the root (the frame the window manager made); 0 if it is gone. */
@@ -210,7 +270,7 @@ export class XSession extends EventEmitter {
   async drag(from: { x: number; y: number }, to: { x: number; y: number }, button: Button, seconds: number): Promise<void> {
     const b = BUTTONS[button];
     this.move(from.x, from.y);
-    this.button(b, true);
+    this.fakeButton(b, true);
     await this.sync();
     const steps = Math.max(5, Math.round((seconds * 1000) / DRAG_STEP_MS));
     const started = performance.now();
@@ -222,15 +282,15 @@ export class XSession extends EventEmitter {
       const ahead = due - performance.now();
       if (ahead > 1) await sleep(ahead);
     }
-    this.button(b, false);
+    this.fakeButton(b, false);
     await this.clicked();
   }
 
   async scroll(direction: ScrollDirection, amount: number, at?: { x: number; y: number }): Promise<void> {
     if (at) this.move(at.x, at.y);
     for (let i = 0; i < amount; i++) {
-      this.button(SCROLL_BUTTONS[direction], true);
-      this.button(SCROLL_BUTTONS[direction], false);
+      this.fakeButton(SCROLL_BUTTONS[direction], true);
+      this.fakeButton(SCROLL_BUTTONS[direction], false);
     }
     await this.sync();
   }
@@ -345,6 +405,62 @@ export class XSession extends EventEmitter {
       for (const code of [...codes].reverse()) this.keyEvent(code, false);
     }
     await this.sync();
+  }
+
+  // ---- the agent's finer-grained input (computer-use actions) ----
+
+  /** Moves the pointer there. */
+  async pointerTo(x: number, y: number): Promise<void> {
+    this.move(x, y);
+    await this.sync();
+  }
+
+  /** Where the pointer is now. */
+  async pointerAt(): Promise<{ x: number; y: number }> {
+    const p = await this.request<{ rootX: number; rootY: number }>((cb) => this.X.QueryPointer(this.root, cb));
+    return { x: p.rootX, y: p.rootY };
+  }
+
+  /** Presses or releases a button where the pointer is; `clicks` full clicks when `down` is undefined. */
+  async button(button: Button, down: boolean | undefined, clicks = 1): Promise<void> {
+    const b = BUTTONS[button];
+    if (down === undefined) {
+      for (let i = 0; i < clicks; i++) {
+        this.fakeButton(b, true);
+        this.fakeButton(b, false);
+      }
+    } else this.fakeButton(b, down);
+    await this.clicked();
+  }
+
+  /** Holds (down) or lets go of (up) a chord's keys, e.g. shift while clicking. */
+  async holdKeys(chord: Chord, down: boolean): Promise<void> {
+    await this.freshKeymap();
+    if ((await this.prepare(chord.keysyms, 0)) < chord.keysyms.length) throw new DisplayError('no keycode for these keys');
+    const codes = chord.keysyms.map((k) => this.stroke(k).keycode);
+    for (const code of down ? codes : [...codes].reverse()) this.keyEvent(code, down);
+    await this.sync();
+  }
+
+  /**
+   * Waits until the screen has been quiet (no X damage) for `quietMs`, counted from `since`
+   * (performance.now() when the action ended), but no longer than `maxMs` after it. Answers
+   * whether it settled; where DAMAGE is missing, it waits `maxMs` as a fixed delay would.
+   */
+  async settle(since: number, quietMs: number, maxMs: number): Promise<boolean> {
+    this.damage ??= DamageWatch.open(this.X, this.root, (fn) => this.request(fn)).then(
+      (w) => (this.damageWatch = w),
+      (e) => {
+        log.warn(`DAMAGE unavailable, settling by time: ${(e as Error).message}`);
+        return null;
+      },
+    );
+    const watch = await this.damage;
+    if (!watch) {
+      await sleep(Math.max(0, since + maxMs - performance.now()));
+      return false;
+    }
+    return watch.settled(() => this.sync(), since, quietMs, maxMs);
   }
 
   // ---- pixels ----

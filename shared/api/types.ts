@@ -6,6 +6,8 @@ export interface Workspace {
   name: string;
   created_at: string;
   computer_count: number;
+  /** The workspace's computers (Orgo's name for them; its Python SDK reads this). */
+  desktops?: Computer[];
 }
 
 export interface Computer {
@@ -23,6 +25,8 @@ export interface Computer {
   disk_size_gb: number;
   /** False where the host's filesystem cannot hold a computer to its disk size. */
   disk_size_enforced: boolean;
+  /** Both directions, Mbit/s; null: no limit (PATCH /computers/{id}/resize). */
+  bandwidth_limit_mbps?: number | null;
   resolution: string;
   auto_stop_minutes: number;
   instance_id: string;
@@ -105,7 +109,7 @@ export interface ActionResult<D = Record<string, unknown>> {
 
 export interface ScreenshotResult {
   success: true;
-  /** `data:image/png;base64,...` from this host; Orgo has also answered a bare base64 string or a URL. */
+  /** Bare base64 of the PNG (or JPEG) from this host; Orgo has also answered a data: URL or an http(s) URL: `imageBytes` reads all three. */
   image: string;
   width?: number;
   height?: number;

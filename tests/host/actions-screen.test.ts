@@ -8,9 +8,10 @@ import { actionsFor } from '../../host/services/actions.js';
 let t: TestHost;
 let pc: Computer;
 
-const fromDataUrl = (url: string, type: string) => {
-  expect(url.startsWith(`data:${type};base64,`)).toBe(true);
-  return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+/** `image` is bare base64, as Orgo's SDK decodes it (b64decode of the string as it comes). */
+const fromBase64 = (image: string) => {
+  expect(image).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+  return Buffer.from(image, 'base64');
 };
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${t.api}${path}`, { headers: { authorization: `Bearer ${TEST_KEY}`, ...headers } });
@@ -23,18 +24,23 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('screenshot', () => {
-  it('answers a PNG data URL of the whole screen at the computer resolution', async () => {
+  it('answers bare base64 of a PNG of the whole screen at the computer resolution', async () => {
     const r = await t.client.screenshot(pc.id);
     expect(r).toMatchObject({ success: true, width: 1280, height: 720 });
-    const img = decodePng(fromDataUrl(r.image, 'image/png'));
+    const img = decodePng(fromBase64(r.image));
     expect([img.width, img.height]).toEqual([1280, 720]);
-    // The desktop's background colour (#20303f) fills the middle of an empty screen, once set.
-    const middle = async () => {
-      const d = decodePng(await t.client.screenshotBytes(pc.id));
-      const i = (360 * 1280 + 640) * 3;
-      return [...d.rgb.subarray(i, i + 3)].join();
-    };
-    await eventually(middle, (rgb) => rgb === [0x20, 0x30, 0x3f].join(), 5000, 'the background colour');
+    // The wallpaper (guest/wallpaper.py) is a gradient: #1e3854 half way down an empty screen,
+    // lighter above, darker below.
+    const at = (d: ReturnType<typeof decodePng>, y: number) => [...d.rgb.subarray((y * 1280 + 640) * 3, (y * 1280 + 640) * 3 + 3)];
+    let d = decodePng(await t.client.screenshotBytes(pc.id));
+    await eventually(
+      async () => at((d = decodePng(await t.client.screenshotBytes(pc.id))), 360).join(),
+      (rgb) => rgb === [0x1e, 0x38, 0x54].join(),
+      5000,
+      'the wallpaper',
+    );
+    expect(at(d, 40)[2]).toBeGreaterThan(at(d, 360)[2]! + 20);
+    expect(at(d, 650)[2]).toBeLessThan(at(d, 360)[2]! - 20);
   });
 
   it('answers the bytes for ?raw=1 or Accept: image/png, and JPEG on request', async () => {
@@ -46,7 +52,7 @@ describe('screenshot', () => {
     expect(accepted.headers.get('content-type')).toBe('image/png');
 
     const jpeg = await t.client.screenshot(pc.id, { format: 'jpeg' });
-    expect([...fromDataUrl(jpeg.image, 'image/jpeg').subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect([...fromBase64(jpeg.image).subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
     const low = await t.client.screenshotBytes(pc.id, { format: 'jpeg', quality: 10 });
     const high = await t.client.screenshotBytes(pc.id, { format: 'jpeg', quality: 95 });
     expect([...low.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
@@ -73,7 +79,7 @@ describe('screenshot', () => {
     const small = await t.client.createComputer({ workspace_id: ws, name: 'small', resolution: '1024x768x24' });
     const r = await t.client.screenshot(small.id);
     expect([r.width, r.height]).toEqual([1024, 768]);
-    expect(decodePng(fromDataUrl(r.image, 'image/png')).width).toBe(1024);
+    expect(decodePng(fromBase64(r.image)).width).toBe(1024);
     await t.client.deleteComputer(small.id);
 
     const hi = await t.client.createComputer({ workspace_id: ws, name: 'sixteen', resolution: '800x600x16' });
@@ -82,15 +88,15 @@ describe('screenshot', () => {
       async () => (img = decodePng(await t.client.screenshotBytes(hi.id))).rgb[(300 * 800 + 400) * 3],
       (red) => red !== 0,
       5000,
-      'the background colour',
+      'the wallpaper',
     );
     expect([img.width, img.height]).toEqual([800, 600]);
-    // #20303f in 5-6-5 bits, scaled back to 8 bits per channel: within one step of the original.
+    // The wallpaper's middle (#1e3854) in 5-6-5 bits, scaled back to 8 bits per channel: within one step of it.
     const i = (300 * 800 + 400) * 3;
     const [red, green, blue] = img.rgb.subarray(i, i + 3);
-    expect(Math.abs(red! - 0x20)).toBeLessThanOrEqual(8);
-    expect(Math.abs(green! - 0x30)).toBeLessThanOrEqual(4);
-    expect(Math.abs(blue! - 0x3f)).toBeLessThanOrEqual(8);
+    expect(Math.abs(red! - 0x1e)).toBeLessThanOrEqual(8);
+    expect(Math.abs(green! - 0x38)).toBeLessThanOrEqual(4);
+    expect(Math.abs(blue! - 0x54)).toBeLessThanOrEqual(8);
     await t.client.deleteComputer(hi.id);
   });
 

@@ -42,13 +42,14 @@ describe('a new computer', () => {
     const s = await connectRfb(vncUrl(pc, pc.vnc_password), pc.vnc_password);
     expect([s.width, s.height]).toEqual([1024, 768]);
     expect(s.name).toBe('life-test');
-    // The session paints the background behind the display; wait for it, then read the middle.
+    // The guest paints the wallpaper behind the display; wait for it, then read the middle
+    // (the gradient's middle colour, #1e3854, half way down).
     const middle = async () => {
       const px = await s.capture();
-      const i = (300 * 1024 + 512) * 4;
+      const i = (384 * 1024 + 512) * 4;
       return [...px.subarray(i, i + 3)].join(',');
     };
-    expect(await eventually(middle, (c) => c === '32,48,63', 10_000, 'desktop background')).toBe('32,48,63');
+    expect(await eventually(middle, (c) => c === '30,56,84', 10_000, 'the wallpaper')).toBe('30,56,84');
     s.close();
   });
 
@@ -77,7 +78,7 @@ describe('a new computer', () => {
       'pgrep -x tint2 >/dev/null && echo tint2',
       'grep -c ^launcher_item_app /etc/orgo/tint2rc',
     ].join('; '));
-    expect(r.output).toBe('/usr/bin/chromium\n/usr/bin/xterm\nopenbox\ntint2\n2\n');
+    expect(r.output).toBe('/usr/bin/chromium\n/usr/bin/xterm\nopenbox\ntint2\n3\n');
     // Chromium really starts on the desktop and shows its window there. Its helper windows come
     // and go while it starts, so a lookup that races one of them is simply tried again.
     const win = await t.client.bash(pc.id, [

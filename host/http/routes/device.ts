@@ -20,7 +20,7 @@ import {
 import { hashKey, keyPrefix, newApiKey } from '../../auth/keys.js';
 import { WindowLimit } from '../../auth/rate-limit.js';
 import { logger } from '../../../shared/node/log.js';
-import type { HostServices } from '../app.js';
+import type { HostServices } from '../services.js';
 import { devicePageRoutes } from './device-page.js';
 
 const log = logger('device-login');

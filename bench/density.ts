@@ -1,0 +1,111 @@
+/**
+ * Density: creates idle computers in steps (of 100) up to a ceiling (`--max N`, default 1000)
+ * or until available memory runs short, and prints per step: create → running p50 for that
+ * step, screenshot p50/p95 and click p50 over a sample of computers, memory per computer (the
+ * drop in available memory, and PSS over the sample), and CPU while they all sit idle (their
+ * processes' CPU time, per computer, and the machine's). Then a table of what one idle
+ * desktop spends, per process; then every computer is deleted.
+ *   npm run bench -- density --max 150 --step 50
+ */
+import { loadavg } from 'node:os';
+import { startBenchHost } from './host.js';
+import { cpuTicks, descendants, machineCpu, memAvailableKb, processCosts, processTree, TICKS_PER_S } from './procs.js';
+import { percentile, time } from './stats.js';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function run(): Promise<void> {
+  const max = flag('max', 1000);
+  const step = flag('step', 100);
+  const sampleSize = flag('sample', 10);
+  // Stop before the machine does: other work on it needs memory too.
+  const reserveKb = flag('reserve-mb', 3072) * 1024;
+  const idleS = flag('idle-s', 10);
+  const { host, client, close } = await startBenchHost();
+  const ids: string[] = [];
+  try {
+    const ws = await client.createWorkspace('bench-density');
+    const available0 = memAvailableKb();
+    console.log(`\n## density (steps of ${step} up to ${max}; sample of ${sampleSize}; idle CPU over ${idleS} s; stops with < ${reserveKb >> 10} MB available)`);
+    console.log('| computers | create→running p50 (this step) | p95 | screenshot p50 | screenshot p95 | click p50 | memory each (drop in available) | PSS each (sample) | their CPU each, idle | host process CPU | machine busy | load |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    let detail: ReturnType<typeof perProcess> | undefined;
+    while (ids.length < max) {
+      const boots: number[] = [];
+      for (let i = 0; i < step && ids.length < max; i++) {
+        boots.push(await time(async () => {
+          const c = await client.createComputer({ workspace_id: ws.id, name: `dense-${ids.length}` });
+          if (c.status !== 'running') throw new Error(`computer ${c.id} is ${c.status}: ${c.error_message}`);
+          ids.push(c.id);
+        }));
+      }
+      await sleep(5000); // the sessions start behind `running`: let them settle
+      const sample = Array.from({ length: Math.min(sampleSize, ids.length) }, (_, k) => ids[Math.floor((k * ids.length) / Math.min(sampleSize, ids.length))]!);
+      const shots: number[] = [];
+      const clicks: number[] = [];
+      for (const id of sample) {
+        for (let k = 0; k < 5; k++) shots.push(await time(() => client.screenshotBytes(id)));
+        // An empty spot of the desktop: the click changes nothing there.
+        for (let k = 0; k < 3; k++) clicks.push(await time(() => client.click(id, 640, 200)));
+      }
+      const tree = processTree();
+      const leaders = ids.map((id) => host.computers.desktop(id)?.pid).filter((p): p is number => !!p);
+      const allPids = leaders.flatMap((l) => descendants(l, tree));
+      const samplePids = sample.map((id) => descendants(host.computers.desktop(id)!.pid!, tree));
+      const pssEach = samplePids.reduce((s, pids) => s + processCosts(pids).reduce((a, p) => a + p.pssKb, 0), 0) / sample.length;
+      const availableNow = memAvailableKb();
+
+      // Idle: nobody touches any computer for idleS seconds.
+      const before = { ticks: cpuTicks(allPids), host: process.cpuUsage(), machine: machineCpu(), at: performance.now(), procs: processCosts(samplePids.flat()) };
+      await sleep(idleS * 1000);
+      const seconds = (performance.now() - before.at) / 1000;
+      const theirs = (cpuTicks(allPids) - before.ticks) / TICKS_PER_S / seconds / leaders.length;
+      const hostUse = process.cpuUsage(before.host);
+      const m = machineCpu();
+      const busy = (m.busy - before.machine.busy) / (m.total - before.machine.total);
+      if (!detail) detail = perProcess(before.procs, processCosts(samplePids.flat()), seconds, sample.length);
+
+      const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
+      const ms = (v: number) => `${v.toFixed(1)} ms`;
+      console.log(`| ${ids.length} | ${ms(percentile(boots, 50))} | ${ms(percentile(boots, 95))} | ${ms(percentile(shots, 50))} | ${ms(percentile(shots, 95))} | ${ms(percentile(clicks, 50))} | ${mb((available0 - availableNow) / ids.length)} | ${mb(pssEach)} | ${(theirs * 100).toFixed(3)} % of a core | ${(((hostUse.user + hostUse.system) / 1e6 / seconds) * 100).toFixed(1)} % | ${(busy * 100).toFixed(0)} % of 2 cores | ${loadavg()[0]!.toFixed(2)} |`);
+      if (availableNow < reserveKb) {
+        console.log(`stopped: ${mb(availableNow)} available`);
+        break;
+      }
+    }
+    if (detail) {
+      console.log(`\n## one idle desktop, per process (mean over the first step's sample of ${Math.min(sampleSize, ids.length)}; CPU over ${idleS} s idle)`);
+      console.log('| process | count | RSS | PSS | private | CPU (% of a core) |');
+      console.log('|---|---|---|---|---|---|');
+      for (const r of detail) console.log(`| ${r.comm} | ${r.count.toFixed(1)} | ${(r.rssKb / 1024).toFixed(1)} MB | ${(r.pssKb / 1024).toFixed(1)} MB | ${(r.privateKb / 1024).toFixed(1)} MB | ${r.cpu.toFixed(3)} % |`);
+    }
+  } finally {
+    const t0 = performance.now();
+    for (let i = 0; i < ids.length; i += 10) await Promise.all(ids.slice(i, i + 10).map((id) => client.deleteComputer(id).catch(() => {})));
+    console.log(`\ndeleted ${ids.length} computers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await close();
+  }
+}
+
+/** Per command name, the mean over `desktops` of memory and of CPU between two looks. */
+function perProcess(before: ReturnType<typeof processCosts>, after: ReturnType<typeof processCosts>, seconds: number, desktops: number) {
+  const ticks0 = new Map(before.map((p) => [p.pid, p.cpuTicks]));
+  const rows = new Map<string, { comm: string; count: number; rssKb: number; pssKb: number; privateKb: number; cpu: number }>();
+  for (const p of after) {
+    const r = rows.get(p.comm) ?? { comm: p.comm, count: 0, rssKb: 0, pssKb: 0, privateKb: 0, cpu: 0 };
+    r.count += 1 / desktops;
+    r.rssKb += p.rssKb / desktops;
+    r.pssKb += p.pssKb / desktops;
+    r.privateKb += p.privateKb / desktops;
+    r.cpu += ((p.cpuTicks - (ticks0.get(p.pid) ?? p.cpuTicks)) / TICKS_PER_S / seconds / desktops) * 100;
+    rows.set(p.comm, r);
+  }
+  const list = [...rows.values()].sort((a, b) => b.pssKb - a.pssKb);
+  const total = list.reduce((t, r) => ({ comm: 'total', count: t.count + r.count, rssKb: t.rssKb + r.rssKb, pssKb: t.pssKb + r.pssKb, privateKb: t.privateKb + r.privateKb, cpu: t.cpu + r.cpu }), { comm: 'total', count: 0, rssKb: 0, pssKb: 0, privateKb: 0, cpu: 0 });
+  return [...list, total];
+}

@@ -1,0 +1,101 @@
+/**
+ * The desktop a person and a model meet (issue 15): icons for the Desktop folder's files, a
+ * right-click menu with the applications, a file manager and a browser started on demand
+ * (Chromium maximized on a plain start page), a terminal with a monospace face, CJK and emoji
+ * fonts. Each checked on a real desktop, from inside it or on its screen.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Computer } from '../../shared/api/types.js';
+import { eventually, startTestHost, type TestHost } from '../helpers/host.js';
+import { changedPixels, decodePng } from '../helpers/png.js';
+
+let t: TestHost;
+let pc: Computer;
+
+const sh = async (command: string, timeout?: number) => (await t.client.bash(pc.id, command, timeout)).output;
+const shot = async () => decodePng(await t.client.screenshotBytes(pc.id));
+/** The desktop icons: the guest's override-redirect windows of the icon size, as xwininfo lists them. */
+const icons = async () => Number((await sh("xwininfo -root -children | grep -c ' 96x84+' || true")).trim());
+const visible = (name: string) => sh(`xdotool search --onlyvisible --name '${name}' 2>/dev/null | head -1`);
+/** The first icon's place (top left of the screen), where its picture and label are drawn. */
+const FIRST = { x: 12, y: 12, w: 96, h: 84 };
+
+beforeAll(async () => {
+  t = await startTestHost();
+  const ws = await t.client.createWorkspace('desktop');
+  pc = await t.client.createComputer({ workspace_id: ws.id, name: 'desk' });
+  expect(pc.status).toBe('running');
+});
+afterAll(() => t?.close());
+
+describe('the desktop', () => {
+  it('starts neither a file manager nor a browser at boot', async () => {
+    expect(await sh('pgrep -x pcmanfm; pgrep -x chromium; echo done')).toBe('done\n');
+  });
+
+  it("shows the Desktop folder's files as icons, as they come and go, and a double click opens one", async () => {
+    const empty = await shot();
+    expect(await icons()).toBe(0);
+    await sh('mkdir ~/Desktop/Projects && echo hi > ~/Desktop/zeta.txt');
+    await eventually(icons, (n) => n === 2, 15_000, 'two icons');
+    // Sorted by name: Projects first, at the top left, drawn there.
+    const drawn = await shot();
+    expect(changedPixels(empty, drawn, FIRST)).toBeGreaterThan(500);
+    expect(changedPixels(empty, drawn, { x: 300, y: 200, w: 600, h: 300 })).toBe(0);
+
+    await t.client.click(pc.id, FIRST.x + 48, FIRST.y + 30, { double: true });
+    await eventually(() => visible('^Projects$'), (id) => id.trim() !== '', 20_000, 'the file manager on the Projects folder');
+
+    await sh('rm ~/Desktop/zeta.txt; pkill -x pcmanfm; true');
+    await eventually(icons, (n) => n === 1, 15_000, 'one icon left');
+  });
+
+  it('keys after a click on an icon (which never takes the focus) go to the window that has it', async () => {
+    await sh(`xterm -xrm 'XTerm*allowTitleOps: false' -T keys -geometry 60x10+500+300 -e bash >/dev/null 2>&1 &
+      for i in $(seq 200); do xdotool search --onlyvisible --name '^keys$' >/dev/null 2>&1 && break; sleep 0.05; done`);
+    const id = (await visible('^keys$')).trim();
+    await eventually(
+      async () => (await t.client.click(pc.id, 700, 380), sh('xdotool getactivewindow getwindowname')),
+      (n) => n.trim() === 'keys',
+      10_000,
+      'the terminal to take the focus',
+    );
+    await t.client.click(pc.id, FIRST.x + 48, FIRST.y + 30);
+    await t.client.type(pc.id, 'echo typed-in-$WINDOWID > ~/after-icon.txt\n');
+    await eventually(() => sh('cat ~/after-icon.txt 2>/dev/null'), (o) => o !== '', 10_000, 'the command typed after the icon click');
+    expect(await sh('cat ~/after-icon.txt')).toBe(`typed-in-${id}\n`);
+    await sh('pkill -f "xterm.*-T keys"; true');
+  });
+
+  it('opens a terminal from the right-click menu, in a monospace face, with CJK and emoji fonts installed', async () => {
+    await t.client.click(pc.id, 700, 150, { button: 'right' });
+    // The menu opens at the pointer; its first entry is Terminal.
+    await t.client.click(pc.id, 730, 160);
+    await eventually(
+      () => sh("xdotool search --onlyvisible --class xterm 2>/dev/null | wc -l"),
+      (n) => Number(n) >= 1,
+      10_000,
+      'a terminal from the menu',
+    );
+    expect(await sh("xrdb -query | grep -i '^xterm\\*faceName:'")).toMatch(/DejaVu Sans Mono/);
+    expect((await sh("fc-list ':lang=ja' family | grep -c 'Noto Sans CJK' || true")).trim()).not.toBe('0');
+    expect(await sh("fc-list | grep -c 'Noto Color Emoji' || true")).not.toBe('0\n');
+  });
+
+  it('opens Chromium maximized on a plain start page', async () => {
+    await sh('chromium >/dev/null 2>&1 &');
+    const name = await eventually(() => visible('Chromium$'), (id) => id.trim() !== '', 90_000, 'the browser window');
+    const title = await eventually(
+      () => sh(`xdotool getwindowname ${name.trim()}`),
+      (n) => n.startsWith('New tab'),
+      30_000,
+      'the start page',
+    );
+    expect(title).toBe('New tab - Chromium\n');
+    // Maximized: as wide as the screen, and down to the panel.
+    const geo = await sh(`xdotool getwindowgeometry --shell ${name.trim()}`);
+    expect(geo).toMatch(/^WIDTH=1280$/m);
+    expect(Number(/^HEIGHT=(\d+)$/m.exec(geo)?.[1])).toBeGreaterThan(600);
+    await sh('pkill -x chromium; true');
+  }, 150_000);
+});
