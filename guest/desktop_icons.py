@@ -56,6 +56,32 @@ def icon_for(path):
     return f"{THEME}/mimetypes/application-x-generic.png"
 
 
+def wrap(label, units=16):
+    """Breaks words too long for the icon's width (ImageMagick's caption breaks only at spaces,
+    and CJK names have none); a wide character counts double."""
+    out, line = [], 0
+    for word in label.split(" "):
+        w = sum(2 if ord(c) > 0x2E7F else 1 for c in word)
+        if line and line + 1 + w <= units:
+            out.append(" ")
+            line += 1
+        elif line:
+            out.append("\n")
+            line = 0
+        if w <= units:
+            out.append(word)
+            line += w
+            continue
+        for c in word:
+            cw = 2 if ord(c) > 0x2E7F else 1
+            if line + cw > units:
+                out.append("\n")
+                line = 0
+            out.append(c)
+            line += cw
+    return "".join(out)
+
+
 def hex_colour(rgb):
     return "#%02x%02x%02x" % rgb
 
@@ -150,7 +176,7 @@ class DesktopIcons:
         # ImageMagick has no font fallback: a name beyond Latin, Greek and Cyrillic gets the
         # CJK face (which has Latin too).
         font = "Noto-Sans-CJK-JP" if any(ord(c) > 0x52F for c in label) else "DejaVu-Sans"
-        label = label.replace("%", "%%")
+        label = wrap(label).replace("%", "%%")
         if label.startswith("@"):
             label = "\\" + label  # caption: would read a file named by the rest
         argv = ["/usr/bin/convert", "-size", f"{W}x{H}", f"gradient:{hex_colour(top)}-{hex_colour(bottom)}",
