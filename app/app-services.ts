@@ -13,6 +13,7 @@ import { LocalHost, LOCAL_HOST_PORT } from './local-host.js';
 import { DeviceLogins } from './login.js';
 import { appDirs, type AppDirs } from './paths.js';
 import { Profiles } from './profiles.js';
+import { LoopbackGate } from './loopback-gate.js';
 import { VncRelay } from './relay.js';
 import { ChannelRelay } from './channel-relay.js';
 import { AppFiles } from './files.js';
@@ -39,6 +40,8 @@ export interface AppServices {
   session: Session;
   feed: ComputersFeed;
   logins: DeviceLogins;
+  /** The one loopback WebSocket server both relays take their one-time tickets through. */
+  gate: LoopbackGate;
   relay: VncRelay;
   /** Terminal, events and audio, relayed like VNC. */
   channels: ChannelRelay;
@@ -68,8 +71,9 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   onHostState = () => void session.changed();
   const feed = new ComputersFeed(session);
   const logins = new DeviceLogins({ clientName: `Orgo Desktop on ${hostname()}` });
-  const relay = new VncRelay(session, (id) => feed.known(id));
-  const channels = new ChannelRelay(session);
+  const gate = new LoopbackGate();
+  const relay = new VncRelay(gate, session, (id) => feed.known(id));
+  const channels = new ChannelRelay(gate, session);
   const files = new AppFiles(session);
   let version = '0.0.0';
   try {
@@ -92,6 +96,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     session,
     feed,
     logins,
+    gate,
     relay,
     channels,
     files,
@@ -109,6 +114,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
       feed.close();
       relay.close();
       channels.close();
+      gate.close();
       for (const p of profiles.list()) logins.cancel(p.id);
     },
   };

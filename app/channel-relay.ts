@@ -1,24 +1,22 @@
 /**
  * The loopback relay for a computer's live channels (terminal, events, audio), shaped like the
- * VNC relay: the renderer asks main for a one-time URL (`ws://127.0.0.1:PORT/ch/TICKET`), connects
+ * VNC relay: the renderer asks main for a one-time URL (`ws://127.0.0.1:PORT/ch/TICKET`, from the
+ * app's loopback gate), connects
  * there, and main opens the computer's own websocket with the VNC password it fetches at that
  * moment (so a restart's rotated password is picked up by simply connecting again). Messages go
  * both ways as they are (JSON text; audio's binary frames). The computer's close code reaches the
  * renderer (4409 not running, 4401 refused, 1000 ended), so the window can say what happened and
  * reconnect. The renderer never holds the API key or the password.
  */
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import { CLOSE, channelUrl } from '../shared/api/channels.js';
 import { describeError } from './errors.js';
 import { logger } from './log.js';
+import type { LoopbackGate } from './loopback-gate.js';
 import type { Session } from './session.js';
 
 const log = logger('channels');
 const TICKET_MS = 60_000;
-const PATH = /^\/ch\/([A-Za-z0-9_-]{20,100})$/;
 
 export type LiveChannel = 'terminal' | 'events' | 'audio';
 
@@ -35,59 +33,17 @@ interface Ticket {
   profileId: string;
   channel: LiveChannel;
   params: Record<string, string | number | undefined>;
-  expires: number;
 }
 
 export class ChannelRelay {
-  private readonly tickets = new Map<string, Ticket>();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
-  private server: Server | null = null;
-  private base: string | null = null;
   /** Every open pair, renderer side → computer side (the leak test counts them). */
   private readonly live = new Map<WebSocket, WebSocket | null>();
 
-  constructor(private readonly session: Session) {}
-
-  /** Its own loopback server (Electron); browser mode attaches to the launcher's instead. */
-  async listen(): Promise<string> {
-    const server = createServer((_req, res) => res.writeHead(404).end());
-    server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head) || socket.destroy());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    this.server = server;
-    this.base = `ws://127.0.0.1:${(server.address() as { port: number }).port}`;
-    return this.base;
-  }
-
-  useBase(base: string): void {
-    this.base = base;
-  }
-
-  ticket(computerId: string, channel: LiveChannel, params: Record<string, string | number | undefined> = {}): string {
-    if (!this.base) throw new Error('the channel relay is not listening');
-    const now = Date.now();
-    for (const [k, t] of this.tickets) if (t.expires < now) this.tickets.delete(k);
-    const id = randomBytes(24).toString('base64url');
-    this.tickets.set(id, { computerId, channel, params, profileId: this.session.profiles.active().id, expires: now + TICKET_MS });
-    return `${this.base}/ch/${id}`;
-  }
-
-  /** Open relays: renderer-side sockets, and computer-side sockets still open. */
-  counts(): { relays: number; upstream: number } {
-    let upstream = 0;
-    for (const up of this.live.values()) if (up && up.readyState !== WebSocket.CLOSED) upstream++;
-    return { relays: this.live.size, upstream };
-  }
-
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const m = PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
-    if (!m) return false;
-    const ticket = this.tickets.get(m[1]!);
-    this.tickets.delete(m[1]!);
-    if (!ticket || ticket.expires < Date.now()) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return true;
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
+  constructor(
+    private readonly gate: LoopbackGate,
+    private readonly session: Session,
+  ) {
+    gate.route<Ticket>('ch', (ws, ticket) => {
       this.live.set(ws, null);
       ws.once('close', () => {
         const up = this.live.get(ws);
@@ -99,7 +55,17 @@ export class ChannelRelay {
         closeDown(ws, RELAY_CLOSE.unavailable, describeError(e).message);
       });
     });
-    return true;
+  }
+
+  ticket(computerId: string, channel: LiveChannel, params: Record<string, string | number | undefined> = {}): string {
+    return this.gate.issue<Ticket>('ch', { computerId, channel, params, profileId: this.session.profiles.active().id }, TICKET_MS);
+  }
+
+  /** Open relays: renderer-side sockets, and computer-side sockets still open. */
+  counts(): { relays: number; upstream: number } {
+    let upstream = 0;
+    for (const up of this.live.values()) if (up && up.readyState !== WebSocket.CLOSED) upstream++;
+    return { relays: this.live.size, upstream };
   }
 
   private async relay(down: WebSocket, ticket: Ticket): Promise<void> {
@@ -147,8 +113,6 @@ export class ChannelRelay {
       up?.terminate();
     }
     this.live.clear();
-    this.wss.close();
-    this.server?.close();
   }
 }
 

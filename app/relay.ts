@@ -1,23 +1,22 @@
 /**
  * The VNC loopback relay. The renderer asks main for a one-time URL (`ws://127.0.0.1:PORT/vnc/
- * TICKET`, valid once, for half a minute); noVNC connects there and meets a server that needs no
+ * TICKET`, valid once, for half a minute, from the app's loopback gate); noVNC connects there and
+ * meets a server that needs no
  * password. Main fetches the computer's current VNC password, opens the computer's own VNC
  * websocket, does the VNC authentication and init itself, and from then on relays bytes. So the
  * renderer never holds the API key or the VNC password.
  */
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
+import { PacedSender } from '../shared/node/ws-flow.js';
 import { describeError } from './errors.js';
 import { logger } from './log.js';
+import type { LoopbackGate } from './loopback-gate.js';
 import { ByteReader, acceptDownstream, authenticateUpstream, greetDownstream, initDownstream, initUpstream, refuseDownstream } from './rfb-handshake.js';
 import type { Computer } from '../shared/api/types.js';
 import type { Session } from './session.js';
 
 const log = logger('relay');
 const TICKET_MS = 30_000;
-const PATH = /^\/vnc\/([A-Za-z0-9_-]{20,100})$/;
 
 interface Upstream {
   up?: WebSocket;
@@ -30,11 +29,8 @@ interface Upstream {
 
 interface Ticket {
   computerId: string;
-  profileId: string;
-  expires: number;
   /** The computer's side, opened and authenticated as soon as the URL is handed out. */
   upstream: Promise<Upstream>;
-  expiry: NodeJS.Timeout;
 }
 
 /** The computer's VNC websocket from its connection_url (Orgo: /desktops/{instance_id}). */
@@ -46,67 +42,17 @@ export function upstreamUrl(connectionUrl: string, password: string): string {
 }
 
 export class VncRelay {
-  private readonly tickets = new Map<string, Ticket>();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024, handleProtocols: (p) => (p.has('binary') ? 'binary' : false) });
-  private server: Server | null = null;
-  private base: string | null = null;
   private readonly live = new Set<WebSocket>();
   /** The computers' sides, opened or opening (the leak check counts them too). */
   private readonly ups = new Set<WebSocket>();
 
   constructor(
+    private readonly gate: LoopbackGate,
     private readonly session: Session,
     /** What the live list last saw of a computer, to skip one API call when it is fresh enough. */
     private readonly known: (id: string) => Computer | undefined = () => undefined,
-  ) {}
-
-  /** Its own loopback server (Electron); browser mode attaches to the launcher's instead. */
-  async listen(): Promise<string> {
-    const server = createServer((_req, res) => res.writeHead(404).end());
-    server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head) || socket.destroy());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    this.server = server;
-    const port = (server.address() as { port: number }).port;
-    this.base = `ws://127.0.0.1:${port}`;
-    return this.base;
-  }
-
-  /** Browser mode: the launcher's own origin serves the relay at /vnc/. */
-  useBase(base: string): void {
-    this.base = base;
-  }
-
-  /**
-   * A one-time URL for one viewer connection to one computer. The computer's side is opened at
-   * once, so it is ready (authenticated) by the time noVNC has loaded and connects.
-   */
-  ticket(computerId: string): string {
-    if (!this.base) throw new Error('the relay is not listening');
-    const id = randomBytes(24).toString('base64url');
-    const profileId = this.session.profiles.active().id;
-    const upstream = this.prepare(computerId, profileId);
-    const expiry = setTimeout(() => {
-      // Never used: let go of the computer's side too.
-      if (this.tickets.delete(id)) void upstream.then((u) => u.up?.terminate());
-    }, TICKET_MS);
-    expiry.unref();
-    this.tickets.set(id, { computerId, profileId, expires: Date.now() + TICKET_MS, upstream, expiry });
-    return `${this.base}/vnc/${id}`;
-  }
-
-  /** Answers true when the upgrade was a relay path (handled), false to let others try. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const m = PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
-    if (!m) return false;
-    const ticket = this.tickets.get(m[1]!);
-    this.tickets.delete(m[1]!);
-    if (ticket) clearTimeout(ticket.expiry);
-    if (!ticket || ticket.expires < Date.now()) {
-      if (ticket) void ticket.upstream.then((u) => u.up?.terminate());
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return true;
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
+  ) {
+    gate.route<Ticket>('vnc', (ws, ticket) => {
       this.live.add(ws);
       ws.once('close', () => this.live.delete(ws));
       this.relay(ws, ticket).catch((e) => {
@@ -114,7 +60,16 @@ export class VncRelay {
         ws.close(1011);
       });
     });
-    return true;
+  }
+
+  /**
+   * A one-time URL for one viewer connection to one computer. The computer's side is opened at
+   * once, so it is ready (authenticated) by the time noVNC has loaded and connects.
+   */
+  ticket(computerId: string): string {
+    const upstream = this.prepare(computerId, this.session.profiles.active().id);
+    // Never used (or too late): let go of the computer's side too.
+    return this.gate.issue<Ticket>('vnc', { computerId, upstream }, TICKET_MS, () => void upstream.then((u) => u.up?.terminate()));
   }
 
   /** Opens the computer's VNC socket and authenticates; the reader holds how it closed, if it did. */
@@ -224,14 +179,8 @@ export class VncRelay {
   }
 
   close(): void {
-    for (const t of this.tickets.values()) {
-      clearTimeout(t.expiry);
-      void t.upstream.then((u) => u.up?.terminate());
-    }
-    this.tickets.clear();
     for (const ws of this.live) ws.terminate();
-    this.wss.close();
-    this.server?.close();
+    for (const up of this.ups) up.terminate();
   }
 }
 
@@ -240,19 +189,8 @@ function pipe(down: WebSocket, downRest: Buffer, up: WebSocket, upRest: Buffer):
   if (upRest.length) down.send(upRest);
   if (downRest.length) up.send(downRest);
   const forward = (from: WebSocket, to: WebSocket) => {
-    from.on('message', (data: Buffer) => {
-      if (to.readyState !== WebSocket.OPEN) return;
-      to.send(data, { binary: true });
-      if (to.bufferedAmount > 8 * 1024 * 1024) {
-        from.pause();
-        const t = setInterval(() => {
-          if (to.bufferedAmount < 1024 * 1024 || to.readyState !== WebSocket.OPEN) {
-            clearInterval(t);
-            from.resume();
-          }
-        }, 10);
-      }
-    });
+    const paced = new PacedSender(to, from);
+    from.on('message', (data: Buffer) => paced.send(data, true));
   };
   forward(up, down);
   forward(down, up);

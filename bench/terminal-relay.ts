@@ -30,7 +30,7 @@ export async function run(): Promise<void> {
     },
   });
   try {
-    await services.channels.listen();
+    await services.gate.listen();
     const ws = await client.createWorkspace('bench');
     const pc = await client.createComputer({ workspace_id: ws.id, name: 'terminal-relay' });
     await new Promise((r) => setTimeout(r, 1500)); // let the session settle

@@ -5,7 +5,7 @@ The host starts it as
 with ORGO_* variables naming the computer. It builds the computer's root (mounts.py), drops to a
 container's capability set, starts the X/VNC server and the desktop session, and then serves the
 host over stdin/stdout: one JSON object a line, requests carry an `id`, answers repeat it, and
-unsolicited lines carry an `event`. When stdin closes (the host is gone) the computer shuts down:
+unsolicited lines carry an `event` (PROTOCOL.md; the operations are the table in ops.py). When stdin closes (the host is gone) the computer shuts down:
 its disk is files on the host's filesystem, so nothing of it is lost.
 """
 import json
@@ -21,10 +21,10 @@ import audio  # noqa: E402
 import caps  # noqa: E402
 import login_env  # noqa: E402
 import channels  # noqa: E402
-import clipboard  # noqa: E402
 import desktop_icons  # noqa: E402
 import events  # noqa: E402
 import mounts  # noqa: E402
+import ops  # noqa: E402
 import procs  # noqa: E402
 import seed  # noqa: E402
 import session  # noqa: E402
@@ -123,28 +123,18 @@ def background(fn):
 
 
 def handle(req, reaper):
+    """Answers one request from the table in ops.py (the protocol: PROTOCOL.md)."""
     rid = req.get("id")
-    op = req.get("op")
+    name = req.get("op")
     try:
-        if op == "bash":
-            env = login_env.get(reaper, procs.spawn_user)
-            # A login shell that takes its profile's environment from the cache instead of re-reading it.
-            argv = ["/bin/bash", "--login", "--noprofile", "-c", req["command"]] if env else ["/bin/bash", "-lc", req["command"]]
-            res = procs.run_as_user(reaper, argv, req.get("timeout", 30), env=env)
-        elif op == "exec":
-            res = procs.run_as_user(reaper, ["/usr/bin/python3", "-c", req["code"]], req.get("timeout", 10))
-        elif op == "clipboard_get":
-            res = {"text": clipboard.read(reaper)}
-        elif op == "clipboard_set":
-            clipboard.write(reaper, req["text"])
-            res = {}
-        elif op == "stop":
+        if name == "stop":  # not in the table: it ends this process after answering
             send({"id": rid, "ok": True})
             shutdown(0)
             return
-        else:
-            raise ValueError(f"unknown op {op!r}")
-        send({"id": rid, "ok": True, **res})
+        handler = ops.OPS.get(name)
+        if handler is None:
+            raise ValueError(f"unknown op {name!r}")
+        send({"id": rid, "ok": True, **handler(req, reaper)})
     except Exception as e:  # an answer, never a dead guest
         send({"id": rid, "ok": False, "error": str(e)})
 

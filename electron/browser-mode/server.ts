@@ -7,7 +7,9 @@
  * Origin is this server (a page elsewhere cannot drive the app), and every message goes through
  * the same dispatch as Electron's IPC.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../../shared/node/secrets.js';
+import { refuseUpgrade } from '../../shared/node/upgrade.js';
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -56,12 +58,6 @@ interface Client extends ClientContext {
   control(msg: Control): void;
 }
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 function cookies(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -101,7 +97,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
 
   const authed = (req: IncomingMessage) => {
     const c = cookies(req)[cookieName];
-    return !!c && same(c, session);
+    return !!c && sameSecret(c, session);
   };
 
   const pageHtml = (page: Page) => {
@@ -144,7 +140,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     }
     const page = PAGES[path];
     if (presented !== null) {
-      if (!same(presented, token)) return send(res, 403, 'text/plain; charset=utf-8', 'This address is from another launch of Orgo Desktop. Use the one it printed last.');
+      if (!sameSecret(presented, token)) return send(res, 403, 'text/plain; charset=utf-8', 'This address is from another launch of Orgo Desktop. Use the one it printed last.');
       // The page itself, with the cookie: no redirect round trip on launch. bridge.js drops the
       // token from the address bar before the app runs (no-referrer keeps it from leaving).
       const cookie = `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`;
@@ -171,13 +167,12 @@ export async function startBrowserModeServer(options: { services: AppServices; r
   const wss = new WebSocketServer({ noServer: true, maxPayload: 40 * 1024 * 1024 });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.headers.host !== hostHeader || req.headers.origin !== origin || !authed(req)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuseUpgrade(socket, 403);
       return;
     }
-    if (services.relay.handleUpgrade(req, socket, head)) return;
-    if (services.channels.handleUpgrade(req, socket, head)) return;
+    if (services.gate.handleUpgrade(req, socket, head)) return;
     if (new URL(req.url ?? '/', 'http://x').pathname !== '/ipc') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuseUpgrade(socket, 404);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
@@ -230,8 +225,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
   hostHeader = `127.0.0.1:${port}`;
   // Cookies ignore ports: the name carries it, so two launches do not trample each other.
   cookieName = `orgo_app_${port}`;
-  services.relay.useBase(`ws://127.0.0.1:${port}`);
-  services.channels.useBase(`ws://127.0.0.1:${port}`);
+  services.gate.useBase(`ws://127.0.0.1:${port}`);
   log.info(`serving ${rendererDir} on ${origin}`);
 
   return {

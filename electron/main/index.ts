@@ -30,8 +30,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   const root = app.getAppPath();
   const services = createAppServices({ mode: 'electron', projectRoot: root });
-  await services.relay.listen();
-  await services.channels.listen();
+  await services.gate.listen();
 
   const windows = new AppWindows(join(here, '../preload/index.cjs'), join(root, 'out', 'electron-renderer'), (ctx) => services.feed.unwatch(ctx.id));
   app.on('web-contents-created', (_e, contents) => harden(contents, windows.isAppUrl));

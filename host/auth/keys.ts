@@ -3,7 +3,8 @@
  * (the keys are random, so a slow hash adds nothing), and checked against every stored hash
  * with timingSafeEqual so that no comparison leaks how much of a guess was right.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { sameSecret } from '../../shared/node/secrets.js';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyRow, KeyStore } from '../store/keys.js';
@@ -41,7 +42,7 @@ export class KeyChecker {
     const hash = hashKey(presented);
     let found: KeyRow | undefined;
     for (const row of this.keys.all()) {
-      if (timingSafeEqual(row.hash, hash) && !found) found = row;
+      if (sameSecret(row.hash, hash) && !found) found = row;
     }
     return found;
   }

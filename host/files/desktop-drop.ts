@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fchownSync, linkSync, lchownSync, mkdirSync, openSync, readlinkSync, realpathSync, unlinkSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HttpError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { HOME_IN_COMPUTER } from './home-path.js';
 import { numberedName } from './names.js';
 
@@ -64,14 +64,14 @@ function openDesktop(home: string): number {
         lchownSync(path, USER_UID, USER_GID);
       } catch (m) {
         if ((m as NodeJS.ErrnoException).code === 'ENOENT') {
-          throw new HttpError(409, "The computer's disk is not ready yet; try again once it has started", 'disk_not_ready');
+          throw new ApiError(409, "The computer's disk is not ready yet; try again once it has started", 'disk_not_ready');
         }
         if ((m as NodeJS.ErrnoException).code !== 'EEXIST') throw m;
       }
       return checked(home, open());
     }
     if (code === 'ELOOP' || code === 'ENOTDIR') {
-      throw new HttpError(409, `${HOME_IN_COMPUTER}/Desktop in the computer is not a folder (a link or a file); the file was not placed`, 'desktop_not_a_folder');
+      throw new ApiError(409, `${HOME_IN_COMPUTER}/Desktop in the computer is not a folder (a link or a file); the file was not placed`, 'desktop_not_a_folder');
     }
     throw e;
   }
@@ -81,7 +81,7 @@ function openDesktop(home: string): number {
 function checked(home: string, fd: number): number {
   if (readlinkSync(`/proc/self/fd/${fd}`) !== join(realpathSync(home), 'Desktop')) {
     closeSync(fd);
-    throw new HttpError(409, `${HOME_IN_COMPUTER}/Desktop changed while the file was being placed; try again`, 'desktop_changed');
+    throw new ApiError(409, `${HOME_IN_COMPUTER}/Desktop changed while the file was being placed; try again`, 'desktop_changed');
   }
   return fd;
 }
@@ -96,5 +96,5 @@ function linkUnderFreeName(dir: string, temp: string, name: string): string {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }
-  throw new HttpError(409, `The desktop already has ${MAX_NUMBER + 1} files named like ${name}`, 'name_taken');
+  throw new ApiError(409, `The desktop already has ${MAX_NUMBER + 1} files named like ${name}`, 'name_taken');
 }

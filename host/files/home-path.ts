@@ -11,7 +11,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { HttpError, badRequest } from '../http/errors.js';
+import { ApiError, badRequest } from '../errors.js';
 
 export const HOME_IN_COMPUTER = '/home/user';
 const HOME_PARTS = ['home', 'user'];
@@ -19,8 +19,8 @@ const HOME_PARTS = ['home', 'user'];
 const MAX_LINKS = 40;
 
 const outside = (path: string) =>
-  new HttpError(403, `Only files under ${HOME_IN_COMPUTER} can be exported; ${JSON.stringify(path)} is outside it`, 'path_outside_home');
-const missing = (path: string) => new HttpError(404, `No such file in the computer: ${path}`, 'not_found');
+  new ApiError(403, `Only files under ${HOME_IN_COMPUTER} can be exported; ${JSON.stringify(path)} is outside it`, 'path_outside_home');
+const missing = (path: string) => new ApiError(404, `No such file in the computer: ${path}`, 'not_found');
 const isFolder = (path: string) =>
   badRequest(`${path} is a folder; export files one at a time (folders are not exported)`, 'is_a_folder');
 

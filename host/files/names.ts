@@ -1,5 +1,5 @@
 /** File names as people give them, made safe for a folder, and numbered when one is taken. */
-import { badRequest } from '../http/errors.js';
+import { badRequest } from '../errors.js';
 
 /** Most filesystems allow 255 bytes; leave room for " (9999)". */
 const MAX_NAME_BYTES = 240;

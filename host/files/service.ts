@@ -14,7 +14,7 @@ import { FileSink } from './file-sink.js';
 import { openInHome } from './home-path.js';
 import { contentTypeFor } from './names.js';
 import { LINK_LIFETIME_S, LinkSigner } from './signed-urls.js';
-import { HttpError, notFound } from '../http/errors.js';
+import { ApiError, notFound } from '../errors.js';
 import { logger } from '../../shared/node/log.js';
 import type { ComputerRow } from '../store/computers.js';
 import type { FileRow, FileStore } from '../store/files.js';
@@ -169,7 +169,7 @@ export class Files {
 
   private liveComputer(id: string): ComputerRow {
     const row = this.computers.get(id);
-    if (row.status === 'deleting') throw new HttpError(404, 'Computer not found (it is being deleted)', 'not_found');
+    if (row.status === 'deleting') throw new ApiError(404, 'Computer not found (it is being deleted)', 'not_found');
     return row;
   }
 

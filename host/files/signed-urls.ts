@@ -3,7 +3,8 @@
  * keyed with a secret that never leaves this host's data dir. Whoever holds the link may fetch
  * the bytes until it expires, without the API key (a browser's download, `curl -O`).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { sameSecret } from '../../shared/node/secrets.js';
 import { constants, openSync, readFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -40,9 +41,7 @@ export class LinkSigner {
 
   check(fileId: string, expires: unknown, sig: unknown, nowS = Date.now() / 1000): LinkCheck {
     if (typeof expires !== 'string' || typeof sig !== 'string' || !/^\d{1,12}$/.test(expires)) return 'invalid';
-    const want = Buffer.from(this.mac(fileId, expires));
-    const got = Buffer.from(sig);
-    if (got.length !== want.length || !timingSafeEqual(got, want)) return 'invalid';
+    if (!sameSecret(sig, this.mac(fileId, expires))) return 'invalid';
     return Number(expires) < nowS ? 'expired' : 'ok';
   }
 

@@ -3,18 +3,11 @@
  * and the routes per resource. WebSockets are attached separately (desktops.ts).
  */
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { ZodType } from 'zod';
-import { firstIssue } from '../../shared/api/schemas.js';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { logger } from '../../shared/node/log.js';
-import type { KeyChecker } from '../auth/keys.js';
-import type { Computers } from '../services/computers.js';
-import type { Files } from '../files/service.js';
-import type { ComputerStore } from '../store/computers.js';
-import type { DeviceCodeStore } from '../store/device-codes.js';
-import type { KeyRow, KeyStore } from '../store/keys.js';
-import type { WorkspaceStore } from '../store/workspaces.js';
-import { HttpError, badRequest } from './errors.js';
+import type { KeyRow } from '../store/keys.js';
+import type { HostServices } from './services.js';
+import { ApiError } from '../errors.js';
 import { actionRoutes } from './routes/actions.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
@@ -25,16 +18,6 @@ import { keyRoutes } from './routes/keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 
 const log = logger('http');
-
-export interface HostServices {
-  workspaces: WorkspaceStore;
-  computerStore: ComputerStore;
-  computers: Computers;
-  keys: KeyStore;
-  keyChecker: KeyChecker;
-  files: Files;
-  deviceCodes: DeviceCodeStore;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -57,6 +40,13 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
   }) as unknown as FastifyInstance;
 
   app.decorateRequest('apiKey', null as unknown as KeyRow);
+  // Python's requests sessions (Orgo's SDK among them) send Content-Type: application/json on
+  // every call, body-less POSTs and DELETEs too: an empty body is no body, on every route.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    body === '' ? done(null, undefined) : json(req, body as string, done),
+  );
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });
@@ -65,15 +55,15 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
     if (!req.url.startsWith('/api/') && req.url !== '/api') return;
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) throw new HttpError(401, 'Missing API key: send Authorization: Bearer <key>', 'unauthorized');
+    if (!m) throw new ApiError(401, 'Missing API key: send Authorization: Bearer <key>', 'unauthorized');
     const key = services.keyChecker.verify(m[1]!);
-    if (!key) throw new HttpError(401, 'Invalid API key', 'unauthorized');
+    if (!key) throw new ApiError(401, 'Invalid API key', 'unauthorized');
     req.apiKey = key;
     services.keys.touch(key.id);
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
-    if (err instanceof HttpError) {
+    if (err instanceof ApiError) {
       return reply.status(err.status).send({ error: err.message, ...(err.code ? { code: err.code } : {}), ...err.extra, request_id: req.id });
     }
     // Fastify's own client errors (bad JSON, wrong content type, body too large) keep their status.
@@ -107,19 +97,4 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
   fileRoutes(app, services); // its own scope: multipart streams past the JSON bodyLimit
   deviceRoutes(app, services); // device-code login: outside /api, the device has no key yet
   return app;
-}
-
-/** Parses a request part with a shared schema; the first problem becomes a 400 naming the field. */
-export function parse<T>(schema: ZodType<T>, value: unknown): T {
-  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw badRequest('The request body must be a JSON object');
-  }
-  const r = schema.safeParse(value);
-  if (!r.success) throw badRequest(firstIssue(r.error));
-  return r.data;
-}
-
-/** The request's own origin, as the client reached us (for connection_url and hostname). */
-export function originOf(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}`;
 }

@@ -8,18 +8,18 @@
  * its own file under channels/. RFB and the guest's streams are on root-only unix sockets, so
  * this check is the real gate.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE } from '../../shared/api/channels.js';
 import { logger } from '../../shared/node/log.js';
-import type { Desktop } from '../runtime/desktop.js';
-import type { ComputerPaths } from '../runtime/paths.js';
-import type { ComputerRow } from '../store/computers.js';
-import type { HostServices } from './app.js';
+import { sameSecret } from '../../shared/node/secrets.js';
+import { refuseUpgrade } from '../../shared/node/upgrade.js';
+import type { HostServices } from './services.js';
+import type { ChannelContext } from './channels/context.js';
 import { audioChannel } from './channels/audio.js';
-import { EventHubs, eventsChannel } from './channels/events.js';
+import { EventHubs } from '../runtime/event-hub.js';
+import { eventsChannel } from './channels/events.js';
 import { terminalChannel } from './channels/terminal.js';
 import { vncChannel } from './channels/vnc.js';
 
@@ -28,18 +28,6 @@ const PATH = /^\/desktops\/([A-Za-z0-9_-]+)\/(?:ws\/(websockify|terminal|events|
 export const CLOSE_UNAUTHORIZED = CLOSE.unauthorized;
 export const CLOSE_NOT_RUNNING = CLOSE.notRunning;
 
-/** What a channel gets once the router has let the connection in. */
-export interface ChannelContext {
-  ws: WebSocket;
-  url: URL;
-  row: ComputerRow;
-  desk: Desktop;
-  paths: ComputerPaths;
-  services: HostServices;
-  hubs: EventHubs;
-  /** Runs once when the connection ends, however it ends (viewer left, computer stopped). */
-  onEnd(fn: () => void): void;
-}
 
 type Channel = (ctx: ChannelContext) => void | Promise<void>;
 const channels: Record<string, Channel> = {
@@ -48,13 +36,6 @@ const channels: Record<string, Channel> = {
   events: eventsChannel,
   audio: audioChannel,
 };
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  // Length is not secret (all passwords have the same length); the content is.
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** A browser's Origin must name this host; non-browser clients send none. */
 export function originAllowed(req: IncomingMessage): boolean {
@@ -67,9 +48,6 @@ export function originAllowed(req: IncomingMessage): boolean {
   }
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-}
 
 export function attachDesktopSockets(server: Server, s: HostServices): { close(): void } {
   const hubs = new EventHubs();
@@ -83,8 +61,8 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://host');
     const m = PATH.exec(url.pathname);
-    if (!m) return refuse(socket, 404, 'Not Found');
-    if (!originAllowed(req)) return refuse(socket, 403, 'Forbidden: Origin does not match Host');
+    if (!m) return refuseUpgrade(socket, 404, 'Not Found');
+    if (!originAllowed(req)) return refuseUpgrade(socket, 403, 'Forbidden: Origin does not match Host');
     const name = m[2] ?? m[3]!;
     wss.handleUpgrade(req, socket, head, (ws) => {
       open(ws, req, url, m[1]!, name).catch((e) => {

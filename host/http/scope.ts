@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import { HttpError } from './errors.js';
+import { ApiError } from '../errors.js';
 
 /** Key management and account-wide listings take an account-wide key. */
 export function requireAccountKey(req: FastifyRequest): void {
   if (req.apiKey.workspace_id) {
-    throw new HttpError(403, 'This needs an account-wide API key; this key is scoped to one workspace', 'account_key_required', {
+    throw new ApiError(403, 'This needs an account-wide API key; this key is scoped to one workspace', 'account_key_required', {
       key_workspace_id: req.apiKey.workspace_id,
     });
   }
@@ -14,7 +14,7 @@ export function requireAccountKey(req: FastifyRequest): void {
 export function requireWorkspace(req: FastifyRequest, workspaceId: string): void {
   const own = req.apiKey.workspace_id;
   if (own && own !== workspaceId) {
-    throw new HttpError(403, 'This API key is scoped to another workspace', 'workspace_scope_mismatch', {
+    throw new ApiError(403, 'This API key is scoped to another workspace', 'workspace_scope_mismatch', {
       key_workspace_id: own,
       target_workspace_id: workspaceId,
     });

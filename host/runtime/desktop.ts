@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, openSync, closeSync, rmSync, writeFileSync } from
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { logger } from '../../shared/node/log.js';
+import type { GuestOp, GuestOps, GuestResult } from './guest-ops.js';
 import { guestScript, MAX_SOCKET_PATH, type ComputerPaths } from './paths.js';
 import { obfuscateVncPassword } from '../../shared/node/vnc-password.js';
 
@@ -25,13 +26,7 @@ export interface DesktopOptions {
   masks: string[];
 }
 
-export interface GuestAnswer {
-  ok: boolean;
-  error?: string;
-  [field: string]: unknown;
-}
-
-type Pending = { resolve: (a: GuestAnswer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+type Pending = { resolve: (a: GuestResult<GuestOp>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
 /**
  * Events: `exit` (reason: string | null): the computer's processes are gone; the reason is
@@ -121,8 +116,8 @@ export class Desktop extends EventEmitter {
     });
   }
 
-  /** Sends one request to the guest. */
-  request(op: string, fields: Record<string, unknown>, timeoutMs: number): Promise<GuestAnswer> {
+  /** Sends one request to the guest (guest/PROTOCOL.md; the ops: guest-ops.ts). */
+  request<K extends GuestOp>(op: K, input: GuestOps[K]['input'], timeoutMs: number): Promise<GuestResult<K>> {
     if (!this.alive) return Promise.reject(new Error('the desktop is not running'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -130,8 +125,8 @@ export class Desktop extends EventEmitter {
         this.pending.delete(id);
         reject(new Error(`the computer did not answer within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.proc!.stdin.write(JSON.stringify({ id, op, ...fields }) + '\n');
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, timer });
+      this.proc!.stdin.write(JSON.stringify({ id, op, ...input }) + '\n');
     });
   }
 
@@ -158,7 +153,7 @@ export class Desktop extends EventEmitter {
   }
 
   private onLine(line: string): void {
-    let msg: { id?: number; event?: string; reason?: string } & GuestAnswer;
+    let msg: { id?: number; event?: string; reason?: string; width?: number; height?: number; depth?: number } & GuestResult<GuestOp>;
     try {
       msg = JSON.parse(line);
     } catch {
@@ -173,7 +168,8 @@ export class Desktop extends EventEmitter {
       if (p) {
         this.pending.delete(msg.id);
         clearTimeout(p.timer);
-        p.resolve(msg);
+        const { id: _id, ...answer } = msg;
+        p.resolve(answer);
       }
     }
   }

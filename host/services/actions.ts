@@ -4,7 +4,8 @@
  * computer so that actions on it run one at a time in arrival order, while different computers
  * run in parallel.
  */
-import { HttpError, notRunning } from '../http/errors.js';
+import { notRunning, unreachable } from '../errors.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { logger } from '../../shared/node/log.js';
 import type { Desktop } from '../runtime/desktop.js';
 import type { ComputerRow } from '../store/computers.js';
@@ -18,11 +19,9 @@ interface Link {
   session: Promise<XSession>;
 }
 
-export const unreachable = (detail: string) =>
-  new HttpError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail });
 
 export class Actions {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
   private readonly links = new Map<string, Link>();
 
   constructor(private readonly computers: Computers) {}
@@ -33,27 +32,18 @@ export class Actions {
    */
   run<T>(row: ComputerRow, op: () => Promise<T>): Promise<T> {
     this.requireRunning(row.id);
-    const prev = this.queues.get(row.id) ?? Promise.resolve();
-    const next = prev
-      .catch(() => {})
-      .then(async () => {
-        this.requireRunning(row.id);
+    return this.queue.run(row.id, async () => {
+      this.requireRunning(row.id);
+      this.computers.touch(row.id);
+      try {
+        return await op();
+      } catch (e) {
+        if (e instanceof DisplayError) throw unreachable(e.message);
+        throw e;
+      } finally {
         this.computers.touch(row.id);
-        try {
-          return await op();
-        } catch (e) {
-          if (e instanceof DisplayError) throw unreachable(e.message);
-          throw e;
-        } finally {
-          this.computers.touch(row.id);
-        }
-      });
-    this.queues.set(row.id, next);
-    const clear = () => {
-      if (this.queues.get(row.id) === next) this.queues.delete(row.id);
-    };
-    next.then(clear, clear);
-    return next;
+      }
+    });
   }
 
   /** The computer's X connection, opened on first use. */

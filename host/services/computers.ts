@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { ComputerSpec } from '../../shared/api/schemas.js';
 import { logger } from '../../shared/node/log.js';
-import { HttpError, notFound, notRunning } from '../http/errors.js';
-import { Desktop, type GuestAnswer } from '../runtime/desktop.js';
+import { ApiError, notFound, notRunning, unreachable } from '../errors.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { Desktop } from '../runtime/desktop.js';
+import type { GuestOp, GuestOps, GuestResult } from '../runtime/guest-ops.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
 import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
@@ -26,7 +28,7 @@ const UP_STATES = new Set(['running', 'starting', 'restarting', 'creating']);
 
 export class Computers {
   private readonly desktops = new Map<string, Desktop>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly lifecycle = new KeyedQueue();
   private readonly lastActivity = new Map<string, number>();
   private readonly viewers = new Map<string, number>();
   private closing = false;
@@ -112,15 +114,15 @@ export class Computers {
   }
 
   /** Runs a request in the computer's guest (bash, exec, ...); the computer must be running. */
-  async guest(id: string, op: string, fields: Record<string, unknown>, timeoutMs: number): Promise<GuestAnswer> {
+  async guest<K extends GuestOp>(id: string, op: K, input: GuestOps[K]['input'], timeoutMs: number): Promise<GuestResult<K>> {
     const row = this.get(id);
     const desk = this.desktops.get(id);
     if (row.status !== 'running' || !desk?.alive) throw notRunning();
     this.touch(id);
     try {
-      return await desk.request(op, fields, timeoutMs);
+      return await desk.request(op, input, timeoutMs);
     } catch (e) {
-      throw new HttpError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail: (e as Error).message });
+      throw unreachable((e as Error).message);
     } finally {
       this.touch(id);
     }
@@ -175,7 +177,7 @@ export class Computers {
   }
 
   private async boot(id: string, state: 'creating' | 'starting' | 'restarting'): Promise<ComputerRow> {
-    if (this.closing) throw new HttpError(503, 'The host is shutting down', 'host_shutting_down');
+    if (this.closing) throw new ApiError(503, 'The host is shutting down', 'host_shutting_down');
     const row = this.store.update(id, { status: state, error_message: null });
     const desk = new Desktop({
       instanceId: row.instance_id,
@@ -219,20 +221,13 @@ export class Computers {
 
   /** Runs `op` after every earlier operation on the same computer. */
   private serial<T>(id: string, op: () => Promise<T>): Promise<T> {
-    const prev = this.queues.get(id) ?? Promise.resolve();
-    const next = prev.catch(() => {}).then(op);
-    this.queues.set(id, next);
-    const clear = () => {
-      if (this.queues.get(id) === next) this.queues.delete(id);
-    };
-    next.then(clear, clear);
-    return next;
+    return this.lifecycle.run(id, op);
   }
 
   private autoStopTick(): void {
     const now = Date.now();
     for (const row of this.store.list()) {
-      if (row.status !== 'running' || row.auto_stop_minutes <= 0 || this.viewers.get(row.id) || this.queues.has(row.id)) continue;
+      if (row.status !== 'running' || row.auto_stop_minutes <= 0 || this.viewers.get(row.id) || this.lifecycle.busy(row.id)) continue;
       const idleMs = now - (this.lastActivity.get(row.id) ?? now);
       if (!this.lastActivity.has(row.id)) this.touch(row.id);
       if (idleMs >= row.auto_stop_minutes * this.config.minuteMs) {

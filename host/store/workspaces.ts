@@ -33,6 +33,10 @@ export class WorkspaceStore {
     return this.db.prepare(`${SELECT} WHERE w.id = ?`).get(id) as Row | undefined;
   }
 
+  byName(name: string): Workspace | undefined {
+    return this.db.prepare(`${SELECT} WHERE w.name = ? LIMIT 1`).get(name) as Row | undefined;
+  }
+
   delete(id: string): void {
     this.db.prepare('DELETE FROM workspaces WHERE id = ?').run(id);
   }

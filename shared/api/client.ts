@@ -89,7 +89,11 @@ export class OrgoClient {
   }
 
   // Workspaces
-  listWorkspaces = async () => (await this.request<{ workspaces: Workspace[] }>('GET', '/workspaces')).workspaces;
+  listWorkspaces = async () => {
+    // Orgo's servers have answered the list under either key.
+    const r = await this.request<{ workspaces?: Workspace[]; projects?: Workspace[] }>('GET', '/workspaces');
+    return r.workspaces ?? r.projects ?? [];
+  };
   createWorkspace = (name: string) => this.request<Workspace>('POST', '/workspaces', { name });
   getWorkspace = (id: string) => this.request<Workspace>('GET', `/workspaces/${enc(id)}`);
   deleteWorkspace = (id: string, options: { force?: boolean } = {}) =>

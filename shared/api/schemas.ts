@@ -4,7 +4,7 @@
  * workspaceId) are folded into the documented names here, once.
  */
 import { z } from 'zod';
-import { CPU_COUNTS, DEFAULT_DISK_GB, DEFAULT_RESOLUTION, MAX_DISK_GB, RAM_GB, parseResolution } from './specs.js';
+import { CPU_COUNTS, DEFAULT_DISK_GB, GPU_NONE, DEFAULT_RESOLUTION, MAX_DISK_GB, RAM_GB, parseResolution } from './specs.js';
 
 const name = (what: string) =>
   z
@@ -55,7 +55,11 @@ export const createComputerBody = z.preprocess(
       .refine((r) => parseResolution(r) !== null, 'resolution must look like WIDTHxHEIGHTxDEPTH, e.g. 1280x720x24 (320x200 to 7680x4320, depth 8, 16, 24 or 32)')
       .default(DEFAULT_RESOLUTION),
     auto_stop_minutes: autoStop.default(0),
-  }),
+    gpu: z
+      .string({ error: 'gpu must be a string' })
+      .refine((g) => g === GPU_NONE, { error: (i) => `gpu "${String(i.input)}" is not available: this host has no GPUs (use "none" or leave it out)` })
+      .optional(),
+  }).transform(({ gpu: _none, ...spec }) => spec),
 );
 export type CreateComputerBody = z.input<typeof createComputerBody>;
 export type ComputerSpec = z.output<typeof createComputerBody>;

@@ -6,6 +6,8 @@ export interface Workspace {
   name: string;
   created_at: string;
   computer_count: number;
+  /** The workspace's computers (Orgo's name for them; its Python SDK reads this). */
+  desktops?: Computer[];
 }
 
 export interface Computer {
@@ -105,7 +107,7 @@ export interface ActionResult<D = Record<string, unknown>> {
 
 export interface ScreenshotResult {
   success: true;
-  /** `data:image/png;base64,...` from this host; Orgo has also answered a bare base64 string or a URL. */
+  /** Bare base64 of the PNG (or JPEG) from this host; Orgo has also answered a data: URL or an http(s) URL: `imageBytes` reads all three. */
   image: string;
   width?: number;
   height?: number;

@@ -10,7 +10,7 @@ import { useAppWithComputer } from '../helpers/app-computer.js';
 import { ChannelClient, refusal } from '../helpers/channels.js';
 import { eventually } from '../helpers/host.js';
 
-const fx = useAppWithComputer({ workspace: 'channels', computer: 'chan-1', listen: (s) => s.channels.listen() });
+const fx = useAppWithComputer({ workspace: 'channels', computer: 'chan-1', listen: (s) => s.gate.listen() });
 
 const open = (channel: 'terminal' | 'events' | 'audio', params: Record<string, number> = {}) => new ChannelClient(new WebSocket(fx.app.services.channels.ticket(fx.computer.id, channel, params)));
 
@@ -28,6 +28,17 @@ describe('channel relay', () => {
     term.close();
     await term.closed;
     await eventually(() => fx.app.services.channels.counts(), (c) => c.relays === 0 && c.upstream === 0, 5000, 'no relay left');
+  });
+
+  it('serves VNC and channels through one gate, one port, and a ticket opens only its own kind', async () => {
+    const ch = new URL(fx.app.services.channels.ticket(fx.computer.id, 'events'));
+    const vnc = new URL(fx.app.services.relay.ticket(fx.computer.id));
+    expect(vnc.host).toBe(ch.host);
+    // A channel ticket presented as a VNC one (and the reverse) is refused, and used up.
+    const swapped = (u: URL, kind: string) => `ws://${u.host}/${kind}/${u.pathname.split('/')[2]}`;
+    expect(await refusal(swapped(ch, 'vnc'))).toEqual({ code: -1, httpStatus: 403 });
+    expect(await refusal(swapped(vnc, 'ch'))).toEqual({ code: -1, httpStatus: 403 });
+    expect(await refusal(ch.toString())).toEqual({ code: -1, httpStatus: 403 });
   });
 
   it('uses each URL once', async () => {

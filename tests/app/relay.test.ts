@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { useAppWithComputer } from '../helpers/app-computer.js';
 
-const fx = useAppWithComputer({ workspace: 'relay', computer: 'relay-1', listen: (s) => s.relay.listen() });
+const fx = useAppWithComputer({ workspace: 'relay', computer: 'relay-1', listen: (s) => s.gate.listen() });
 
 /** Speaks RFB as noVNC would to the relay, with no password at hand: answers ServerInit or the failure reason. */
 async function handshake(url: string): Promise<{ width: number; height: number; name: string } | { refused: string }> {

@@ -1,6 +1,6 @@
 /**
  * For tests of the app's relays: registers beforeAll/afterAll that start a test host, the app's
- * main-side services on it with one relay listening, and one running computer in a new workspace;
+ * main-side services on it with the loopback gate listening, and one running computer in a new workspace;
  * closed after. The returned object's fields are set once beforeAll has run.
  */
 import { afterAll, beforeAll } from 'vitest';

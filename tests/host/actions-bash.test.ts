@@ -1,5 +1,6 @@
 /** bash and exec inside a computer: output, exit codes, the user and place they run as, timeouts. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GUEST_OPS } from '../../host/runtime/guest-ops.js';
 import type { Computer } from '../../shared/api/types.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 
@@ -12,6 +13,19 @@ beforeAll(async () => {
   pc = await t.client.createComputer({ workspace_id: ws.id, name: 'bash' });
 });
 afterAll(() => t?.close());
+
+describe('the guest', () => {
+  it('serves the operations the host\'s op map names (guest/PROTOCOL.md)', async () => {
+    const a = await t.host.computers.guest(pc.id, 'ops', {}, 5000);
+    expect(a.ok && [...a.ops].sort()).toEqual([...GUEST_OPS].sort());
+  });
+
+  it('answers an unknown operation with an error, and keeps serving', async () => {
+    const a = await t.host.computers.guest(pc.id, 'no_such_op' as 'ops', {}, 5000);
+    expect(a).toEqual({ ok: false, error: "unknown op 'no_such_op'" });
+    expect((await t.client.bash(pc.id, 'echo still')).output).toBe('still\n');
+  });
+});
 
 describe('bash', () => {
   it('answers stdout and stderr together with the exit code', async () => {

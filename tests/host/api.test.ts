@@ -57,7 +57,7 @@ describe('computers (validation)', () => {
   it.each([
     [{}, /workspace_id is required/],
     [{ workspace_id: 'WS' }, /^name is required/],
-    [{ workspace_id: 'WS', name: 'a', ram: 5 }, /^ram must be one of 4, 8, 16, 32, 64/],
+    [{ workspace_id: 'WS', name: 'a', ram: 5 }, /^ram must be one of 1, 2, 4, 8, 16, 32, 64/],
     [{ workspace_id: 'WS', name: 'a', cpu: 3 }, /^cpu must be one of 1, 2, 4, 8, 16/],
     [{ workspace_id: 'WS', name: 'a', resolution: 'huge' }, /^resolution must look like WIDTHxHEIGHTxDEPTH/],
     [{ workspace_id: 'WS', name: 'a', disk_size_gb: 'big' }, /^disk_size_gb must be a number/],

@@ -20,7 +20,7 @@ describe('computer spec', () => {
   it('names the field that is wrong', () => {
     expect(problem({ workspace_id: 'w' })).toMatch(/^name is required/);
     expect(problem({ name: 'a' })).toMatch(/^workspace_id is required/);
-    expect(problem({ workspace_id: 'w', name: 'a', ram: 3 })).toMatch(/^ram must be one of 4, 8, 16, 32, 64/);
+    expect(problem({ workspace_id: 'w', name: 'a', ram: 3 })).toMatch(/^ram must be one of 1, 2, 4, 8, 16, 32, 64/);
     expect(problem({ workspace_id: 'w', name: 'a', cpu: 3 })).toMatch(/^cpu must be one of/);
     expect(problem({ workspace_id: 'w', name: 'a', cpu: '2' })).toMatch(/^cpu must be a number/);
     expect(problem({ workspace_id: 'w', name: 'a', resolution: '1280x720' })).toMatch(/^resolution must look like/);

@@ -11,7 +11,7 @@
 import { AUDIO_FRAME_MS, CLOSE, audioClientMessage, audioFrameBytes, audioQuery, type AudioServerMessage } from '../../../shared/api/channels.js';
 import { firstIssue } from '../../../shared/api/schemas.js';
 import { GuestChannel } from '../../runtime/guest-channel.js';
-import type { ChannelContext } from '../desktops.js';
+import type { ChannelContext } from './context.js';
 
 const PREBUFFER_FRAMES = 2;
 const MAX_BUFFER_FRAMES = 10;

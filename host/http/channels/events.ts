@@ -14,9 +14,8 @@ import {
 } from '../../../shared/api/channels.js';
 import { firstIssue } from '../../../shared/api/schemas.js';
 import type { Subscriber } from '../../runtime/event-hub.js';
-import type { ChannelContext } from '../desktops.js';
+import type { ChannelContext } from './context.js';
 
-export { EventHubs } from '../../runtime/event-hub.js';
 
 export function eventsChannel({ ws, row, desk, paths, hubs, onEnd }: ChannelContext): void {
   const send = (m: EventsServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));

@@ -6,8 +6,8 @@
 import { CLOSE, terminalClientMessage, terminalQuery, type TerminalServerMessage } from '../../../shared/api/channels.js';
 import { firstIssue } from '../../../shared/api/schemas.js';
 import { GuestChannel } from '../../runtime/guest-channel.js';
-import type { ChannelContext } from '../desktops.js';
-import { keepPace } from './flow.js';
+import type { ChannelContext } from './context.js';
+import { PacedSender } from '../../../shared/node/ws-flow.js';
 
 export async function terminalChannel({ ws, url, paths, desk, onEnd }: ChannelContext): Promise<void> {
   const send = (m: TerminalServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
@@ -53,10 +53,11 @@ export async function terminalChannel({ ws, url, paths, desk, onEnd }: ChannelCo
 
   const decoder = new TextDecoder('utf-8');
   let exited = false;
+  // Output is paced by the socket: a client that stops reading blocks the shell, not memory.
+  const output = new PacedSender(ws, ch);
   ch.on('bytes', (b: Buffer) => {
     const data = decoder.decode(b, { stream: true });
-    if (data) send({ type: 'output', data });
-    keepPace(ws, ch);
+    if (data) output.send(JSON.stringify({ type: 'output', data } satisfies TerminalServerMessage), false);
   });
   ch.on('json', (m: { type?: string; code?: number; message?: string }) => {
     if (m.type === 'exit') {

@@ -3,15 +3,13 @@
  * viewer and Xvnc's root-only unix socket. The viewer then does VNC authentication itself.
  */
 import { connect } from 'node:net';
-import type { ChannelContext } from '../desktops.js';
-import { keepPace } from './flow.js';
+import type { ChannelContext } from './context.js';
+import { PacedSender } from '../../../shared/node/ws-flow.js';
 
 export function vncChannel({ ws, paths, onEnd }: ChannelContext): void {
   const rfb = connect(paths.vncSocket);
-  rfb.on('data', (chunk) => {
-    ws.send(chunk, { binary: true });
-    keepPace(ws, rfb);
-  });
+  const toViewer = new PacedSender(ws, rfb);
+  rfb.on('data', (chunk) => toViewer.send(chunk, true));
   ws.on('message', (data: Buffer) => rfb.write(data));
   const close = () => {
     rfb.destroy();

@@ -5,8 +5,9 @@ import { encodePng } from '../../imaging/png.js';
 import { actionsFor } from '../../services/actions.js';
 import { parseKeySpec, UnknownKeyError } from '../../x11/keysyms.js';
 import type { XSession } from '../../x11/session.js';
-import { parse, type HostServices } from '../app.js';
-import { badRequest } from '../errors.js';
+import type { HostServices } from '../services.js';
+import { parse } from '../request.js';
+import { badRequest } from '../../errors.js';
 import { reachable } from './computers.js';
 
 type ById = { Params: { id: string } };
@@ -41,7 +42,9 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
     });
     const type = format === 'jpeg' ? 'image/jpeg' : 'image/png';
     if (raw) return sendImage(reply, type, shot.bytes);
-    return { success: true, image: `data:${type};base64,${shot.bytes.toString('base64')}`, width: shot.width, height: shot.height };
+    // Bare base64, as Orgo documents it ("Returns base64 PNG"): its Python SDK b64-decodes `image`
+    // as it comes, and a data: URL breaks that.
+    return { success: true, image: shot.bytes.toString('base64'), width: shot.width, height: shot.height };
   });
 
   api.post<ById>('/computers/:id/click', async (req) => {

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { autoStopBody, createComputerBody } from '../../../shared/api/schemas.js';
 import type { ComputerRow } from '../../store/computers.js';
-import { originOf, parse, type HostServices } from '../app.js';
-import { badRequest, notFound } from '../errors.js';
+import type { HostServices } from '../services.js';
+import { originOf, parse } from '../request.js';
+import { badRequest, notFound } from '../../errors.js';
 import { requireWorkspace } from '../scope.js';
 import { computerView } from '../views.js';
 

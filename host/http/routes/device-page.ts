@@ -13,11 +13,13 @@
  * Guessing is bounded: wrong codes and wrong keys are counted per client address, 10 per
  * 10 minutes, then 429 until the window passes.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../../../shared/node/secrets.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatUserCode, normalizeUserCode } from '../../auth/device-codes.js';
 import type { DeviceCodeRow } from '../../store/device-codes.js';
-import { originOf, type HostServices } from '../app.js';
+import type { HostServices } from '../services.js';
+import { originOf } from '../request.js';
 
 const SESSION_MS = 30 * 60 * 1000;
 const COOKIE = 'orgo_device_session';
@@ -112,9 +114,7 @@ export function devicePageRoutes(app: FastifyInstance, s: HostServices): void {
     `${COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/device; Max-Age=${maxAge}${req.protocol === 'https' ? '; Secure' : ''}`;
   const sameOrigin = (req: FastifyRequest) => !req.headers.origin || req.headers.origin === originOf(req);
   const csrfOk = (session: OwnerSession, body: Record<string, unknown>) => {
-    const given = Buffer.from(String(body.csrf ?? ''));
-    const want = Buffer.from(session.csrf);
-    return given.length === want.length && timingSafeEqual(given, want);
+    return sameSecret(String(body.csrf ?? ''), session.csrf);
   };
   const codeValue = (raw: unknown) => esc(typeof raw === 'string' ? raw.slice(0, 20) : '');
 

@@ -19,7 +19,8 @@ import {
 } from '../../auth/device-codes.js';
 import { hashKey, keyPrefix, newApiKey } from '../../auth/keys.js';
 import { logger } from '../../../shared/node/log.js';
-import { originOf, type HostServices } from '../app.js';
+import type { HostServices } from '../services.js';
+import { originOf } from '../request.js';
 import { devicePageRoutes } from './device-page.js';
 
 const log = logger('device-login');

@@ -6,8 +6,8 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { HostServices } from '../app.js';
-import { HttpError, notFound } from '../errors.js';
+import type { HostServices } from '../services.js';
+import { ApiError, notFound } from '../../errors.js';
 import { sendFileRange } from '../send-file.js';
 
 type Link = { Params: { id: string; name: string }; Querystring: { expires?: string; sig?: string } };
@@ -20,8 +20,8 @@ export function downloadRoutes(app: FastifyInstance, s: HostServices): void {
 async function serve(s: HostServices, req: FastifyRequest<Link>, reply: FastifyReply) {
   const { id } = req.params;
   const check = s.files.links.check(id, req.query.expires, req.query.sig);
-  if (check === 'expired') throw new HttpError(403, 'This download link has expired; ask for a new one (GET /api/files/download?id=...)', 'link_expired');
-  if (check !== 'ok') throw new HttpError(403, 'This download link is not valid', 'link_invalid');
+  if (check === 'expired') throw new ApiError(403, 'This download link has expired; ask for a new one (GET /api/files/download?id=...)', 'link_expired');
+  if (check !== 'ok') throw new ApiError(403, 'This download link is not valid', 'link_invalid');
   const row = s.files.get(id);
   if (!row) throw notFound('File');
   let fd: number;
@@ -38,7 +38,7 @@ async function serve(s: HostServices, req: FastifyRequest<Link>, reply: FastifyR
   if (range === 'unsatisfiable') {
     release();
     reply.header('content-range', `bytes */${size}`);
-    throw new HttpError(416, `Range not satisfiable: the file has ${size} bytes`, 'range_not_satisfiable');
+    throw new ApiError(416, `Range not satisfiable: the file has ${size} bytes`, 'range_not_satisfiable');
   }
   reply.headers({
     'content-type': row.content_type,

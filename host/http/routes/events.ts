@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { EVENT_CATALOG, EVENT_TYPES, type EventCatalog } from '../../../shared/api/channels.js';
-import type { HostServices } from '../app.js';
+import type { HostServices } from '../services.js';
 import { reachable } from './computers.js';
 
 type ById = { Params: { id: string } };

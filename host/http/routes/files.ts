@@ -11,8 +11,9 @@ import { cleanName } from '../../files/names.js';
 import type { Incoming } from '../../files/service.js';
 import type { ComputerRow } from '../../store/computers.js';
 import type { FileRow } from '../../store/files.js';
-import { originOf, parse, type HostServices } from '../app.js';
-import { HttpError, badRequest, notFound } from '../errors.js';
+import type { HostServices } from '../services.js';
+import { originOf, parse } from '../request.js';
+import { ApiError, badRequest, notFound } from '../../errors.js';
 import { requireWorkspace } from '../scope.js';
 import { downloadRoutes } from './downloads.js';
 
@@ -40,7 +41,7 @@ export function fileView(row: FileRow): OrgoFile {
 const megabytes = (bytes: number) => `${+(bytes / 1024 / 1024).toFixed(2)} MB`;
 
 export const tooLarge = (max: number) =>
-  new HttpError(413, `The file is larger than this host's upload limit of ${megabytes(max)} (${max} bytes; the host's --max-upload-mb)`, 'file_too_large', {
+  new ApiError(413, `The file is larger than this host's upload limit of ${megabytes(max)} (${max} bytes; the host's --max-upload-mb)`, 'file_too_large', {
     limit_bytes: max,
   });
 
@@ -65,7 +66,7 @@ function apiRoutes(api: FastifyInstance, s: HostServices): void {
     const max = s.files.maxUploadBytes;
     // Refuse what is plainly too large before reading a byte of it.
     if (Number(req.headers['content-length']) > max + FORM_OVERHEAD) throw tooLarge(max);
-    if (!req.isMultipart()) throw new HttpError(415, 'Send the file as multipart/form-data, in a field named "file"', 'unsupported_media_type');
+    if (!req.isMultipart()) throw new ApiError(415, 'Send the file as multipart/form-data, in a field named "file"', 'unsupported_media_type');
     const fields: Fields = { ...req.query };
     let incoming: Incoming | undefined;
     let name = '';
@@ -91,7 +92,7 @@ function apiRoutes(api: FastifyInstance, s: HostServices): void {
       return reply.status(201).send(fileView(row));
     } catch (e) {
       s.files.discard(incoming);
-      if (req.raw.destroyed && !(e instanceof HttpError)) throw new HttpError(400, 'The upload was cut off before the file ended', 'upload_incomplete');
+      if (req.raw.destroyed && !(e instanceof ApiError)) throw new ApiError(400, 'The upload was cut off before the file ended', 'upload_incomplete');
       drainRest(req);
       throw e;
     }

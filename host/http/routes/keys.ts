@@ -3,8 +3,9 @@ import { createKeyBody } from '../../../shared/api/schemas.js';
 import type { CreatedApiKey } from '../../../shared/api/types.js';
 import { hashKey, keyPrefix, newApiKey } from '../../auth/keys.js';
 import { keyView } from '../../store/keys.js';
-import { parse, type HostServices } from '../app.js';
-import { badRequest, notFound } from '../errors.js';
+import type { HostServices } from '../services.js';
+import { parse } from '../request.js';
+import { badRequest, notFound } from '../../errors.js';
 import { requireAccountKey } from '../scope.js';
 
 export function keyRoutes(api: FastifyInstance, s: HostServices): void {

@@ -1,24 +1,44 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createWorkspaceBody } from '../../../shared/api/schemas.js';
-import { parse, type HostServices } from '../app.js';
-import { conflict, notFound } from '../errors.js';
+import type { Workspace } from '../../../shared/api/types.js';
+import type { HostServices } from '../services.js';
+import { originOf, parse } from '../request.js';
+import { conflict, notFound } from '../../errors.js';
 import { requireAccountKey, requireWorkspace } from '../scope.js';
+import { computerView } from '../views.js';
 
-/** Workspaces, served under both /workspaces and its deprecated alias /projects. */
+/**
+ * Workspaces, served under both /workspaces and its deprecated alias /projects. Both answer the
+ * same shapes: a workspace carries its computers as `desktops` (Orgo's Python SDK lists a
+ * project's computers from there) and the list comes under both keys, since clients in the wild
+ * read either. They differ on deleting a workspace that still has computers: /workspaces refuses
+ * with 409 unless `?force=true` (a guard against accidents, which the app asks about first);
+ * /projects deletes the computers with it, as Orgo's SDK documents its `delete_project`.
+ */
 export function workspaceRoutes(api: FastifyInstance, s: HostServices, path: 'workspaces' | 'projects'): void {
+  const withDesktops = (req: FastifyRequest, ws: Workspace) => ({
+    ...ws,
+    desktops: s.computerStore.list(ws.id).map((row) => computerView(row, originOf(req))),
+  });
+
   api.post(`/${path}`, async (req, reply) => {
     requireAccountKey(req);
     const body = parse(createWorkspaceBody, req.body);
-    return reply.status(201).send(s.workspaces.create(body.name));
+    // Names are how people (and the SDK's get-or-create) find a workspace: two alike would make every lookup ambiguous.
+    if (s.workspaces.byName(body.name)) throw conflict(`A workspace named "${body.name}" already exists`, 'workspace_exists');
+    return reply.status(201).send(withDesktops(req, s.workspaces.create(body.name)));
   });
 
-  api.get(`/${path}`, async (req) => ({ [path]: s.workspaces.list(req.apiKey.workspace_id) }));
+  api.get(`/${path}`, async (req) => {
+    const list = s.workspaces.list(req.apiKey.workspace_id).map((ws) => withDesktops(req, ws));
+    return { workspaces: list, projects: list };
+  });
 
   api.get<{ Params: { id: string } }>(`/${path}/:id`, async (req) => {
     requireWorkspace(req, req.params.id);
     const ws = s.workspaces.get(req.params.id);
     if (!ws) throw notFound('Workspace');
-    return ws;
+    return withDesktops(req, ws);
   });
 
   api.delete<{ Params: { id: string }; Querystring: { force?: string } }>(`/${path}/:id`, async (req) => {
@@ -26,11 +46,12 @@ export function workspaceRoutes(api: FastifyInstance, s: HostServices, path: 'wo
     const ws = s.workspaces.get(req.params.id);
     if (!ws) throw notFound('Workspace');
     const computers = s.computerStore.list(ws.id);
-    if (computers.length > 0 && req.query.force !== 'true') {
+    const force = path === 'projects' || req.query.force === 'true';
+    if (computers.length > 0 && !force) {
       throw conflict(`Workspace has ${computers.length} computer(s); delete them first or pass ?force=true`, 'workspace_not_empty');
     }
     for (const c of computers) await s.computers.remove(c.id);
     s.workspaces.delete(ws.id);
-    return { success: true, id: ws.id };
+    return { success: true, id: ws.id, deleted_computers: computers.length };
   });
 }

@@ -1,0 +1,18 @@
+/** What the HTTP layer is handed: the host's stores and services, built once in host.ts. */
+import type { KeyChecker } from '../auth/keys.js';
+import type { Files } from '../files/service.js';
+import type { Computers } from '../services/computers.js';
+import type { ComputerStore } from '../store/computers.js';
+import type { DeviceCodeStore } from '../store/device-codes.js';
+import type { KeyStore } from '../store/keys.js';
+import type { WorkspaceStore } from '../store/workspaces.js';
+
+export interface HostServices {
+  workspaces: WorkspaceStore;
+  computerStore: ComputerStore;
+  computers: Computers;
+  keys: KeyStore;
+  keyChecker: KeyChecker;
+  files: Files;
+  deviceCodes: DeviceCodeStore;
+}

@@ -1,0 +1,36 @@
+/**
+ * The host's side of the guest's operation table (guest/ops.py): for each op, what the host sends
+ * and what the guest answers. The wire format is guest/PROTOCOL.md; tests/unit/guest-contract.test.ts
+ * fails when this list and the guest's table differ.
+ */
+
+/** What a command run in the computer answers (bash, exec). */
+export interface RunAnswer {
+  output: string;
+  exit_code: number;
+  timed_out: boolean;
+  duration_ms: number;
+}
+
+export interface GuestOps {
+  /** The guest's own table of ops. */
+  ops: { input: Record<string, never>; answer: { ops: string[] } };
+  /** A login shell as the desktop's user, in its home; `timeout` in seconds. */
+  bash: { input: { command: string; timeout: number }; answer: RunAnswer };
+  /** Python code as the desktop's user; `timeout` in seconds. */
+  exec: { input: { code: string; timeout: number }; answer: RunAnswer };
+  clipboard_get: { input: Record<string, never>; answer: { text: string } };
+  clipboard_set: { input: { text: string }; answer: Record<string, never> };
+  /** Answers, then ends the computer (the host's stop path closes stdin instead). */
+  stop: { input: Record<string, never>; answer: Record<string, never> };
+}
+
+export type GuestOp = keyof GuestOps;
+
+export const GUEST_OPS = ['bash', 'clipboard_get', 'clipboard_set', 'exec', 'ops', 'stop'] as const satisfies readonly GuestOp[];
+// Every op of the map is in the list (the list is what the contract test compares).
+const _complete: Exclude<GuestOp, (typeof GUEST_OPS)[number]> extends never ? true : never = true;
+void _complete;
+
+/** An answer: the op's fields with `ok: true`, or the guest's words for why it could not. */
+export type GuestResult<K extends GuestOp> = ({ ok: true } & GuestOps[K]['answer']) | { ok: false; error: string };
