@@ -110,6 +110,9 @@ class DesktopIcons:
             raise OSError("inotify_init1 failed")
         home_wd = fswatch.libc.inotify_add_watch(ino, b"/home/user", fswatch.IN_CREATE | fswatch.IN_MOVED_TO | fswatch.IN_ONLYDIR)
         folder_wd = fswatch.libc.inotify_add_watch(ino, FOLDER.encode(), IN_MASK | fswatch.IN_ONLYDIR)
+        # The screen's size (a viewer may change it): icons move into the new space and take the
+        # wallpaper's new colours.
+        x.select_input(x.root, xwire.STRUCTURE_NOTIFY_MASK)
         self._sync()
         while True:
             r, _, _ = select.select([x.sock, ino], [], [], None if not x.events else 0)
@@ -126,8 +129,16 @@ class DesktopIcons:
                 e = x.next_event(0)
                 if e is None:
                     break
-                if e[0] & 0x7F == BUTTON_PRESS and e[1] == 1:  # the left button
+                kind = e[0] & 0x7F
+                if kind == BUTTON_PRESS and e[1] == 1:  # the left button
                     self._pressed(struct.unpack_from("<I", e, 12)[0], struct.unpack_from("<I", e, 4)[0])
+                elif kind == xwire.CONFIGURE_NOTIFY and struct.unpack_from("<I", e, 8)[0] == x.root:
+                    size = struct.unpack_from("<HH", e, 20)
+                    if size != (x.width, x.height):
+                        x.width, x.height = size
+                        for name in list(self.shown):
+                            self._remove(name)
+                        self._sync()
 
     @staticmethod
     def _events(data, home_wd):

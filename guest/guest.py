@@ -28,6 +28,7 @@ import ops  # noqa: E402
 import procs  # noqa: E402
 import seed  # noqa: E402
 import session  # noqa: E402
+import sound_server  # noqa: E402
 import terminals  # noqa: E402
 import wallpaper  # noqa: E402
 
@@ -87,6 +88,7 @@ def main():
         shutdown(1)
     send({"event": "ready"})
     desktop.start_session()
+    sound_server.SoundServer(reaper).start()
     background(wallpaper.paint)
     desktop_icons.DesktopIcons(reaper).start()
     # The first `bash` action should not pay for reading the login profile either.

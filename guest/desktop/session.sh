@@ -4,8 +4,8 @@ export XDG_RUNTIME_DIR=/run/user/1000
 # A session bus on a path inside the computer, not an abstract socket that other computers
 # sharing the network namespace could reach.
 eval "$(dbus-daemon --session --address="unix:path=$XDG_RUNTIME_DIR/bus" --fork --print-address=1 | sed 's/^/DBUS_SESSION_BUS_ADDRESS=/; s/$/; export DBUS_SESSION_BUS_ADDRESS/')" 2>/dev/null
-# The computer's sound: a null sink as default output, recorded by the audio websocket.
-pulseaudio -n -F /etc/orgo/pulse.pa --daemonize=no --exit-idle-time=-1 --realtime=no --high-priority=no --log-target=stderr 2>/dev/null &
+# The computer's sound (PulseAudio, desktop/pulse.pa) starts when its first client connects:
+# the guest holds its socket (sound_server.py).
 # The terminal's font and colours (no cpp: nothing here needs it, and it costs a process).
 xrdb -nocpp -merge /etc/orgo/Xresources
 # The pointer's shape. The wallpaper is the guest's (wallpaper.py): a solid colour set here
