@@ -1,6 +1,6 @@
 /** A host in this process for the benchmark parts: a fresh data dir, the test key, a client; closing removes the data dir. */
 import { rmSync } from 'node:fs';
-import { startHost, type RunningHost } from '../host/host.js';
+import { startHost, type HostOptions, type RunningHost } from '../host/host.js';
 import { OrgoClient } from '../shared/api/client.js';
 import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
 
@@ -12,9 +12,9 @@ export interface BenchHost {
   close(): Promise<void>;
 }
 
-export async function startBenchHost(): Promise<BenchHost> {
+export async function startBenchHost(options: Pick<HostOptions, 'agents'> = {}): Promise<BenchHost> {
   const dataDir = tempDataDir('orgo-bench-');
-  const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY });
+  const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY, ...options });
   const api = `${host.url}/api`;
   return {
     host,

@@ -11,6 +11,7 @@ const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   app: () => import('./app.js'),
   density: () => import('./density.js'),
   many: () => import('./many.js'),
+  agent: () => import('./agent.js'),
 };
 
 // Flags (`--max 150`) and their values belong to the parts.

@@ -77,6 +77,13 @@ def build_root(root, disk, run, guest_dir, masks):
     bind(f"{disk}/opt", f"{root}/opt")
     # The desktop's session files, read-only and world-readable (openbox, panel, launchers).
     bind(f"{guest_dir}/desktop", f"{root}/etc/orgo", readonly=True)
+    # No systemd runs in a computer: its systemctl, journalctl and loginctl are the computer's own
+    # service manager (desktop/services.py), so installers of `systemctl --user` services work.
+    for tool in ("systemctl", "journalctl", "loginctl"):
+        target = f"{root}/usr/bin/{tool}"
+        if not os.path.exists(target):
+            open(target, "a").close()
+        bind(f"{guest_dir}/desktop/services.py", target, readonly=True)
     tmpfs(f"{root}/tmp", "mode=1777")
     os.mkdir(f"{root}/tmp/.X11-unix", 0o1777)
     os.chmod(f"{root}/tmp/.X11-unix", 0o1777)

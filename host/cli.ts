@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_UPLOAD_MB, startHost } from './host.js';
 import { KEY_FILE } from './auth/keys.js';
 import { checkHostSystem } from './system.js';
+import { parseProviders } from './agents/models.js';
+import { readFileSync } from 'node:fs';
 
 const usage = `Usage: npm run host -- [options]
 
@@ -18,6 +20,12 @@ const usage = `Usage: npm run host -- [options]
   --tls-cert FILE   serve HTTPS/WSS with this certificate...
   --tls-key FILE    ...and this key
   --max-upload-mb N largest file upload accepted, in MB (default 100)
+  --anthropic-key-file FILE
+                    the host's own Anthropic key for the agent endpoint (else
+                    ANTHROPIC_API_KEY; a request's x-anthropic-key wins)
+  --agent-providers FILE
+                    OpenAI-compatible model providers, JSON:
+                    [{"name", "base_url", "api_key"?, "models": [...]}]
   -h, --help        this text
 `;
 
@@ -37,6 +45,8 @@ async function main(): Promise<void> {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'max-upload-mb': { type: 'string' },
+        'anthropic-key-file': { type: 'string' },
+        'agent-providers': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -68,6 +78,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const dataDir = args['data-dir'] ?? defaultDataDir();
+  let agents;
+  try {
+    agents = {
+      ...(args['anthropic-key-file'] ? { anthropicKey: readFileSync(args['anthropic-key-file'], 'utf8').trim() } : {}),
+      ...(args['agent-providers'] ? { providers: parseProviders(readFileSync(args['agent-providers'], 'utf8')) } : {}),
+    };
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(2);
+  }
   const host = await startHost({
     dataDir,
     port,
@@ -77,6 +97,7 @@ async function main(): Promise<void> {
     bootstrapKey: process.env.ORGO_HOST_BOOTSTRAP_KEY,
     minuteMs: process.env.ORGO_HOST_MINUTE_MS ? Number(process.env.ORGO_HOST_MINUTE_MS) : undefined,
     maxUploadMb,
+    agents,
   });
   process.stdout.write(`Orgo host listening on ${host.url}\n`);
   process.stdout.write(`  API:      ${host.url}/api\n  data dir: ${host.dataDir}\n`);

@@ -10,6 +10,7 @@ import { buildApp } from './http/app.js';
 import { attachDesktopSockets } from './http/desktops.js';
 import { logger } from '../shared/node/log.js';
 import { Computers } from './services/computers.js';
+import { Manage } from './services/manage.js';
 import { Files } from './files/service.js';
 import { ComputerStore } from './store/computers.js';
 import { DeviceCodeStore } from './store/device-codes.js';
@@ -17,6 +18,8 @@ import { FileStore } from './store/files.js';
 import { openDb } from './store/db.js';
 import { KeyStore } from './store/keys.js';
 import { WorkspaceStore } from './store/workspaces.js';
+import { ThreadStore } from './store/threads.js';
+import { AgentService, type AgentConfig } from './agents/service.js';
 
 const log = logger('host');
 export const DEFAULT_MAX_UPLOAD_MB = 100;
@@ -33,6 +36,11 @@ export interface HostOptions {
   minuteMs?: number;
   /** Largest upload accepted, in MB (MiB); default 100. */
   maxUploadMb?: number;
+  /** Own network and cgroup limits per computer, and disk images (all on by default; the bench turns them off to compare). */
+  isolation?: { network: boolean; limits: boolean };
+  diskImages?: boolean;
+  /** The agent endpoint: the host's own model key, ANTHROPIC_BASE_URL, OpenAI-compatible providers, limits. */
+  agents?: AgentConfig;
 }
 
 export interface RunningHost {
@@ -42,6 +50,7 @@ export interface RunningHost {
   /** Set only when this start generated the account's first key. */
   generatedKey: string | null;
   computers: Computers;
+  agents: AgentService;
   close(): Promise<void>;
 }
 
@@ -54,10 +63,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const generatedKey = bootstrapKey(keys, dataDir, options.bootstrapKey);
   const workspaces = new WorkspaceStore(db);
   const computerStore = new ComputerStore(db);
-  const computers = new Computers(computerStore, { dataDir, minuteMs: options.minuteMs ?? 60_000 });
+  const computers = new Computers(computerStore, { dataDir, minuteMs: options.minuteMs ?? 60_000, isolation: options.isolation, diskImages: options.diskImages });
   const maxUploadBytes = Math.round((options.maxUploadMb ?? DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024);
   const files = new Files(new FileStore(db), workspaces, computers, { dataDir, maxUploadBytes });
-  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files, deviceCodes: new DeviceCodeStore(db) };
+  const threads = new ThreadStore(db);
+  const agents = new AgentService(computers, threads, {
+    anthropicKey: process.env.ANTHROPIC_API_KEY || undefined,
+    anthropicBaseUrl: process.env.ANTHROPIC_BASE_URL || undefined,
+    ...options.agents,
+  });
+  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files, deviceCodes: new DeviceCodeStore(db), manage: new Manage(computers, computerStore), threads, agents };
 
   const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
   const app = buildApp(services, { tls });
@@ -79,9 +94,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     dataDir,
     generatedKey,
     computers,
+    agents,
     close: () =>
       (closing ??= (async () => {
         sockets.close();
+        await agents.shutdown();
         await recovery;
         await computers.shutdown();
         await app.close();

@@ -2,7 +2,7 @@
 // its sources are newer than its output: the renderer (out/renderer, with bridge.js) and the
 // launcher bundled into one file (out/browser-mode/cli.mjs), so starting the app does not
 // compile TypeScript on every launch.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,11 +19,13 @@ const newest = (p) => {
 const stale = (out, sources) => !existsSync(out) || statSync(out).mtimeMs < Math.max(...sources.map((s) => newest(join(root, s))));
 
 const force = process.argv.includes('--force');
-if (force || stale(join(root, 'out/renderer/bridge.js'), ['renderer', 'shared'])) {
+// `build-app.mjs cli` builds only the command line (what `npm start` and `npm test` set up first).
+const only = process.argv.includes('cli') ? 'cli' : null;
+if (!only && (force || stale(join(root, 'out/renderer/bridge.js'), ['renderer', 'shared']))) {
   console.log('Building the app (renderer)…');
   await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 }
-if (force || stale(join(root, 'out/browser-mode/cli.mjs'), ['electron', 'shared', 'host/runtime/vnc-password.ts'])) {
+if (!only && (force || stale(join(root, 'out/browser-mode/cli.mjs'), ['electron', 'shared', 'host/runtime/vnc-password.ts']))) {
   console.log('Building the app (browser-mode launcher)…');
   await build({
     configFile: false,
@@ -52,7 +54,7 @@ if (force || stale(join(root, 'out/browser-mode/cli.mjs'), ['electron', 'shared'
 // asar; tests/host/bundle.test.ts runs this file with node,
 // tests/app/packaging.test.ts runs it from the packaged layout.
 const HOST_EXTERNAL = ['better-sqlite3', 'node-pty', 'keytar', '@julusian/jpeg-turbo', 'x11'];
-if (force || stale(join(root, 'out/host/cli.mjs'), ['host', 'shared', 'package-lock.json'])) {
+if (!only && (force || stale(join(root, 'out/host/cli.mjs'), ['host', 'shared', 'package-lock.json']))) {
   console.log('Building the host (out/host/cli.mjs)…');
   await build({
     configFile: false,
@@ -73,3 +75,31 @@ if (force || stale(join(root, 'out/host/cli.mjs'), ['host', 'shared', 'package-l
   });
 }
 // ---- end of the host's step ----------------------------------------------------------------------
+
+// ---- The command line, bundled (out/cli/orgo.mjs) ----------------------------------------------
+// `orgo` (package.json's bin) runs with plain Node. The entry is tiny and each command is its own
+// chunk beside it, imported when it runs, so `orgo --version` loads almost nothing. Everything
+// pure-JS is inside; keytar (native) and ws's optional native helpers stay outside.
+if (force || stale(join(root, 'out/cli/orgo.mjs'), ['cli', 'app', 'shared', 'package.json'])) {
+  console.log('Building the command line (out/cli/orgo.mjs)…');
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    define: { __ORGO_VERSION__: JSON.stringify(version) },
+    ssr: { noExternal: true, target: 'node' },
+    build: {
+      ssr: join(root, 'cli/main.ts'),
+      outDir: join(root, 'out/cli'),
+      emptyOutDir: true,
+      target: 'node20',
+      minify: false,
+      rollupOptions: {
+        external: (id) => id.startsWith('node:') || ['keytar', 'bufferutil', 'utf-8-validate'].includes(id),
+        output: { format: 'esm', entryFileNames: 'orgo.mjs', chunkFileNames: '[name]-[hash].mjs', banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : '') },
+      },
+    },
+  });
+  chmodSync(join(root, 'out/cli/orgo.mjs'), 0o755);
+}

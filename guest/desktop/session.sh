@@ -13,4 +13,6 @@ xrdb -nocpp -merge /etc/orgo/Xresources
 xsetroot -cursor_name left_ptr
 openbox --config-file /etc/orgo/openbox.xml &
 tint2 -c /etc/orgo/tint2rc &
+# The user's services (systemctl --user enable …): started now, restarted when they fail.
+/usr/bin/python3 /etc/orgo/services.py supervise >/dev/null 2>&1 &
 wait

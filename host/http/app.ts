@@ -9,9 +9,11 @@ import type { KeyRow } from '../store/keys.js';
 import type { HostServices } from './services.js';
 import { ApiError } from '../errors.js';
 import { actionRoutes } from './routes/actions.js';
+import { chatRoutes } from './routes/chat.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
 import { computerRoutes } from './routes/computers.js';
+import { manageRoutes } from './routes/manage.js';
 import { deviceRoutes } from './routes/device.js';
 import { fileRoutes } from './routes/files.js';
 import { keyRoutes } from './routes/keys.js';
@@ -88,9 +90,12 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       workspaceRoutes(api, services, 'projects');
       keyRoutes(api, services);
       computerRoutes(api, services);
+      manageRoutes(api, services);
       actionRoutes(api, services);
       clipboardRoutes(api, services);
       eventRoutes(api, services);
+      // Its own scope: OpenAI's nested error shape for everything under /api/v1.
+      api.register(async (v1) => chatRoutes(v1, services));
     },
     { prefix: '/api' },
   );

@@ -15,8 +15,9 @@ export function computerView(row: ComputerRow, origin: string): Computer {
     ram: row.ram,
     cpu: row.cpu,
     disk_size_gb: row.disk_size_gb,
-    // The disk is a folder on the host's filesystem, which has no per-folder quota here.
-    disk_size_enforced: false,
+    // A filesystem image of its own (runtime/disk.ts); computers made before images have a folder.
+    disk_size_enforced: row.disk_image === 1,
+    bandwidth_limit_mbps: row.bandwidth_limit_mbps ?? null,
     resolution: row.resolution,
     auto_stop_minutes: row.auto_stop_minutes,
     instance_id: row.instance_id,

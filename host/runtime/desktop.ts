@@ -11,6 +11,7 @@ import { logger } from '../../shared/node/log.js';
 import type { GuestOp, GuestOps, GuestResult } from './guest-ops.js';
 import { guestScript, MAX_SOCKET_PATH, type ComputerPaths } from './paths.js';
 import { obfuscateVncPassword } from '../../shared/node/vnc-password.js';
+import type { ComputerLink, HostNetwork } from './network.js';
 
 const log = logger('desktop');
 const READY_TIMEOUT_MS = 20_000;
@@ -24,6 +25,10 @@ export interface DesktopOptions {
   paths: ComputerPaths;
   /** Host paths to hide inside the computer (the data dir, when it sits under /var or /usr). */
   masks: string[];
+  /** The computer's own network (network.ts); without it the computer shares the host's. */
+  network?: { host: HostNetwork; computerId: string; bandwidthMbps: number | null };
+  /** `cgroup.procs` files the computer's first process joins before anything of it starts (cgroups.ts). */
+  cgroupProcs?: string[];
 }
 
 type Pending = { resolve: (a: GuestResult<GuestOp>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -41,6 +46,8 @@ export class Desktop extends EventEmitter {
   private exited = false;
   private exitReason: string | null = null;
   private exitWaiters: Array<() => void> = [];
+  /** The computer's end of its network, once attached. */
+  link?: ComputerLink;
 
   constructor(readonly options: DesktopOptions) {
     super();
@@ -83,14 +90,24 @@ export class Desktop extends EventEmitter {
       LANG: 'C.UTF-8',
     };
     // --kill-child: if `unshare` dies, the computer's pid 1 (and with it every process in it) dies.
-    const proc = spawn(
-      'unshare',
-      ['--mount', '--uts', '--ipc', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--',
-        '/usr/bin/python3', '-S', '-E', '-X', `pycache_prefix=${paths.pycache}`, guestScript],
-      { env, stdio: ['pipe', 'pipe', logFd], detached: true },
-    ) as unknown as ChildProcessWithoutNullStreams;
+    // --net: a namespace the network module joins to the host while the desktop starts.
+    const network = this.options.network;
+    let argv = ['unshare', '--mount', '--uts', '--ipc', '--pid', ...(network ? ['--net'] : []), '--fork', '--kill-child', '--propagation', 'private', '--',
+      '/usr/bin/python3', '-S', '-E', '-X', `pycache_prefix=${paths.pycache}`, guestScript];
+    const procsFiles = this.options.cgroupProcs ?? [];
+    if (procsFiles.length) {
+      // The shell joins the computer's cgroups and then becomes `unshare`: every process of the
+      // computer starts inside its limits, with no window in which one could escape them.
+      argv = ['/bin/sh', '-c', 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 111; shift; n=$((n-1)); done; exec "$@"',
+        'sh', String(procsFiles.length), ...procsFiles, ...argv];
+    }
+    const proc = spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', logFd], detached: true }) as unknown as ChildProcessWithoutNullStreams;
     closeSync(logFd);
     this.proc = proc;
+    const linked = network && proc.pid
+      ? network.host.attach(proc.pid, network.computerId, network.bandwidthMbps).then((l) => { this.link = l; })
+      : Promise.resolve();
+    linked.catch(() => {}); // awaited below; an early exit must not leave it unhandled
 
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -102,16 +119,27 @@ export class Desktop extends EventEmitter {
         reject(new Error(reason ?? 'the desktop was stopped while starting'));
       };
       this.once('exit', onEarlyExit);
-      this.once('ready', () => {
-        clearTimeout(timer);
-        this.off('exit', onEarlyExit);
-        resolve();
-      });
+      // Running: the display is up and the network is joined (the two happen side by side).
+      const displayUp = new Promise<void>((r) => this.once('ready', r));
+      Promise.all([displayUp, linked]).then(
+        () => {
+          clearTimeout(timer);
+          this.off('exit', onEarlyExit);
+          resolve();
+        },
+        (e: Error) => {
+          clearTimeout(timer);
+          this.off('exit', onEarlyExit);
+          reject(new Error(`the computer's network could not be set up: ${e.message}`));
+          this.kill();
+        },
+      );
       createInterface({ input: proc.stdout }).on('line', (line) => this.onLine(line));
       proc.stdin.on('error', () => {}); // EPIPE after exit: the exit handler reports it
       proc.on('error', (e) => this.onExit(`could not start the sandbox: ${e.message}`));
       proc.on('exit', (code, signal) => {
-        this.onExit(this.exitReason ?? `the computer's processes ended (${signal ? `signal ${signal}` : `code ${code}`})`);
+        const cgroupFailed = code === 111 && procsFiles.length > 0 && !this.exitReason;
+        this.onExit(this.exitReason ?? (cgroupFailed ? 'the computer could not join its cgroups (its limits)' : `the computer's processes ended (${signal ? `signal ${signal}` : `code ${code}`})`));
       });
     });
   }

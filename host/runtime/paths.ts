@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 export interface ComputerPaths {
   /** The computer's disk: its layer over the base system and its /home/user. Survives everything but delete. */
   disk: string;
+  /** The disk's filesystem image, mounted on `disk` (runtime/disk.ts); absent for computers made before images. */
+  image: string;
   home: string;
   /** Runtime folder, recreated at each start. */
   run: string;
@@ -29,6 +31,7 @@ export function computerPaths(dataDir: string, computerId: string, instanceId: s
   const priv = join(run, 'orgo');
   return {
     disk,
+    image: join(dataDir, 'disks', `${computerId}.img`),
     home: join(disk, 'home'),
     run,
     x11,

@@ -4,13 +4,17 @@
  * and auto-stop after idle minutes.
  */
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import type { ComputerSpec } from '../../shared/api/schemas.js';
 import { logger } from '../../shared/node/log.js';
 import { ApiError, notFound, notRunning, unreachable } from '../errors.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { HostCgroups, type OomKill } from '../runtime/cgroups.js';
 import { Desktop } from '../runtime/desktop.js';
 import type { GuestOp, GuestOps, GuestResult } from '../runtime/guest-ops.js';
+import { makeImage, mountImage, unmountImage } from '../runtime/disk.js';
+import { HostNetwork } from '../runtime/network.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
 import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
@@ -21,12 +25,29 @@ export interface ComputersConfig {
   dataDir: string;
   /** Length of an auto-stop minute; shorter only in tests. */
   minuteMs: number;
+  /** Own network per computer and cgroup limits (both on by default; the bench compares without). */
+  isolation?: { network: boolean; limits: boolean };
+  /** A filesystem image per computer so disk_size_gb holds (default on). */
+  diskImages?: boolean;
 }
+
+/** `oom_kill` event: the memory controller killed a process inside a computer. */
+export interface OomEvent extends OomKill {
+  computerId: string;
+  mem_gb: number;
+  timestamp: string;
+}
+
+const OOM_POLL_MS = 1000;
 
 /** States in which the host should bring a computer back after the host itself restarts. */
 const UP_STATES = new Set(['running', 'starting', 'restarting', 'creating']);
 
-export class Computers {
+export class Computers extends EventEmitter {
+  readonly network?: HostNetwork;
+  readonly cgroups?: HostCgroups;
+  private readonly oomSeen = new Map<string, number>();
+  private readonly oomTicker: NodeJS.Timeout;
   private readonly desktops = new Map<string, Desktop>();
   private readonly lifecycle = new KeyedQueue();
   private readonly lastActivity = new Map<string, number>();
@@ -38,8 +59,27 @@ export class Computers {
     private readonly store: ComputerStore,
     private readonly config: ComputersConfig,
   ) {
+    super();
     this.ticker = setInterval(() => this.autoStopTick(), Math.max(50, Math.min(15_000, config.minuteMs / 4)));
     this.ticker.unref();
+    const isolation = config.isolation ?? { network: true, limits: true };
+    if (isolation.network) this.network = new HostNetwork(config.dataDir);
+    if (isolation.limits) {
+      this.cgroups = new HostCgroups(this.network?.tag ?? new HostNetwork(config.dataDir).tag);
+      try {
+        this.cgroups.init();
+      } catch (e) {
+        log.warn(`cgroup limits are off: ${(e as Error).message}`);
+        this.cgroups = undefined;
+      }
+    }
+    this.oomTicker = setInterval(() => this.oomTick(), OOM_POLL_MS);
+    this.oomTicker.unref();
+  }
+
+  /** Whether cpu and ram are real limits on this host (cgroups found and writable). */
+  get limitsEnforced(): boolean {
+    return !!this.cgroups?.enforced;
   }
 
   get(id: string): ComputerRow {
@@ -52,16 +92,47 @@ export class Computers {
     return this.desktops.get(id);
   }
 
-  /** Creates a computer and boots it; answers once it is running (or in error, with the reason). */
-  async create(spec: ComputerSpec): Promise<ComputerRow> {
-    const row = this.store.insert({
+  /**
+   * Creates a computer and boots it; answers once it is running (or in error, with the reason).
+   * `fillDisk` (a clone) puts a disk in place instead of a new empty one.
+   */
+  async create(spec: ComputerSpec, extra: { bandwidth_limit_mbps?: number | null; fillDisk?: (row: ComputerRow) => Promise<boolean> } = {}): Promise<ComputerRow> {
+    let row = this.store.insert({
       ...spec,
       id: randomUUID(),
       instance_id: newInstanceId(),
       vnc_password: newVncPassword(),
       status: 'creating',
     });
-    return this.serial(row.id, () => this.boot(row.id, 'creating'));
+    if (extra.bandwidth_limit_mbps) row = this.store.update(row.id, { bandwidth_limit_mbps: extra.bandwidth_limit_mbps });
+    const id = row.id;
+    return this.serial(id, async () => {
+      try {
+        const image = extra.fillDisk ? await extra.fillDisk(this.get(id)) : await this.newDisk(this.get(id));
+        if (image) this.store.update(id, { disk_image: 1 });
+      } catch (e) {
+        if (extra.fillDisk) {
+          return this.store.update(id, { status: 'error', error_message: `could not copy the disk: ${(e as Error).message}` });
+        }
+        log.warn(`computer ${id}: no disk image (${(e as Error).message}); its disk is a folder without a size limit`);
+      }
+      return this.boot(id, 'creating');
+    });
+  }
+
+  /** A new empty image of the computer's size, mounted; false when images are off. */
+  private async newDisk(row: ComputerRow): Promise<boolean> {
+    if (this.config.diskImages === false) return false;
+    const p = this.paths(row);
+    await makeImage(p.image, row.disk_size_gb);
+    await mountImage(p.image, p.disk);
+    return true;
+  }
+
+  /** Runs `op` in the computer's turn (after every earlier operation on it). */
+  exclusive<T>(id: string, op: () => Promise<T>): Promise<T> {
+    this.get(id);
+    return this.serial(id, op);
   }
 
   start(id: string): Promise<ComputerRow> {
@@ -101,7 +172,7 @@ export class Computers {
       const row = this.get(id);
       this.store.update(id, { status: 'deleting' });
       await this.halt(id);
-      rmSync(this.paths(row).disk, { recursive: true, force: true });
+      await this.dropDisk(row);
       this.store.delete(id);
       this.lastActivity.delete(id);
     });
@@ -155,9 +226,13 @@ export class Computers {
     for (const row of rows) {
       if (row.status === 'stopping') this.store.update(row.id, { status: 'stopped' });
       if (row.status === 'deleting') {
-        rmSync(this.paths(row).disk, { recursive: true, force: true });
+        await this.dropDisk(row);
         this.store.delete(row.id);
       }
+    }
+    // Images are mounted for as long as the host runs: the files API reads stopped computers too.
+    for (const row of this.store.list()) {
+      if (row.disk_image) await mountImage(this.paths(row).image, this.paths(row).disk).catch((e) => log.error(`mounting ${row.id}'s disk: ${e}`));
     }
     const up = rows.filter((r) => UP_STATES.has(r.status));
     const workers = [0, 1].map(async () => {
@@ -173,12 +248,60 @@ export class Computers {
   async shutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.ticker);
+    clearInterval(this.oomTicker);
     await Promise.all([...this.desktops.values()].map((d) => d.stop()));
+    await Promise.all([...this.exits.values()]);
+    await this.network?.close();
+    this.cgroups?.close();
+    for (const row of this.store.list()) {
+      if (row.disk_image) await unmountImage(this.paths(row).disk).catch((e) => log.warn(`unmounting ${row.id}'s disk: ${e}`));
+    }
+  }
+
+  private async dropDisk(row: ComputerRow): Promise<void> {
+    const p = this.paths(row);
+    await unmountImage(p.disk);
+    rmSync(p.image, { force: true });
+    rmSync(p.disk, { recursive: true, force: true });
+  }
+
+  /** Cleanups of computers that ended (cgroups, link), awaited before the next boot and at shutdown. */
+  private readonly exits = new Map<string, Promise<void>>();
+
+  private oomTick(): void {
+    if (!this.cgroups) return;
+    for (const id of this.desktops.keys()) {
+      const n = this.cgroups.oomKills(id);
+      const seen = this.oomSeen.get(id) ?? 0;
+      if (n <= seen) continue;
+      this.oomSeen.set(id, n);
+      void this.cgroups.lastOomKill(id).then((kill) => {
+        const row = this.store.get(id);
+        const event: OomEvent = {
+          computerId: id,
+          process: kill?.process ?? 'unknown',
+          pid: kill?.pid ?? 0,
+          rss_mb: kill?.rss_mb ?? null,
+          mem_gb: row?.ram ?? 0,
+          timestamp: new Date().toISOString(),
+        };
+        log.warn(`computer ${id}: out of memory (${event.mem_gb} GB): killed ${event.process} (pid ${event.pid} on the host)`);
+        this.emit('oom_kill', event);
+      });
+    }
   }
 
   private async boot(id: string, state: 'creating' | 'starting' | 'restarting'): Promise<ComputerRow> {
     if (this.closing) throw new ApiError(503, 'The host is shutting down', 'host_shutting_down');
     const row = this.store.update(id, { status: state, error_message: null });
+    await this.exits.get(id);
+    if (row.disk_image) {
+      try {
+        await mountImage(this.paths(row).image, this.paths(row).disk);
+      } catch (e) {
+        return this.store.update(id, { status: 'error', error_message: `the computer's disk could not be mounted: ${(e as Error).message}` });
+      }
+    }
     const desk = new Desktop({
       instanceId: row.instance_id,
       hostname: hostnameFor(row.name),
@@ -186,10 +309,21 @@ export class Computers {
       vncPassword: row.vnc_password,
       paths: this.paths(row),
       masks: [this.config.dataDir],
+      network: this.network ? { host: this.network, computerId: id, bandwidthMbps: row.bandwidth_limit_mbps } : undefined,
+      cgroupProcs: this.cgroups?.create(id, { vcpus: row.cpu, memGb: row.ram }),
     });
+    this.oomSeen.set(id, 0);
     this.desktops.set(id, desk);
     desk.on('exit', (reason: string | null) => {
       if (this.desktops.get(id) === desk) this.desktops.delete(id);
+      if (!this.desktops.has(id)) {
+        const cleanup = (async () => {
+          await this.cgroups?.remove(id);
+          await this.network?.detach(id);
+        })().catch((e) => log.warn(`cleaning up after ${id}: ${e}`));
+        this.exits.set(id, cleanup);
+        void cleanup.finally(() => this.exits.get(id) === cleanup && this.exits.delete(id));
+      }
       if (reason && !this.closing && this.store.get(id)) {
         log.warn(`computer ${id} (${row.instance_id}) failed: ${reason}`);
         this.store.update(id, { status: 'error', error_message: reason });

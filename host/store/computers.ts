@@ -13,6 +13,10 @@ export interface ComputerRow {
   disk_size_gb: number;
   resolution: string;
   auto_stop_minutes: number;
+  /** Both directions, in Mbit/s; null: no limit. */
+  bandwidth_limit_mbps: number | null;
+  /** 1: the disk is a filesystem image of its own, so disk_size_gb holds (runtime/disk.ts). */
+  disk_image: number;
   instance_id: string;
   vnc_password: string;
   status: ComputerStatus;
@@ -50,7 +54,10 @@ export class ComputerStore {
     return (workspaceId ? this.db.prepare(sql).all(workspaceId) : this.db.prepare(sql).all()) as ComputerRow[];
   }
 
-  update(id: string, fields: Partial<Pick<ComputerRow, 'status' | 'error_message' | 'vnc_password' | 'auto_stop_minutes' | 'resolution'>>): ComputerRow {
+  update(
+    id: string,
+    fields: Partial<Pick<ComputerRow, 'status' | 'error_message' | 'vnc_password' | 'auto_stop_minutes' | 'resolution' | 'workspace_id' | 'cpu' | 'ram' | 'disk_size_gb' | 'bandwidth_limit_mbps' | 'disk_image'>>,
+  ): ComputerRow {
     const keys = Object.keys(fields);
     if (keys.length) {
       const set = keys.map((k) => `${k} = @${k}`).join(', ');

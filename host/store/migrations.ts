@@ -70,4 +70,58 @@ export const migrations: readonly string[] = [
     issued_key_id TEXT
   );
   `,
+  // Issue 14: a bandwidth limit, whether the disk is an image of its own (its size holds), and
+  // the account's RTMP connections.
+  `
+  ALTER TABLE computers ADD COLUMN bandwidth_limit_mbps INTEGER;
+  ALTER TABLE computers ADD COLUMN disk_image INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE stream_connections (
+    name TEXT PRIMARY KEY,
+    server_url TEXT NOT NULL,
+    stream_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  `,
+  // Agent threads (issue 12): the conversation a run continues, and each step for people to review.
+  `
+  CREATE TABLE agent_threads (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL,
+    computer_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL,
+    stop_reason TEXT,
+    error TEXT,
+    history TEXT NOT NULL,
+    steps INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_cents REAL NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX agent_threads_computer ON agent_threads(computer_id, created_at);
+  CREATE TABLE agent_steps (
+    thread_id TEXT NOT NULL REFERENCES agent_threads(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT,
+    action TEXT,
+    input TEXT,
+    x INTEGER,
+    y INTEGER,
+    result TEXT,
+    error TEXT,
+    thumb BLOB,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    model_ms INTEGER,
+    host_ms INTEGER,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (thread_id, n)
+  );
+  `,
 ];

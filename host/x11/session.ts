@@ -10,6 +10,7 @@ import { logger } from '../../shared/node/log.js';
 import { Keymap } from './keymap.js';
 import { MODIFIERS, XK, charKeysym, type Chord } from './keysyms.js';
 import { ScreenCapture } from './capture.js';
+import { DamageWatch } from './damage.js';
 import { STRUCTURE_NOTIFY, call, connectDisplay, type Callback, type XClient, type XDisplayInfo, type XTest } from './wire.js';
 
 const log = logger('x11');
@@ -41,6 +42,9 @@ export class XSession extends EventEmitter {
   private readonly screen: ScreenCapture;
   /** The last click's time and the keyboard focus right after the server took it in. */
   private lastClick?: { at: number; focus: number };
+  /** Opened at the first settle() (the agent loop's); plain API actions never pay for it. */
+  private damage?: Promise<DamageWatch | null>;
+  private damageWatch?: DamageWatch;
 
   private constructor(
     private readonly X: XClient,
@@ -60,6 +64,8 @@ export class XSession extends EventEmitter {
         this.height = ev.height;
       } else if (ev.name === 'MappingNotify' && ev.request === 1) {
         this.keymapStale = true;
+      } else if (ev.name === 'DamageNotify') {
+        this.damageWatch?.onEvent(ev);
       }
     });
     X.on('error', (e) => log.warn(`X error: ${e?.message ?? e}`));
@@ -95,6 +101,7 @@ export class XSession extends EventEmitter {
 
   close(): void {
     if (this.closed) return;
+    this.damageWatch?.close();
     try {
       this.X.terminate();
     } catch {
@@ -146,15 +153,15 @@ export class XSession extends EventEmitter {
     this.xtest.FakeInput(this.xtest.MotionNotify, 0, 0, this.root, Math.round(x), Math.round(y));
   }
 
-  private button(b: number, down: boolean): void {
+  private fakeButton(b: number, down: boolean): void {
     this.xtest.FakeInput(down ? this.xtest.ButtonPress : this.xtest.ButtonRelease, b, 0, 0, 0, 0);
   }
 
   async click(x: number, y: number, button: Button, double: boolean): Promise<void> {
     this.move(x, y);
     for (let i = 0; i < (double ? 2 : 1); i++) {
-      this.button(BUTTONS[button], true);
-      this.button(BUTTONS[button], false);
+      this.fakeButton(BUTTONS[button], true);
+      this.fakeButton(BUTTONS[button], false);
     }
     await this.clicked();
   }
@@ -263,7 +270,7 @@ export class XSession extends EventEmitter {
   async drag(from: { x: number; y: number }, to: { x: number; y: number }, button: Button, seconds: number): Promise<void> {
     const b = BUTTONS[button];
     this.move(from.x, from.y);
-    this.button(b, true);
+    this.fakeButton(b, true);
     await this.sync();
     const steps = Math.max(5, Math.round((seconds * 1000) / DRAG_STEP_MS));
     const started = performance.now();
@@ -275,15 +282,15 @@ export class XSession extends EventEmitter {
       const ahead = due - performance.now();
       if (ahead > 1) await sleep(ahead);
     }
-    this.button(b, false);
+    this.fakeButton(b, false);
     await this.clicked();
   }
 
   async scroll(direction: ScrollDirection, amount: number, at?: { x: number; y: number }): Promise<void> {
     if (at) this.move(at.x, at.y);
     for (let i = 0; i < amount; i++) {
-      this.button(SCROLL_BUTTONS[direction], true);
-      this.button(SCROLL_BUTTONS[direction], false);
+      this.fakeButton(SCROLL_BUTTONS[direction], true);
+      this.fakeButton(SCROLL_BUTTONS[direction], false);
     }
     await this.sync();
   }
@@ -398,6 +405,62 @@ export class XSession extends EventEmitter {
       for (const code of [...codes].reverse()) this.keyEvent(code, false);
     }
     await this.sync();
+  }
+
+  // ---- the agent's finer-grained input (computer-use actions) ----
+
+  /** Moves the pointer there. */
+  async pointerTo(x: number, y: number): Promise<void> {
+    this.move(x, y);
+    await this.sync();
+  }
+
+  /** Where the pointer is now. */
+  async pointerAt(): Promise<{ x: number; y: number }> {
+    const p = await this.request<{ rootX: number; rootY: number }>((cb) => this.X.QueryPointer(this.root, cb));
+    return { x: p.rootX, y: p.rootY };
+  }
+
+  /** Presses or releases a button where the pointer is; `clicks` full clicks when `down` is undefined. */
+  async button(button: Button, down: boolean | undefined, clicks = 1): Promise<void> {
+    const b = BUTTONS[button];
+    if (down === undefined) {
+      for (let i = 0; i < clicks; i++) {
+        this.fakeButton(b, true);
+        this.fakeButton(b, false);
+      }
+    } else this.fakeButton(b, down);
+    await this.clicked();
+  }
+
+  /** Holds (down) or lets go of (up) a chord's keys, e.g. shift while clicking. */
+  async holdKeys(chord: Chord, down: boolean): Promise<void> {
+    await this.freshKeymap();
+    if ((await this.prepare(chord.keysyms, 0)) < chord.keysyms.length) throw new DisplayError('no keycode for these keys');
+    const codes = chord.keysyms.map((k) => this.stroke(k).keycode);
+    for (const code of down ? codes : [...codes].reverse()) this.keyEvent(code, down);
+    await this.sync();
+  }
+
+  /**
+   * Waits until the screen has been quiet (no X damage) for `quietMs`, counted from `since`
+   * (performance.now() when the action ended), but no longer than `maxMs` after it. Answers
+   * whether it settled; where DAMAGE is missing, it waits `maxMs` as a fixed delay would.
+   */
+  async settle(since: number, quietMs: number, maxMs: number): Promise<boolean> {
+    this.damage ??= DamageWatch.open(this.X, this.root, (fn) => this.request(fn)).then(
+      (w) => (this.damageWatch = w),
+      (e) => {
+        log.warn(`DAMAGE unavailable, settling by time: ${(e as Error).message}`);
+        return null;
+      },
+    );
+    const watch = await this.damage;
+    if (!watch) {
+      await sleep(Math.max(0, since + maxMs - performance.now()));
+      return false;
+    }
+    return watch.settled(() => this.sync(), since, quietMs, maxMs);
   }
 
   // ---- pixels ----

@@ -20,6 +20,8 @@ export interface XEvent {
   wid?: number;
   width?: number;
   height?: number;
+  /** DamageNotify: the damage object. */
+  damage?: number;
   /** MappingNotify: 0 modifier, 1 keyboard, 2 pointer. */
   request?: number;
 }
@@ -40,6 +42,8 @@ export interface XClient {
   InternAtom(onlyIfExists: boolean, name: string, cb: Callback<number>): void;
   require(ext: 'xtest', cb: Callback<XTest>): void;
   require(ext: 'shm', cb: Callback<Shm>): void;
+  require(ext: 'damage', cb: Callback<Damage>): void;
+  AllocID(): number;
   sync(): Promise<void>;
   terminate(): void;
   on(event: 'event', listener: (ev: XEvent) => void): void;
@@ -65,6 +69,14 @@ export interface ShmSegment {
 export interface Shm {
   usable(cb: Callback<boolean>): void;
   createSegment(size: number, cb: Callback<ShmSegment>): void;
+}
+
+/** DAMAGE: the server reports drawing to a drawable (NonEmpty: once, until Subtract empties it). */
+export interface Damage {
+  ReportLevel: { NonEmpty: number };
+  Create(damage: number, drawable: number, level: number): void;
+  Subtract(damage: number, repair: number, parts: number): void;
+  Destroy(damage: number): void;
 }
 
 export interface XVisual {

@@ -25,6 +25,8 @@ export interface Computer {
   disk_size_gb: number;
   /** False where the host's filesystem cannot hold a computer to its disk size. */
   disk_size_enforced: boolean;
+  /** Both directions, Mbit/s; null: no limit (PATCH /computers/{id}/resize). */
+  bandwidth_limit_mbps?: number | null;
   resolution: string;
   auto_stop_minutes: number;
   instance_id: string;

@@ -1,6 +1,6 @@
 /** A real host for tests: its own data dir, a known key, a free port; closed and removed after. */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { startHost, type RunningHost } from '../../host/host.js';
+import { startHost, type HostOptions, type RunningHost } from '../../host/host.js';
 import { OrgoClient } from '../../shared/api/client.js';
 
 export const TEST_KEY = 'sk_live_test_0123456789abcdefghijklmnopqrstuv';
@@ -20,9 +20,9 @@ export function tempDataDir(prefix = 'orgo-t-'): string {
   return mkdtempSync(`/tmp/${prefix}`);
 }
 
-export async function startTestHost(options: { minuteMs?: number; dataDir?: string } = {}): Promise<TestHost> {
+export async function startTestHost(options: { minuteMs?: number; dataDir?: string; agents?: HostOptions['agents'] } = {}): Promise<TestHost> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const start = (port: number) => startHost({ dataDir, port, bootstrapKey: TEST_KEY, minuteMs: options.minuteMs });
+  const start = (port: number) => startHost({ dataDir, port, bootstrapKey: TEST_KEY, minuteMs: options.minuteMs, agents: options.agents });
   const t: TestHost = {
     host: await start(0),
     client: undefined as unknown as OrgoClient,

@@ -3,7 +3,7 @@ import { autoStopBody, createComputerBody } from '../../../shared/api/schemas.js
 import type { ComputerRow } from '../../store/computers.js';
 import type { HostServices } from '../services.js';
 import { originOf, parse } from '../request.js';
-import { badRequest, notFound } from '../../errors.js';
+import { notFound } from '../../errors.js';
 import { requireWorkspace } from '../scope.js';
 import { computerView } from '../views.js';
 
@@ -66,12 +66,4 @@ export function computerRoutes(api: FastifyInstance, s: HostServices): void {
     const updated = s.computers.setAutoStop(row.id, body.auto_stop_minutes);
     return { auto_stop_minutes: updated.auto_stop_minutes, configurable: true };
   });
-
-  // Not served yet by this host: answer in words rather than a bare 404.
-  for (const [method, path] of [['post', 'clone'], ['patch', 'resize'], ['patch', 'move']] as const) {
-    api[method]<ById>(`/computers/:id/${path}`, async (req) => {
-      reachable(s, req);
-      throw badRequest(`${path} is not supported by this host yet`, 'not_supported');
-    });
-  }
 }

@@ -8,6 +8,8 @@ import { FitAddon } from '@xterm/addon-fit';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
+// Before any terminal opens: the element xterm's styles are built into (see vite-xterm-csp.ts).
+import './css-sheet';
 import { useEffect, useRef, useState } from 'react';
 import { Icon } from '../components/Icon';
 import { CHANNEL_LABEL, useChannel } from '../hooks/useChannel';

@@ -1,0 +1,152 @@
+/**
+ * `orgo agent`: a conversation with an agent that uses a computer. Each line is a task for the
+ * agent (or a /command); the run streams its text and steps; Esc (or Ctrl+C) stops the run in
+ * flight, on the server too; Ctrl+D or /exit leaves. The session is saved after every turn.
+ */
+import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import type { Connected } from '../connect.js';
+import type { Ctx } from '../context.js';
+import { explain } from '../fail.js';
+import { paint } from '../output.js';
+import { findComputer } from '../resolve.js';
+import { listSessions, loadSession, saveSession, totalUsage, type Session } from './sessions.js';
+import { printer, turn } from './turn.js';
+
+const HELP = `Type a task for the agent, or:
+  /help                this list
+  /computer [name]     show or change the computer (a new conversation on the server)
+  /model [name]        show or change the model
+  /sessions            saved sessions
+  /resume <id>         continue another saved session
+  /compact             start a fresh server thread, keeping a short summary of this one
+  /usage               tokens used in this session
+  /screenshot [file]   save the computer's screen as PNG
+  /save [file]         write this conversation to a Markdown file
+  /exit                leave (or Ctrl+D)
+While the agent works: Esc or Ctrl+C stops it.`;
+
+/** Waits for Esc or Ctrl+C while a run is in flight; answers a function that stops listening. */
+function watchForStop(stop: () => void): () => void {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return () => {};
+  stdin.setRawMode(true);
+  stdin.resume();
+  // Esc alone (arrow keys also start with ESC, but arrive as longer sequences).
+  const onData = (b: Buffer) => {
+    const s = b.toString('utf8');
+    if (s === '\x1b' || s === '\x03') stop();
+  };
+  stdin.on('data', onData);
+  return () => {
+    stdin.off('data', onData);
+    stdin.setRawMode(false);
+    stdin.pause();
+  };
+}
+
+function transcript(s: Session): string {
+  const lines = [`# Agent session ${s.id} on ${s.computer.name}`, '', `Model: ${s.model ?? "the server's default"}; started ${s.created_at}.`, ''];
+  for (const t of s.turns) {
+    lines.push(`## You`, '', t.prompt, '', `## Agent`, '');
+    for (const c of t.tool_calls) lines.push(`- \`${c.name}\` ${JSON.stringify(c.input)}`);
+    if (t.tool_calls.length) lines.push('');
+    lines.push(t.text || (t.stopped ? `(${t.stopped})` : '(no text)'), '');
+  }
+  return lines.join('\n');
+}
+
+export async function chat(ctx: Ctx, c: Connected, start: Session, maxSteps: number | undefined): Promise<number> {
+  let s = start;
+  const tty = !!process.stdin.isTTY;
+  const dim = (x: string) => paint({ color: ctx.out.color }, 'dim', x);
+  const history: string[] = [];
+  process.stdout.write(`${paint(ctx.out, 'bold', `Agent on ${s.computer.name}`)} ${dim(`(${s.model ?? "the server's default model"}; session ${s.id})`)}\n${dim('/help for commands; Esc stops a run; Ctrl+D leaves.')}\n`);
+  // Without a terminal, lines come from a pipe: read them all through one interface.
+  const piped = tty ? null : createInterface({ input: process.stdin, terminal: false });
+  const lines = piped?.[Symbol.asyncIterator]();
+  for (;;) {
+    let line: string | null;
+    if (tty) {
+      const rl = createInterface({ input: process.stdin, output: process.stdout, history: [...history], terminal: true });
+      line = await new Promise<string | null>((resolve) => {
+        rl.once('close', () => resolve(null));
+        rl.question(paint(ctx.out, 'cyan', '› ')).then(resolve, () => resolve(null));
+      });
+      rl.removeAllListeners('close');
+      rl.close();
+    } else {
+      const n = await lines!.next();
+      line = n.done ? null : n.value;
+    }
+    if (line === null) break;
+    line = line.trim();
+    if (!line) continue;
+    history.unshift(line);
+    if (line.startsWith('/')) {
+      const [cmd, ...rest] = line.slice(1).split(/\s+/);
+      const arg = rest.join(' ');
+      try {
+        if (cmd === 'exit' || cmd === 'quit') break;
+        else if (cmd === 'help') process.stdout.write(HELP + '\n');
+        else if (cmd === 'computer') {
+          if (arg) {
+            const pc = await findComputer(c.client, arg);
+            s.computer = { id: pc.id, name: pc.name };
+            s.thread_id = null;
+            saveSession(s);
+          }
+          process.stdout.write(`Computer: ${s.computer.name} (${s.computer.id})\n`);
+        } else if (cmd === 'model') {
+          if (arg) {
+            s.model = arg;
+            saveSession(s);
+          }
+          process.stdout.write(`Model: ${s.model ?? "the server's default"}\n`);
+        } else if (cmd === 'sessions') {
+          for (const x of listSessions().slice(0, 15)) process.stdout.write(`${x.id}  ${x.computer.name}  ${x.turns.length} turns  ${(x.turns[0]?.prompt ?? '').slice(0, 50)}\n`);
+        } else if (cmd === 'resume') {
+          const next = loadSession(arg || undefined);
+          if (!next) process.stdout.write(`No session "${arg}".\n`);
+          else {
+            s = next;
+            process.stdout.write(`Now in ${s.id} on ${s.computer.name} (${s.turns.length} turns).\n`);
+          }
+        } else if (cmd === 'compact') {
+          const summary = s.turns
+            .slice(-5)
+            .map((t) => `- asked: ${t.prompt.slice(0, 200)}\n  answered: ${t.text.slice(0, 400)}`)
+            .join('\n');
+          s.turns = summary ? [{ prompt: 'Summary of our conversation so far (earlier turns were compacted):', text: summary, tool_calls: [], tool_results: [], usage: null, at: new Date().toISOString() }] : [];
+          s.thread_id = null;
+          saveSession(s);
+          process.stdout.write('Compacted: the next task starts a fresh thread with a short summary of this one.\n');
+        } else if (cmd === 'usage') {
+          const u = totalUsage(s);
+          process.stdout.write(`Tokens: ${u.prompt_tokens} in, ${u.completion_tokens} out, ${u.total_tokens} in all, over ${s.turns.length} turns.\n`);
+        } else if (cmd === 'screenshot') {
+          const png = await c.client.screenshotBytes(s.computer.id);
+          const file = arg || `${s.computer.name}-${Date.now()}.png`;
+          writeFileSync(file, png);
+          process.stdout.write(`Saved ${file}.\n`);
+        } else if (cmd === 'save') {
+          const file = arg || `${s.id}.md`;
+          writeFileSync(file, transcript(s));
+          process.stdout.write(`Wrote ${file}.\n`);
+        } else process.stdout.write(`No command /${cmd}. /help lists them.\n`);
+      } catch (e) {
+        process.stdout.write(`${explain(e).message}\n`);
+      }
+      continue;
+    }
+    const abort = new AbortController();
+    const unwatch = watchForStop(() => abort.abort());
+    const r = await turn(c, s, line, { signal: abort.signal, maxSteps, on: printer(ctx.out) });
+    unwatch();
+    if (r.error) process.stdout.write(abort.signal.aborted ? `\n${dim('Stopped.')}\n` : `\n${paint(ctx.out, 'red', 'error:')} ${explain(r.error).message}\n`);
+    else if (!r.turn.text.endsWith('\n')) process.stdout.write('\n');
+  }
+  piped?.close();
+  process.stdout.write(dim(`Session ${s.id} saved; continue it with: orgo resume ${s.id}`) + '\n');
+  return 0;
+}

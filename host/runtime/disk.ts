@@ -1,0 +1,86 @@
+/**
+ * A disk of its own per computer, so that `disk_size_gb` holds: a sparse file holding an ext4
+ * filesystem of that size (`DATA_DIR/disks/ID.img`), loop-mounted on the computer's disk folder
+ * in the host's mount namespace for as long as the host runs. Everything the computer writes
+ * (its layer over the base system, /home/user, /root, /opt) is in it, so a fill stops at the size
+ * with "No space left on device" inside, and nothing else on the host runs out.
+ *
+ * Why an image and not ext4 project quotas: quotas need the `project` and `quota` features set
+ * while the filesystem is unmounted and a `prjquota` mount, which a host's root filesystem (as
+ * here) rarely has; an image works on any filesystem. Mounted on the host rather than inside
+ * the computer because the files API reads a stopped computer's home too. `discard` returns
+ * deleted blocks to the host (the loop driver punches holes), so the image costs what is used.
+ *
+ * Growing is live: the file grows, the loop device rereads its size and ext4 grows online.
+ * A clone copies the image with `cp --sparse=always --reflink=auto`: instant where the host's
+ * filesystem has reflinks (btrfs, XFS), the used blocks only elsewhere (ext4).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { run, runTool } from './run.js';
+
+const GB = 1024 ** 3;
+
+function unescapeMount(p: string): string {
+  return p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+export function isMounted(dir: string): boolean {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((l) => l.split(' ')[4] !== undefined && unescapeMount(l.split(' ')[4]!) === dir);
+}
+
+/** A new, empty image of `sizeGb` (sparse: costs a few MB until written). */
+export async function makeImage(image: string, sizeGb: number): Promise<void> {
+  const tmp = `${image}.new`;
+  rmSync(tmp, { force: true });
+  mkdirSync(image.slice(0, image.lastIndexOf('/')), { recursive: true, mode: 0o700 });
+  await run('truncate', ['-s', String(sizeGb * GB), tmp]);
+  // No reserved blocks (the computer's root is the only user); lazy init keeps it ~70 ms.
+  await run('mkfs.ext4', ['-q', '-F', '-m', '0', '-E', 'lazy_itable_init=1,lazy_journal_init=1,nodiscard,root_owner=0:0', tmp]);
+  renameSync(tmp, image);
+}
+
+export async function mountImage(image: string, dir: string): Promise<void> {
+  if (isMounted(dir)) return;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await run('mount', ['-o', 'loop,discard,noatime', image, dir]);
+}
+
+export async function unmountImage(dir: string): Promise<void> {
+  if (!isMounted(dir)) return;
+  const r = await runTool('umount', [dir]);
+  // A computer's namespace that has not let go yet: detach; the loop device goes with the last user.
+  if (r.code !== 0) await run('umount', ['-l', dir]);
+}
+
+/** Grows the image and its filesystem, live (mounted). */
+export async function growImage(image: string, dir: string, sizeGb: number): Promise<void> {
+  if (statSync(image).size >= sizeGb * GB) return;
+  await run('truncate', ['-s', String(sizeGb * GB), image]);
+  const dev = (await run('losetup', ['-n', '-O', 'NAME', '-j', image])).trim().split('\n')[0];
+  if (!dev) throw new Error('the disk image is not attached');
+  await run('losetup', ['-c', dev]);
+  await run('resize2fs', [dev]);
+  void dir;
+}
+
+/**
+ * Copies an image. `freeze` (a mounted source) holds the source's writes for the copy, so the
+ * copy is one consistent moment of it (as a snapshot is), and then lets them go.
+ */
+export async function copyImage(from: string, to: string, mountedAt: string | null): Promise<void> {
+  const tmp = `${to}.new`;
+  rmSync(tmp, { force: true });
+  if (mountedAt) await run('fsfreeze', ['-f', mountedAt]);
+  try {
+    await run('cp', ['--sparse=always', '--reflink=auto', from, tmp]);
+  } finally {
+    if (mountedAt) await run('fsfreeze', ['-u', mountedAt]);
+  }
+  renameSync(tmp, to);
+}
+
+export function imageExists(image: string): boolean {
+  return existsSync(image);
+}

@@ -1,0 +1,49 @@
+/**
+ * The viewer's side panels, as data: each is a toolbar button and a body, shown one at a time.
+ * Adding a panel is one entry here (its body gets the viewer's context).
+ */
+import { Suspense, lazy, type ReactNode } from 'react';
+import type { IconName } from '../components/Icon';
+import type { useDesktopEvents } from '../hooks/useDesktopEvents';
+import { ActivityPanel } from '../panels/ActivityPanel';
+import { FilesPanel } from '../panels/FilesPanel';
+
+// xterm is most of the viewer's code: loaded when the terminal is first shown, not before the desktop.
+const TerminalPanel = lazy(() => import('../panels/TerminalPanel').then((m) => ({ default: m.TerminalPanel })));
+
+/** What a panel's body may use from its viewer. */
+export interface PanelContext {
+  computerId: string;
+  computerName: string | null;
+  running: boolean;
+  /** Bumped when an upload lands, so a file list reloads. */
+  filesVersion: number;
+  events: ReturnType<typeof useDesktopEvents>;
+}
+
+export interface PanelSpec {
+  id: string;
+  label: string;
+  icon: IconName;
+  render: (ctx: PanelContext) => ReactNode;
+}
+
+export const PANELS: readonly PanelSpec[] = [
+  {
+    id: 'terminal',
+    label: 'Terminal',
+    icon: 'terminal',
+    render: (c) => (
+      <Suspense fallback={<span className="spinner" />}>
+        <TerminalPanel computerId={c.computerId} running={c.running} />
+      </Suspense>
+    ),
+  },
+  { id: 'files', label: 'Files', icon: 'folder', render: (c) => <FilesPanel computerId={c.computerId} version={c.filesVersion} /> },
+  {
+    id: 'activity',
+    label: 'Activity',
+    icon: 'activity',
+    render: ({ events: e }) => <ActivityPanel events={e.events} state={e.state} detail={e.detail} notify={e.notify} setNotify={(t, on) => void e.setNotify(t, on)} clear={e.clear} />,
+  },
+];
