@@ -13,6 +13,11 @@ xrdb -nocpp -merge /etc/orgo/Xresources
 xsetroot -cursor_name left_ptr
 openbox --config-file /etc/orgo/openbox.xml &
 tint2 -c /etc/orgo/tint2rc &
-# The user's services (systemctl --user enable …): started now, restarted when they fail.
-/usr/bin/python3 /etc/orgo/services.py supervise >/dev/null 2>&1 &
+# The user's services (systemctl --user enable …): started now, restarted when they fail. The
+# supervisor is a Python interpreter (7 MB): it starts here only when some unit is enabled;
+# otherwise the first `systemctl --user` starts it.
+set -- "$HOME"/.config/systemd/user/*.wants/*
+if [ -e "$1" ] || [ -L "$1" ]; then
+  /usr/bin/python3 /etc/orgo/services.py supervise >/dev/null 2>&1 &
+fi
 wait

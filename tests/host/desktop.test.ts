@@ -30,7 +30,8 @@ afterAll(() => t?.close());
 
 describe('the desktop', () => {
   it('starts neither a file manager, a browser nor the sound server at boot; sound starts when asked for', async () => {
-    expect(await sh('pgrep -x pcmanfm; pgrep -x chromium; pgrep -x pulseaudio; echo done')).toBe('done\n');
+    // Nor the service supervisor (an interpreter) while no user service is enabled.
+    expect(await sh("pgrep -x pcmanfm; pgrep -x chromium; pgrep -x pulseaudio; pgrep -fx '/usr/bin/python3 /etc/orgo/services.py supervise'; echo done")).toBe('done\n');
     // The first client's connection waits for the server the guest starts for it.
     expect(await sh("pactl info | grep '^Default Sink'")).toBe('Default Sink: desktop\n');
     expect((await sh('pgrep -cx pulseaudio')).trim()).toBe('1');
