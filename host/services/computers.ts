@@ -234,11 +234,14 @@ export class Computers extends EventEmitter {
         this.store.delete(row.id);
       }
     }
+    // Those coming back say so at once: mounting the disks below takes a while, and a client that
+    // asks meanwhile must not read the last run's "running" for a desktop that is not up yet.
+    const up = this.store.list().filter((r) => UP_STATES.has(r.status));
+    for (const row of up) this.store.update(row.id, { status: 'starting', error_message: null });
     // Images are mounted for as long as the host runs: the files API reads stopped computers too.
     for (const row of this.store.list()) {
       if (row.disk_image) await mountImage(this.paths(row).image, this.paths(row).disk).catch((e) => log.error(`mounting ${row.id}'s disk: ${e}`));
     }
-    const up = rows.filter((r) => UP_STATES.has(r.status));
     const workers = [0, 1].map(async () => {
       for (let row = up.shift(); row; row = up.shift()) {
         const id = row.id;
