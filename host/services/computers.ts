@@ -8,8 +8,9 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComputerSpec } from '../../shared/api/schemas.js';
+import { screenSizeAllowed } from '../../shared/api/specs.js';
 import { logger } from '../../shared/node/log.js';
-import { ApiError, notFound, notRunning, unreachable } from '../errors.js';
+import { ApiError, notFound, notRunning, stoppedUnder, unreachable } from '../errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { HostCgroups, type OomKill } from '../runtime/cgroups.js';
 import { Desktop } from '../runtime/desktop.js';
@@ -19,6 +20,7 @@ import { DEFAULT_DISK_GB } from '../../shared/api/specs.js';
 import { HostNetwork } from '../runtime/network.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
+import { preloadKeymap } from '../x11/preload.js';
 import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
 
 const log = logger('computers');
@@ -204,6 +206,8 @@ export class Computers extends EventEmitter {
     try {
       return await desk.request(op, input, timeoutMs);
     } catch (e) {
+      // Its exit is handled before this runs: the row already says why it ended.
+      if (!desk.alive) throw stoppedUnder(this.store.get(id)?.error_message);
       throw unreachable((e as Error).message);
     } finally {
       this.touch(id);
@@ -348,11 +352,16 @@ export class Computers extends EventEmitter {
     desk.on('resolution', (r: { width: number; height: number }) => {
       const now = this.store.get(id);
       if (this.desktops.get(id) !== desk || !now) return;
+      // A size the API would refuse (xrandr inside the computer can ask for any) is not kept:
+      // the next boot would have to start at it.
+      if (!screenSizeAllowed(r.width, r.height)) return log.warn(`computer ${id}: its screen became ${r.width}x${r.height}; the stored ${now.resolution} stays`);
       const depth = now.resolution.split('x')[2] ?? '24'; // the X depth can differ from the asked one (32 → 24)
       this.store.update(id, { resolution: `${r.width}x${r.height}x${depth}` });
     });
     try {
       await desk.start();
+      // Before anyone can start an application on it: the keyboard's extra characters.
+      await preloadKeymap(this.paths(row).xSocket);
       this.touch(id);
       return this.store.update(id, { status: 'running', error_message: null });
     } catch (e) {

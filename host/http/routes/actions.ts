@@ -3,7 +3,7 @@ import { bashBody, clickBody, dragBody, execBody, keyBody, screenshotQuery, scro
 import { encodeJpeg } from '../../imaging/jpeg.js';
 import { encodePng } from '../../imaging/png.js';
 import { actionsFor } from '../../services/actions.js';
-import { parseKeySpec, UnknownKeyError } from '../../x11/keysyms.js';
+import { parseKeySpec, UnknownKeyError, UntypeableError, untypeable } from '../../x11/keysyms.js';
 import type { XSession } from '../../x11/session.js';
 import type { HostServices } from '../services.js';
 import { parse } from '../request.js';
@@ -38,7 +38,11 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
       const session = await actions.session(row);
       const img = await session.capture();
       // Encoded inside the computer's turn: the next capture reuses the pixel buffer.
-      return { bytes: format === 'jpeg' ? encodeJpeg(img, q.quality) : encodePng(img), width: img.width, height: img.height };
+      try {
+        return { bytes: format === 'jpeg' ? encodeJpeg(img, q.quality) : encodePng(img), width: img.width, height: img.height };
+      } finally {
+        session.releaseCapture();
+      }
     });
     const type = format === 'jpeg' ? 'image/jpeg' : 'image/png';
     if (raw) return sendImage(reply, type, shot.bytes);
@@ -72,6 +76,9 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
   api.post<ById>('/computers/:id/type', async (req) => {
     const row = reachable(s, req);
     const b = parse(typeBody, req.body);
+    // Refused whole before any key goes out: an answer never counts characters that were dropped.
+    const bad = untypeable(b.text);
+    if (bad.length) throw badRequest(new UntypeableError(bad).message, 'untypeable_text');
     await actions.run(row, async () => (await actions.session(row)).type(b.text));
     return { success: true, action: 'type', details: { text: b.text, characters: [...b.text].length } };
   });

@@ -6,6 +6,7 @@ import { Suspense, lazy, type ReactNode } from 'react';
 import type { IconName } from '../components/Icon';
 import type { useDesktopEvents } from '../hooks/useDesktopEvents';
 import { ActivityPanel } from '../panels/ActivityPanel';
+import { AgentPanel } from '../panels/AgentPanel';
 import { FilesPanel } from '../panels/FilesPanel';
 
 // xterm is most of the viewer's code: loaded when the terminal is first shown, not before the desktop.
@@ -18,6 +19,9 @@ export interface PanelContext {
   running: boolean;
   /** Bumped when an upload lands, so a file list reloads. */
   filesVersion: number;
+  workspaceName: string | null;
+  /** Uploads files to the computer's Desktop, with the viewer's progress list. */
+  upload: (files: File[]) => void;
   events: ReturnType<typeof useDesktopEvents>;
 }
 
@@ -39,11 +43,12 @@ export const PANELS: readonly PanelSpec[] = [
       </Suspense>
     ),
   },
-  { id: 'files', label: 'Files', icon: 'folder', render: (c) => <FilesPanel computerId={c.computerId} version={c.filesVersion} /> },
+  { id: 'files', label: 'Files', icon: 'folder', render: (c) => <FilesPanel computerId={c.computerId} version={c.filesVersion} workspaceName={c.workspaceName} upload={c.upload} /> },
   {
     id: 'activity',
     label: 'Activity',
     icon: 'activity',
     render: ({ events: e }) => <ActivityPanel events={e.events} state={e.state} detail={e.detail} notify={e.notify} setNotify={(t, on) => void e.setNotify(t, on)} clear={e.clear} />,
   },
+  { id: 'agent', label: 'Agent', icon: 'layers', render: (c) => <AgentPanel computerId={c.computerId} running={c.running} /> },
 ];
