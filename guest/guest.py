@@ -28,6 +28,7 @@ import ops  # noqa: E402
 import procs  # noqa: E402
 import seed  # noqa: E402
 import session  # noqa: E402
+import sound_server  # noqa: E402
 import terminals  # noqa: E402
 import wallpaper  # noqa: E402
 
@@ -91,6 +92,7 @@ def main():
         send({"event": "exit", "reason": f"the display did not start: {e}"})
         shutdown(1)
     desktop.start_session()
+    sound_server.SoundServer(reaper).start()
     background(wallpaper.paint)
     desktop_icons.DesktopIcons(reaper).start()
     # The audio channel records from the session's PulseAudio: the computer is ready (the host
