@@ -111,3 +111,56 @@ export async function copyImage(from: string, to: string, mountedAt: string | nu
 export function imageExists(image: string): boolean {
   return existsSync(image);
 }
+
+/**
+ * One formatted image of the default size kept ready, so that creating a computer does not
+ * wait for mkfs: taking it is a rename. The next one is made a moment later, off the create path.
+ */
+export class SpareImage {
+  private ready: Promise<string | null> | null = null;
+  private timer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly sizeGb: number,
+  ) {
+    rmSync(this.path, { force: true });
+    rmSync(`${this.path}.new`, { force: true });
+    this.refill(0);
+  }
+
+  private get path(): string {
+    return `${this.dir}/spare-${this.sizeGb}.img`;
+  }
+
+  private refill(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.ready = null;
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.ready = makeImage(this.path, this.sizeGb).then(
+        () => this.path,
+        () => null,
+      );
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Moves the spare to `image` when it fits; false: make one. */
+  async take(image: string, sizeGb: number): Promise<boolean> {
+    if (sizeGb !== this.sizeGb || !this.ready) return false;
+    const spare = await this.ready;
+    this.refill(1000);
+    if (!spare || !existsSync(spare)) return false;
+    renameSync(spare, image);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    await this.ready;
+    rmSync(this.path, { force: true });
+  }
+}

@@ -134,23 +134,32 @@ export class HostNetwork {
     await this.init();
     await waitForOwnNetns(pid);
     const hostIf = this.ifName(computerId);
-    // A link of a computer that died without its namespace going yet would be in the way.
-    await runTool('ip', ['link', 'del', hostIf]);
-    await run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', String(pid)]);
+    // Few processes, as this runs beside the desktop's start: one `ip` for the pair, one for the
+    // address route, one inside; the last two side by side with the address the route most
+    // likely gets.
+    const pair = `link add ${hostIf} type veth peer name eth0 netns ${pid}\nlink set ${hostIf} up\n`;
+    const made = await runTool('ip', ['-batch', '-'], pair);
+    if (made.code !== 0) {
+      // A link left by a computer whose namespace has not gone yet is in the way: once more without it.
+      await runTool('ip', ['link', 'del', hostIf]);
+      await run('ip', ['-batch', '-'], pair);
+    }
     for (const [key, value] of [['ipv4/conf', 'proxy_arp'], ['ipv4/conf', 'forwarding'], ['ipv6/conf', 'disable_ipv6']] as const) {
       writeFileSync(`/proc/sys/net/${key}/${hostIf}/${value}`, '1');
     }
-    await run('ip', ['link', 'set', hostIf, 'up']);
-    const address = await this.claimAddress(hostIf, computerId);
-    await Promise.all([
+    const inside = (address: string) =>
       run('nsenter', ['-t', String(pid), '-n', 'ip', '-batch', '-'], [
         'link set lo up',
         'link set eth0 up',
         `addr add ${address}/32 dev eth0`,
         `route add ${GATEWAY} dev eth0 scope link`,
         `route add default via ${GATEWAY} dev eth0`,
-      ].join('\n') + '\n'),
-    ]);
+      ].join('\n') + '\n');
+    const likely = this.candidates(computerId)[0]!;
+    const [address] = await Promise.all([this.claimAddress(hostIf, computerId), inside(likely)]);
+    if (address !== likely) {
+      await run('nsenter', ['-t', String(pid), '-n', 'ip', '-batch', '-'], `addr del ${likely}/32 dev eth0\naddr add ${address}/32 dev eth0\nroute replace default via ${GATEWAY} dev eth0\n`);
+    }
     if (bandwidthMbps) await this.setBandwidth(pid, hostIf, bandwidthMbps);
     return { hostIf, address };
   }
@@ -169,11 +178,18 @@ export class HostNetwork {
     await runTool('ip', ['link', 'del', this.ifName(computerId)]);
   }
 
-  private async claimAddress(hostIf: string, computerId: string): Promise<string> {
+  /** The addresses a computer tries, in order: from a hash of the host's tag and its id. */
+  private candidates(computerId: string): string[] {
+    const out: string[] = [];
     let n = parseInt(createHash('sha256').update(`${this.tag}/${computerId}`).digest('hex').slice(0, 8), 16) % POOL_SIZE;
-    for (let attempt = 0; attempt < 64; attempt++, n = (n + 7919) % POOL_SIZE) {
-      if ((n & 255) === 0 || (n & 255) === 255) continue;
-      const address = ipOf(POOL_BASE + n);
+    for (let attempt = 0; out.length < 64 && attempt < 200; attempt++, n = (n + 7919) % POOL_SIZE) {
+      if ((n & 255) !== 0 && (n & 255) !== 255) out.push(ipOf(POOL_BASE + n));
+    }
+    return out;
+  }
+
+  private async claimAddress(hostIf: string, computerId: string): Promise<string> {
+    for (const address of this.candidates(computerId)) {
       const r = await runTool('ip', ['route', 'add', `${address}/32`, 'dev', hostIf]);
       if (r.code === 0) return address;
       if (!/File exists/.test(r.stderr)) throw new Error(`ip route add ${address}/32: ${r.stderr.trim()}`);

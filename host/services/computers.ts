@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ComputerSpec } from '../../shared/api/schemas.js';
 import { screenSizeAllowed } from '../../shared/api/specs.js';
 import { logger } from '../../shared/node/log.js';
@@ -14,7 +15,8 @@ import { KeyedQueue } from './keyed-queue.js';
 import { HostCgroups, type OomKill } from '../runtime/cgroups.js';
 import { Desktop } from '../runtime/desktop.js';
 import type { GuestOp, GuestOps, GuestResult } from '../runtime/guest-ops.js';
-import { fitFilesystem, makeImage, mountImage, unmountImage } from '../runtime/disk.js';
+import { fitFilesystem, makeImage, mountImage, SpareImage, unmountImage } from '../runtime/disk.js';
+import { DEFAULT_DISK_GB } from '../../shared/api/specs.js';
 import { HostNetwork } from '../runtime/network.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
@@ -49,6 +51,7 @@ export class Computers extends EventEmitter {
   readonly network?: HostNetwork;
   readonly cgroups?: HostCgroups;
   private readonly oomSeen = new Map<string, number>();
+  private readonly spare?: SpareImage;
   private readonly oomTicker: NodeJS.Timeout;
   private readonly desktops = new Map<string, Desktop>();
   private readonly lifecycle = new KeyedQueue();
@@ -73,6 +76,14 @@ export class Computers extends EventEmitter {
       } catch (e) {
         log.warn(`cgroup limits are off: ${(e as Error).message}`);
         this.cgroups = undefined;
+      }
+    }
+    if (config.diskImages !== false) {
+      try {
+        mkdirSync(join(config.dataDir, 'disks'), { recursive: true, mode: 0o700 });
+        this.spare = new SpareImage(join(config.dataDir, 'disks'), DEFAULT_DISK_GB);
+      } catch (e) {
+        log.warn(`no spare disk image: ${(e as Error).message}`);
       }
     }
     this.oomTicker = setInterval(() => this.oomTick(), OOM_POLL_MS);
@@ -126,7 +137,7 @@ export class Computers extends EventEmitter {
   private async newDisk(row: ComputerRow): Promise<boolean> {
     if (this.config.diskImages === false) return false;
     const p = this.paths(row);
-    await makeImage(p.image, row.disk_size_gb);
+    if (!(await this.spare?.take(p.image, row.disk_size_gb))) await makeImage(p.image, row.disk_size_gb);
     await mountImage(p.image, p.disk);
     return true;
   }
@@ -260,6 +271,7 @@ export class Computers extends EventEmitter {
     await Promise.all([...this.exits.values()]);
     await this.network?.close();
     this.cgroups?.close();
+    await this.spare?.close();
     for (const row of this.store.list()) {
       if (row.disk_image) await unmountImage(this.paths(row).disk).catch((e) => log.warn(`unmounting ${row.id}'s disk: ${e}`));
     }
@@ -365,6 +377,8 @@ export class Computers extends EventEmitter {
     const desk = this.desktops.get(id);
     this.desktops.delete(id);
     if (desk) await desk.stop();
+    // Stopped means its cgroups and link are gone too.
+    await this.exits.get(id);
   }
 
   /** Runs `op` after every earlier operation on the same computer. */
