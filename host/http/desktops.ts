@@ -15,10 +15,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE } from '../../shared/api/channels.js';
 import { logger } from '../../shared/node/log.js';
 import { sameSecret } from '../../shared/node/secrets.js';
-import { refuseUpgrade } from '../../shared/node/upgrade.js';
 import type { HostServices } from './services.js';
 import type { ChannelContext } from './channels/context.js';
 import { audioChannel } from './channels/audio.js';
+import { hostOf, rawAnswer } from './edge.js';
 import { EventHubs } from '../runtime/event-hub.js';
 import { eventsChannel } from './channels/events.js';
 import { terminalChannel } from './channels/terminal.js';
@@ -50,6 +50,10 @@ export function originAllowed(req: IncomingMessage): boolean {
   }
 }
 
+/** An upgrade refused before it happens: Orgo's JSON error shape, as every HTTP answer. */
+function refuse(socket: Duplex, status: number, message: string, code: string): void {
+  socket.end(rawAnswer(status, message, code));
+}
 
 export function attachDesktopSockets(server: Server, s: HostServices): { close(): void } {
   const hubs = new EventHubs();
@@ -62,14 +66,21 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://host');
+    if (!hostOf(req.rawHeaders)) return refuse(socket, 400, 'The Host header is missing or not a host name', 'bad_host');
+    let url: URL;
+    try {
+      // Origin form or absolute form alike: the path decides.
+      url = new URL(req.url ?? '/', 'http://host');
+    } catch {
+      return refuse(socket, 400, 'The request address is not a valid URL', 'bad_url');
+    }
     const m = PATH.exec(url.pathname);
-    if (!m) return refuseUpgrade(socket, 404, 'Not Found');
+    if (!m) return refuse(socket, 404, `No such channel: ${url.pathname}`, 'not_found');
     const name = m[2] ?? m[3]!;
     // A VNC viewer with neither token nor key carries no credential a foreign page could ride: it
     // must pass the RFB gate's password check, so Orgo's embed may connect from any site.
     const gated = name === 'websockify' && !url.searchParams.has('token') && !req.headers.authorization;
-    if (!gated && !originAllowed(req)) return refuseUpgrade(socket, 403, 'Forbidden: Origin does not match Host');
+    if (!gated && !originAllowed(req)) return refuse(socket, 403, 'Forbidden: Origin does not match Host', 'origin_mismatch');
     wss.handleUpgrade(req, socket, head, (ws) => {
       open(ws, req, url, m[1]!, name, gated).catch((e) => {
         log.error(`${name} ${m[1]}: ${e}`);
