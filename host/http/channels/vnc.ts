@@ -3,15 +3,15 @@
  * viewer and Xvnc's root-only unix socket. A viewer that came with a token or an API key does VNC
  * authentication with Xvnc itself, as ever; one that came with neither (Orgo's embed, plain
  * noVNC) meets the host's RFB gate first (rfb-gate.ts), and is spliced through only once in.
- * Either way, the viewer's messages are read one by one (rfb-client-filter.ts) so that a remote
- * resize stays within the sizes the API serves.
+ * Either way the viewer's messages are then read one by one (rfb-client-filter.ts) so that a
+ * remote resize stays within the sizes the API serves.
  */
 import { connect, type Socket } from 'node:net';
 import type { ChannelContext } from './context.js';
 import { logger } from '../../../shared/node/log.js';
 import { PacedSender } from '../../../shared/node/ws-flow.js';
-import { ByteQueue, passGate, RfbGateError } from './rfb-gate.js';
 import { RfbClientFilter } from './rfb-client-filter.js';
+import { ByteQueue, passGate, RfbGateError } from './rfb-gate.js';
 
 const log = logger('vnc');
 
@@ -56,21 +56,29 @@ export async function vncChannel(ctx: ChannelContext): Promise<void> {
       rfb?.removeAllListeners('data').removeAllListeners('close').removeAllListeners('error');
     }
   }
-  // Past the gate the handshake is done: the filter starts at the viewer's first message.
-  splice(ctx, rfb ?? connect(paths.vncSocket), early, pending, new RfbClientFilter({ afterHandshake: !!ctx.rfbGate }));
+  splice(ctx, rfb ?? connect(paths.vncSocket), early, pending, !!ctx.rfbGate);
 }
 
 /** `early`: what the viewer sent past the gate's handshake; `pending`: what the desktop did. */
-function splice({ ws, onEnd, row }: ChannelContext, rfb: Socket, early: Buffer, pending: Buffer, filter: RfbClientFilter): void {
+function splice({ ws, onEnd, row }: ChannelContext, rfb: Socket, early: Buffer, pending: Buffer, gated: boolean): void {
   onEnd(() => rfb.destroy());
+  const toViewer = new PacedSender(ws, rfb);
   const close = () => {
     rfb.destroy();
     if (ws.readyState === ws.OPEN) ws.close(1000);
   };
-  const toViewer = new PacedSender(ws, rfb);
   rfb.on('data', (chunk) => toViewer.send(chunk, true));
-  // What the viewer sends goes through the filter: a resize beyond the API's sizes is brought within them.
+  // What the viewer sends goes through the filter: a resize beyond the API's sizes is brought
+  // within them. Past the gate, the handshake is done but for the viewer's 1-byte ClientInit.
+  const filter = new RfbClientFilter({ afterHandshake: gated });
+  let clientInit = gated;
   const fromViewer = (data: Buffer) => {
+    if (clientInit && data.length > 0) {
+      clientInit = false;
+      rfb.write(data.subarray(0, 1));
+      data = data.subarray(1);
+    }
+    if (data.length === 0) return;
     const r = filter.feed(data);
     for (const msg of r.pass) rfb.write(msg);
     for (const c of r.clamped) log.warn(`computer ${row.id}: a viewer asked for ${c.asked}; resized to ${c.given} (320x200 to 7680x4320)`);
