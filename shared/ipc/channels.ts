@@ -33,7 +33,7 @@ export interface Calls {
   'app.info': [void, AppInfo];
   'session.get': [void, SessionView];
   'profiles.select': [{ id: string }, SessionView];
-  'profiles.add': [{ name: string; baseUrl: string }, SessionView];
+  'profiles.add': [{ name: string; baseUrl: string; allowPlainHttp?: boolean }, SessionView];
   'profiles.remove': [{ id: string }, SessionView];
   'login.start': [{ profileId: string }, LoginProgress];
   'login.cancel': [{ profileId: string }, void];

@@ -38,6 +38,8 @@ export const inputSchemas = {
   'profiles.add': z.object({
     name: z.string().trim().min(1, 'name must not be empty').max(60, 'name must be at most 60 characters'),
     baseUrl: httpUrl,
+    /** Plain http to another machine, allowed for this profile (shared/ipc/plain-http.ts). */
+    allowPlainHttp: z.boolean().optional(),
   }),
   'profiles.remove': byId,
   'login.start': profileId,
