@@ -117,10 +117,36 @@ test('Stop ends a run that hangs, and the desktop is free again', async () => {
   await client.screenshot(computer.id);
 });
 
+test('Take over holds the agent while a person works; Resume hands it back', async () => {
+  await viewer.getByTestId('agent-close').click();
+  let noted = false;
+  script = (req, i) => {
+    const last = req.body.messages[req.body.messages.length - 1]!.content;
+    if (Array.isArray(last) && last.some((b) => b.type === 'text' && String(b.text).includes('A person took over'))) {
+      noted = true;
+      return { text: 'Carrying on from what you did.' };
+    }
+    return { tool: { name: 'computer', input: { action: 'screenshot' } }, delayMs: i === model.requests.length - 1 ? 1200 : 0 };
+  };
+  await viewer.getByTestId('agent-task').fill('Keep looking');
+  await viewer.getByTestId('agent-run').click();
+  await viewer.getByTestId('agent-takeover').click();
+  await expect(viewer.getByTestId('agent-status')).toHaveText('Paused: you have the computer');
+  const asked = model.requests.length;
+  await shot(viewer, 'paused');
+  await new Promise((r) => setTimeout(r, 2000));
+  expect(model.requests.length).toBeLessThanOrEqual(asked + 1); // at most the request already in flight
+  await viewer.getByTestId('agent-resume').click();
+  await expect(viewer.getByTestId('agent-thread')).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  await expect(viewer.getByTestId('agent-final')).toHaveText('Carrying on from what you did.');
+  await expect(viewer.locator('[data-testid=agent-steps] [data-kind=note]')).toContainText('A person took over');
+  expect(noted).toBe(true);
+});
+
 test('a past thread reopens with its steps', async () => {
   await viewer.getByTestId('agent-close').click();
   const rows = viewer.getByTestId('agent-thread-row');
-  await expect(rows).toHaveCount(2);
+  await expect(rows).toHaveCount(3);
   await shot(viewer, 'threads');
   await rows.filter({ hasText: 'Run the command in the magenta terminal' }).click();
   await expect(viewer.getByTestId('agent-thread')).toHaveAttribute('data-status', 'done');

@@ -143,7 +143,9 @@ export async function startAnthropicDouble(decide: (req: SeenRequest, index: num
       }
       try {
         const png = decodePng(Buffer.from(src.data, 'base64'));
-        if (png.width !== W || png.height !== H) problem(i, `screenshot ${png.width}x${png.height} but the display is ${W}x${H}`);
+        // A zoom answers with a region, sized its own way; every other screenshot is the display's size.
+        const zoomed = r.answering.some((a) => a.action === 'zoom');
+        if (!zoomed && (png.width !== W || png.height !== H)) problem(i, `screenshot ${png.width}x${png.height} but the display is ${W}x${H}`);
         r.screenshots.push(png);
       } catch (e) {
         problem(i, `screenshot is not a PNG: ${(e as Error).message}`);

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Computer } from '../../shared/api/types.js';
-import { startAnthropicDouble, type AnthropicDouble, type Reply, type SeenRequest } from '../helpers/anthropic-double.js';
-import { chat, getJson, magentaScript, magentaTerminal } from '../helpers/agent.js';
+import { findColour, startAnthropicDouble, type AnthropicDouble, type Reply, type SeenRequest } from '../helpers/anthropic-double.js';
+import { chat, getJson, MAGENTA, magentaScript, magentaTerminal } from '../helpers/agent.js';
 import { eventually, startTestHost, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
@@ -125,4 +125,29 @@ it('streams chat.completion.chunk events with the text, usage on the last chunk,
   expect(last.usage.prompt_tokens).toBeGreaterThan(0);
   expect(last.orgo.thread_id).toBe(res.headers.get('x-thread-id'));
   expect(last.orgo.steps).toBe(1);
+});
+
+it('zoom (computer_20251124) answers a region of the screen at full detail', async () => {
+  await sh('pkill -f "xterm.*-T target" || true');
+  await sh(magentaTerminal(900, 500));
+  let zoomed: SeenRequest | undefined;
+  script = (req) => {
+    if (!req.answering.length) return { tool: { name: 'computer', input: { action: 'screenshot' } } };
+    if (req.answering[0]!.action === 'screenshot') {
+      const box = findColour(req.screenshots[0]!, MAGENTA)!;
+      // A region inside the terminal, in the screenshot's coordinates.
+      return { tool: { name: 'computer', input: { action: 'zoom', region: [box.x + 10, box.y + 40, box.x + 170, box.y + 130] } } };
+    }
+    zoomed = req;
+    return { text: 'zoomed' };
+  };
+  const r = await chat(t.api, { model: 'claude-opus-4-7', computer_id: pc.id, messages: [{ role: 'user', content: 'zoom' }] }, { 'x-anthropic-key': model.key });
+  expect(r.status).toBe(200);
+  expect(model.problems).toEqual([]);
+  const img = zoomed!.screenshots[0]!;
+  // 161x91 screen pixels shown larger, within the model's limit, and all of it the terminal's magenta.
+  expect(img.width).toBeGreaterThan(161);
+  expect(img.width * img.height).toBeLessThanOrEqual(3_750_000);
+  const box = findColour(img, MAGENTA)!;
+  expect(box.width).toBeGreaterThan(img.width * 0.9);
 });
