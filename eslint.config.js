@@ -2,6 +2,10 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
+ * The house plan, held by lint: each folder may import only what the README's layout table says.
+ * `no-restricted-imports` matches the import's specifier, so these patterns name the folders a
+ * relative path would reach (`../../host/...`). tests/unit/layers.test.ts checks they bite.
+ *
  * Electron's doors, held by lint (tests/unit/lint-rules.test.ts checks the rules bite):
  * - ipcRenderer, by name, alias or string key, only in the preload (electron/preload/index.ts),
  *   and even there never handed to the page through contextBridge;
@@ -25,11 +29,6 @@ const IPC_RENDERER_EXPOSED = [
 ];
 const OPEN_EXTERNAL = [{ selector: "MemberExpression[object.name='shell'][property.name='openExternal']", message: 'Open outside the app through AppWindows.openExternal (the http(s) gate), not shell.openExternal.' }];
 
-/**
- * The house plan, held by lint: each folder may import only what the README's layout table says.
- * `no-restricted-imports` matches the import's specifier, so these patterns name the folders a
- * relative path would reach (`../../host/...`).
- */
 const rule = (folder, reason) => ({ regex: `(^|/)${folder}(/|$)`, message: `Layers (README "Layout"): ${reason}` });
 const NOT_HOST = rule('host', 'only host/ imports host/; share the code through shared/ instead.');
 const NOT_APP = rule('app', 'the app core is for its transports (electron/, cli/); the host and shared/ never import it.');
@@ -58,10 +57,6 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', ...IPC_RENDERER, ...OPEN_EXTERNAL],
     },
   },
-  { files: ['electron/preload/index.ts'], rules: { 'no-restricted-syntax': ['error', ...IPC_RENDERER_EXPOSED, ...OPEN_EXTERNAL] } },
-  { files: ['electron/main/windows.ts'], rules: { 'no-restricted-syntax': ['error', ...IPC_RENDERER] } },
-  // Tests name it to check that no page holds it.
-  { files: ['tests/**'], rules: { 'no-restricted-syntax': ['error', ...OPEN_EXTERNAL] } },
   // The arrows: electron/, cli/ -> app/ -> shared/; host/ -> shared/; renderer -> shared/api, shared/ipc.
   { files: ['app/**/*.ts'], rules: restrict([NOT_HOST, NOT_ELECTRON, NOT_CLI, NOT_RENDERER]) },
   { files: ['electron/**/*.ts', 'cli/**/*.ts'], rules: restrict([NOT_HOST, NOT_RENDERER]) },
@@ -74,4 +69,8 @@ export default tseslint.config(
   { files: ['shared/**/*.ts'], rules: restrict([NOT_HOST, NOT_APP, NOT_ELECTRON, NOT_CLI, NOT_RENDERER]) },
   { files: ['shared/api/**/*.ts', 'shared/ipc/**/*.ts'], rules: restrict([NOT_SHARED_NODE, NOT_HOST, NOT_APP, NOT_ELECTRON, NOT_CLI, NOT_RENDERER]) },
   { files: ['renderer/src/**/*.{ts,tsx}'], rules: restrict([RENDERER_ONLY_SHARED]) },
+  { files: ['electron/preload/index.ts'], rules: { 'no-restricted-syntax': ['error', ...IPC_RENDERER_EXPOSED, ...OPEN_EXTERNAL] } },
+  { files: ['electron/main/windows.ts'], rules: { 'no-restricted-syntax': ['error', ...IPC_RENDERER] } },
+  // Tests name it to check that no page holds it.
+  { files: ['tests/**'], rules: { 'no-restricted-syntax': ['error', ...OPEN_EXTERNAL] } },
 );

@@ -41,6 +41,9 @@ def send(obj):
         sys.stdout.flush()
 
 
+PULSE_READY_S = 5
+
+
 def wait_for_socket(path, deadline):
     while True:
         s = socket.socket(socket.AF_UNIX)
@@ -85,10 +88,17 @@ def main():
     except TimeoutError as e:
         send({"event": "exit", "reason": f"the display did not start: {e}"})
         shutdown(1)
-    send({"event": "ready"})
     desktop.start_session()
     background(wallpaper.paint)
     desktop_icons.DesktopIcons(reaper).start()
+    # The audio channel records from the session's PulseAudio: the computer is ready (the host
+    # says `running`) once that answers too, so a viewer's sound works from its first second.
+    # Bounded: a desktop whose sound server fails still comes up, its audio channel says why.
+    try:
+        wait_for_socket("/run/user/1000/pulse/native", time.monotonic() + PULSE_READY_S)
+    except TimeoutError:
+        pass
+    send({"event": "ready"})
     # The first `bash` action should not pay for reading the login profile either.
     threading.Thread(target=login_env.get, args=(reaper, procs.spawn_user), daemon=True).start()
     activity.start()

@@ -20,14 +20,14 @@ const usage = `Usage: npm run host -- [options]
   --tls-cert FILE   serve HTTPS/WSS with this certificate...
   --tls-key FILE    ...and this key
   --max-upload-mb N largest file upload accepted, in MB (default 100)
-  --public-url URL  the address people reach this host at, for links it hands out
-                    (device login's approval page); default: the address it listens on
   --anthropic-key-file FILE
                     the host's own Anthropic key for the agent endpoint (else
                     ANTHROPIC_API_KEY; a request's x-anthropic-key wins)
   --agent-providers FILE
                     OpenAI-compatible model providers, JSON:
                     [{"name", "base_url", "api_key"?, "models": [...]}]
+  --public-url URL  the address people reach this host at, for links it hands out
+                    (device login's approval page); default: the address it listens on
   -h, --help        this text
 `;
 
@@ -47,9 +47,9 @@ async function main(): Promise<void> {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'max-upload-mb': { type: 'string' },
-        'public-url': { type: 'string' },
         'anthropic-key-file': { type: 'string' },
         'agent-providers': { type: 'string' },
+        'public-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -100,8 +100,8 @@ async function main(): Promise<void> {
     bootstrapKey: process.env.ORGO_HOST_BOOTSTRAP_KEY,
     minuteMs: process.env.ORGO_HOST_MINUTE_MS ? Number(process.env.ORGO_HOST_MINUTE_MS) : undefined,
     maxUploadMb,
-    publicUrl: args['public-url'] ?? process.env.ORGO_HOST_PUBLIC_URL,
     agents,
+    publicUrl: args['public-url'] ?? process.env.ORGO_HOST_PUBLIC_URL,
   });
   process.stdout.write(`Orgo host listening on ${host.url}\n`);
   process.stdout.write(`  API:      ${host.url}/api\n  data dir: ${host.dataDir}\n`);

@@ -2,14 +2,14 @@
  * The renderer's build, shared by electron-vite (electron.vite.config.ts) and browser mode
  * (`vite build -c renderer/vite.config.ts`). Its outputs: the app's two pages (index.html for the
  * main window and grid, viewer.html for a viewer, each preloading its own code) and bridge.js, the browser-mode stand-in for Electron's preload, which the launcher puts in front.
- * No inline scripts or styles, so the CSP (electron/pages/csp.ts) can stay `script-src 'self'; style-src 'self'`
- * (xterm's are rewritten into the CSS object model: vite-xterm-csp.ts).
+ * No inline scripts or styles, so the CSP (electron/pages/csp.ts) can stay `script-src 'self'; style-src 'self'` (xterm's are
+ * rewritten into the CSS object model: vite-xterm-csp.ts).
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import type { Plugin, UserConfig } from 'vite';
-import { devCsp } from '../electron/pages/csp.js';
 import { xtermCsp } from './vite-xterm-csp.js';
+import { devCsp } from '../electron/pages/csp.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 

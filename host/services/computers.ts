@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import type { ComputerSpec } from '../../shared/api/schemas.js';
+import { screenSizeAllowed } from '../../shared/api/specs.js';
 import { logger } from '../../shared/node/log.js';
-import { ApiError, notFound, notRunning, unreachable } from '../errors.js';
+import { ApiError, notFound, notRunning, stoppedUnder, unreachable } from '../errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { HostCgroups, type OomKill } from '../runtime/cgroups.js';
 import { Desktop } from '../runtime/desktop.js';
@@ -193,6 +194,8 @@ export class Computers extends EventEmitter {
     try {
       return await desk.request(op, input, timeoutMs);
     } catch (e) {
+      // Its exit is handled before this runs: the row already says why it ended.
+      if (!desk.alive) throw stoppedUnder(this.store.get(id)?.error_message);
       throw unreachable((e as Error).message);
     } finally {
       this.touch(id);
@@ -334,6 +337,9 @@ export class Computers extends EventEmitter {
     desk.on('resolution', (r: { width: number; height: number }) => {
       const now = this.store.get(id);
       if (this.desktops.get(id) !== desk || !now) return;
+      // A size the API would refuse (xrandr inside the computer can ask for any) is not kept:
+      // the next boot would have to start at it.
+      if (!screenSizeAllowed(r.width, r.height)) return log.warn(`computer ${id}: its screen became ${r.width}x${r.height}; the stored ${now.resolution} stays`);
       const depth = now.resolution.split('x')[2] ?? '24'; // the X depth can differ from the asked one (32 → 24)
       this.store.update(id, { resolution: `${r.width}x${r.height}x${depth}` });
     });

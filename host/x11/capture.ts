@@ -10,6 +10,11 @@ import { logger } from '../../shared/node/log.js';
 import { Z_PIXMAP, type Callback, type Shm, type ShmSegment, type XClient, type XDisplayInfo } from './wire.js';
 
 const log = logger('x11');
+/**
+ * A shared segment up to this size is kept for the next capture (a 4K screen's is 33 MB); a
+ * larger one (an 8K screen's is 133 MB) is given back once its image is encoded.
+ */
+const KEEP_BYTES = 40 * 1024 * 1024;
 
 type Request = <T>(fn: (cb: Callback<T>) => void) => Promise<T>;
 
@@ -38,7 +43,8 @@ export class ScreenCapture {
     if (this.shmUsable === undefined) this.shmUsable = await this.probeShm();
     if (this.shmUsable) {
       try {
-        if (!this.segment || this.segment.size < bytes) {
+        // Too small, or more than twice too large (the screen got smaller): a new one.
+        if (!this.segment || this.segment.size < bytes || this.segment.size > 2 * bytes) {
           this.segment?.detach();
           this.segment = undefined;
           this.segment = await this.request<ShmSegment>((cb) => this.shm!.createSegment(bytes, cb));
@@ -60,6 +66,14 @@ export class ScreenCapture {
     } catch (e) {
       if (resized()) return this.grab();
       throw e;
+    }
+  }
+
+  /** After the last grab's image is used: a segment too large to keep goes back to the system. */
+  release(): void {
+    if (this.segment && this.segment.size > KEEP_BYTES) {
+      this.segment.detach();
+      this.segment = undefined;
     }
   }
 
