@@ -198,6 +198,17 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
       const exported = await client.exportFile(computerId, full);
       return { file: fileView(exported), download: await download(client, exported, ctx) };
     },
+    'agent.models': async () => s.agent.models(),
+    'agent.run': async (input) => s.agent.run(input),
+    'agent.control': async ({ threadId, action }) => s.agent.control(threadId, action),
+    'agent.threads': async ({ computerId }) => s.agent.threads(computerId),
+    'agent.thread': async ({ id }) => s.agent.thread(id),
+    'agent.deleteThread': async ({ id }) => s.agent.deleteThread(id),
+    'agent.watch': async ({ computerId }, ctx) => s.agent.watch(computerId, ctx.id),
+    'agent.unwatch': async ({ computerId }, ctx) => s.agent.unwatch(computerId, ctx.id),
+    'modelKeys.get': async () => s.agent.keyStatus(),
+    'modelKeys.set': async ({ key }) => s.agent.setKey(key),
+    'modelKeys.clear': async () => s.agent.clearKey(),
   };
 }
 

@@ -28,6 +28,7 @@ import ops  # noqa: E402
 import procs  # noqa: E402
 import seed  # noqa: E402
 import session  # noqa: E402
+import sound_server  # noqa: E402
 import terminals  # noqa: E402
 import wallpaper  # noqa: E402
 
@@ -39,6 +40,9 @@ def send(obj):
     with out_lock:
         sys.stdout.write(line)
         sys.stdout.flush()
+
+
+PULSE_READY_S = 5
 
 
 def wait_for_socket(path, deadline):
@@ -87,10 +91,18 @@ def main():
     except TimeoutError as e:
         send({"event": "exit", "reason": f"the display did not start: {e}"})
         shutdown(1)
-    send({"event": "ready"})
     desktop.start_session()
+    sound_server.SoundServer(reaper).start()
     background(wallpaper.paint)
     desktop_icons.DesktopIcons(reaper).start()
+    # The audio channel records from the session's PulseAudio: the computer is ready (the host
+    # says `running`) once that answers too, so a viewer's sound works from its first second.
+    # Bounded: a desktop whose sound server fails still comes up, its audio channel says why.
+    try:
+        wait_for_socket("/run/user/1000/pulse/native", time.monotonic() + PULSE_READY_S)
+    except TimeoutError:
+        pass
+    send({"event": "ready"})
     # The first `bash` action should not pay for reading the login profile either.
     threading.Thread(target=login_env.get, args=(reaper, procs.spawn_user), daemon=True).start()
     activity.start()

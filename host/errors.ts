@@ -22,3 +22,6 @@ export const conflict = (message: string, code = 'conflict') => new ApiError(409
 /** Orgo's words for a desktop that is running but did not answer (X server, guest). */
 export const unreachable = (detail: string) => new ApiError(503, 'Could not reach the desktop. Try again in a moment.', 'desktop_unreachable', { detail });
 export const notRunning = () => new ApiError(400, 'Desktop instance not available', 'desktop_not_running');
+/** The computer itself stopped under a request (its X server or guest died): that, and why. */
+export const stoppedUnder = (reason: string | null | undefined) =>
+  new ApiError(503, `The computer stopped while doing this: ${reason ?? 'it was stopped'}. Start it again (its disk is kept).`, 'computer_stopped');

@@ -9,6 +9,7 @@ import { hostname as osHostname } from 'node:os';
 import { KeyChecker, bootstrapKey } from './auth/keys.js';
 import { buildApp } from './http/app.js';
 import { attachDesktopSockets } from './http/desktops.js';
+import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, guardServer } from './http/edge.js';
 import { logger } from '../shared/node/log.js';
 import { Computers } from './services/computers.js';
 import { Manage } from './services/manage.js';
@@ -37,6 +38,8 @@ export interface HostOptions {
   minuteMs?: number;
   /** Largest upload accepted, in MB (MiB); default 100. */
   maxUploadMb?: number;
+  /** Connections one client address may hold at once (http/edge.ts). */
+  maxConnectionsPerAddress?: number;
   /** Own network and cgroup limits per computer, and disk images (all on by default; the bench turns them off to compare). */
   isolation?: { network: boolean; limits: boolean };
   diskImages?: boolean;
@@ -97,6 +100,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
   const app = buildApp(services, { tls });
+  guardServer(app.server as Server, { maxPerAddress: options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, tls: !!tls });
   const sockets = attachDesktopSockets(app.server as Server, services);
   const host = options.listen ?? '127.0.0.1';
   await app.listen({ port: options.port, host });

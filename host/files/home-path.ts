@@ -17,6 +17,9 @@ export const HOME_IN_COMPUTER = '/home/user';
 const HOME_PARTS = ['home', 'user'];
 /** As Linux's own limit on links followed while resolving one path. */
 const MAX_LINKS = 40;
+/** Linux's longest file name, in bytes. */
+const NAME_MAX = 255;
+const tooLong = () => badRequest('The path is too long for the file system (4096 bytes at most, links resolved)', 'name_too_long');
 
 const outside = (path: string) =>
   new ApiError(403, `Only files under ${HOME_IN_COMPUTER} can be exported; ${JSON.stringify(path)} is outside it`, 'path_outside_home');
@@ -40,6 +43,8 @@ export function resolveInHome(home: string, path: string): Resolved {
   if (path.includes('\0')) throw badRequest('path must not contain NUL characters');
   const full = path === '~' || path.startsWith('~/') ? HOME_IN_COMPUTER + path.slice(1) : path.startsWith('/') ? path : `${HOME_IN_COMPUTER}/${path}`;
   const queue = full.split('/');
+  // Linux refuses a name over 255 bytes (ENAMETOOLONG): say so about the path given.
+  if (queue.some((c) => Buffer.byteLength(c) > NAME_MAX)) throw badRequest(`A part of the path is longer than ${NAME_MAX} bytes, which no file name can be`, 'name_too_long');
   const at: string[] = [];
   let stats: Stats | undefined;
   let links = 0;
@@ -65,6 +70,7 @@ export function resolveInHome(home: string, path: string): Resolved {
       stats = lstatSync(hostPath);
     } catch (e) {
       if (['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) throw missing(path);
+      if ((e as NodeJS.ErrnoException).code === 'ENAMETOOLONG') throw tooLong();
       throw e;
     }
     if (stats.isSymbolicLink()) {
@@ -101,6 +107,7 @@ export function openInHome(home: string, path: string): OpenedFile {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw outside(path); // became a link since the walk
     if (code === 'ENOENT' || code === 'ENOTDIR') throw missing(path);
+    if (code === 'ENAMETOOLONG') throw tooLong();
     throw e;
   }
   try {

@@ -4,13 +4,13 @@
  * The bytes of file <id> are `<data dir>/files/<id>`, root-only; the rows are in SQLite.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, constants, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
+import { chmodSync, closeSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { copyToDesktop } from './desktop-drop.js';
 import { FileSink } from './file-sink.js';
+import { copySparse } from './sparse-copy.js';
 import { openInHome } from './home-path.js';
 import { contentTypeFor } from './names.js';
 import { LINK_LIFETIME_S, LinkSigner } from './signed-urls.js';
@@ -23,6 +23,13 @@ import type { Computers } from '../services/computers.js';
 
 const log = logger('files');
 const INCOMING = '.incoming-';
+const mb = (bytes: number) => `${+(bytes / 1024 / 1024).toFixed(2)} MB`;
+
+const fileTooLarge = (size: number, max: number) =>
+  new ApiError(413, `The file is ${mb(size)}, larger than this host's file limit of ${mb(max)} (${max} bytes; the host's --max-upload-mb)`, 'file_too_large', {
+    limit_bytes: max,
+  });
+export const hostDiskFull = () => new ApiError(507, "The host's disk is full: the file was not stored; free some space on the host and try again", 'disk_full');
 
 export interface FilesConfig {
   dataDir: string;
@@ -119,9 +126,15 @@ export class Files {
     const opened = openInHome(this.computers.paths(live).home, path);
     const incoming: Incoming = { path: join(this.dir, INCOMING + randomBytes(8).toString('hex')), size: 0 };
     try {
+      if (opened.size > this.config.maxUploadBytes) throw fileTooLarge(opened.size, this.config.maxUploadBytes);
       // Through the already-opened file, so the checks made at open time hold for what is copied.
-      await copyFile(`/proc/self/fd/${opened.fd}`, incoming.path, constants.COPYFILE_FICLONE);
-      chmodSync(incoming.path, 0o600); // copyFile gave it the source's mode
+      try {
+        await copySparse(opened.fd, opened.size, incoming.path);
+      } catch (e) {
+        if (['ENOSPC', 'EDQUOT'].includes((e as NodeJS.ErrnoException).code ?? '')) throw hostDiskFull();
+        throw e;
+      }
+      chmodSync(incoming.path, 0o600); // a reflink gets the source's mode
       incoming.size = statSync(incoming.path).size;
       const name = basename(opened.computerPath);
       return this.keep(incoming, {

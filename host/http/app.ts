@@ -2,12 +2,16 @@
  * The host's HTTP surface: Fastify with request ids, bearer auth on /api, Orgo's error shape,
  * and the routes per resource. WebSockets are attached separately (desktops.ts).
  */
-import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { logger } from '../../shared/node/log.js';
 import type { KeyRow } from '../store/keys.js';
 import type { HostServices } from './services.js';
-import { ApiError } from '../errors.js';
+import { ApiError, badRequest } from '../errors.js';
+import { keyCheck } from './auth.js';
+import { clientError, hostOf, newRequestId, originForm, serverTimeouts, watchBody } from './edge.js';
+import { jsonBodies } from './json-body.js';
+import { RouteMethods } from './methods.js';
+import { openApiDocument } from './openapi.js';
 import { actionRoutes } from './routes/actions.js';
 import { chatRoutes } from './routes/chat.js';
 import { clipboardRoutes } from './routes/clipboard.js';
@@ -20,6 +24,8 @@ import { keyRoutes } from './routes/keys.js';
 import { workspaceRoutes } from './routes/workspaces.js';
 
 const log = logger('http');
+/** The version of the API the OpenAPI document describes. */
+const API_VERSION = '1';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,41 +38,69 @@ export interface AppOptions {
   bodyLimit?: number;
 }
 
+/** Fastify's own refusals (bad JSON, wrong content type, body too large...) by status. */
+const FRAMEWORK_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  404: 'not_found',
+  408: 'request_timeout',
+  413: 'body_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  431: 'headers_too_large',
+};
+
 export function buildApp(services: HostServices, options: AppOptions = {}): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    genReqId: () => `req_${randomBytes(9).toString('base64url')}`,
+    genReqId: newRequestId,
     requestIdHeader: false,
-    ...(options.tls ? { https: options.tls } : {}),
+    // Node's own timeouts for slow clients (edge.ts), for HTTP and HTTPS alike.
+    http: serverTimeouts,
+    keepAliveTimeout: serverTimeouts.keepAliveTimeout,
+    requestTimeout: serverTimeouts.requestTimeout,
+    ...(options.tls ? { https: { ...serverTimeouts, ...options.tls } } : {}),
+    rewriteUrl: (req) => originForm(req.url ?? '/'),
+    clientErrorHandler: clientError,
+    // A bad %-escape or an id over the router's length: Orgo's shape, not Fastify's.
+    frameworkErrors: (err, req, reply: FastifyReply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A part of the request address is too long' : 'The request address is not a valid URL';
+      reply.status(status).header('x-request-id', req.id).send({ error: message, code: status === 414 ? 'uri_too_long' : 'bad_url', request_id: req.id });
+    },
   }) as unknown as FastifyInstance;
+  const methods = new RouteMethods();
+  methods.watch(app);
+  jsonBodies(app);
 
   app.decorateRequest('apiKey', null as unknown as KeyRow);
   // Python's requests sessions (Orgo's SDK among them) send Content-Type: application/json on
-  // every call, body-less POSTs and DELETEs too: an empty body is no body, on every route.
-  const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
-    body === '' ? done(null, undefined) : json(req, body as string, done),
-  );
+  // every call, body-less POSTs and DELETEs too: an empty body is no body (json-body.ts).
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });
 
+  app.addHook('onRequest', async (req, reply) => {
+    // Served only under a Host that is one (a name or address): `Host: a b c` is not.
+    if (!hostOf(req.raw.rawHeaders)) throw badRequest('The Host header is missing or not a host name', 'bad_host');
+    watchBody(req.raw, reply.raw, req.id);
+  });
+  app.addHook('onRequest', keyCheck(services.keyChecker, services.keys));
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/') && req.url !== '/api') return;
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) throw new ApiError(401, 'Missing API key: send Authorization: Bearer <key>', 'unauthorized');
-    const key = services.keyChecker.verify(m[1]!);
-    if (!key) throw new ApiError(401, 'Invalid API key', 'unauthorized');
-    req.apiKey = key;
-    services.keys.touch(key.id);
+    // One value per query parameter: a repeated one is ambiguous, and no route takes a list.
+    for (const [name, value] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
+      if (Array.isArray(value)) throw badRequest(`The query parameter ${JSON.stringify(name)} is given more than once; give it once`, 'duplicate_parameter');
+    }
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
     if (err instanceof ApiError) {
       return reply.status(err.status).send({ error: err.message, ...(err.code ? { code: err.code } : {}), ...err.extra, request_id: req.id });
+    }
+    // The host's disk is full (the database or a file): said as such, not as an internal error.
+    if (['SQLITE_FULL', 'ENOSPC', 'EDQUOT'].includes(err.code ?? '')) {
+      log.error(`${req.method} ${req.url} (${req.id}): disk full: ${err.message}`);
+      return reply.status(507).send({ error: "The host's disk is full; free some space on the host and try again", code: 'disk_full', request_id: req.id });
     }
     // Fastify's own client errors (bad JSON, wrong content type, body too large) keep their status.
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
@@ -74,15 +108,25 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       log.error(`${req.method} ${req.url} (${req.id}): ${err.stack ?? err}`);
       return reply.status(500).send({ error: 'Internal error', code: 'internal', request_id: req.id });
     }
-    const message = err.message;
-    return reply.status(status).send({ error: message, code: 'invalid_request', request_id: req.id });
+    return reply.status(status).send({ error: err.message, code: FRAMEWORK_CODES[status] ?? 'invalid_request', request_id: req.id });
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ error: `No such endpoint: ${req.method} ${req.url.split('?')[0]}`, code: 'not_found', request_id: req.id });
+    const path = req.url.split('?')[0]!;
+    const allow = methods.allowed(path);
+    if (allow.length) {
+      return reply
+        .status(405)
+        .header('allow', allow.join(', '))
+        .send({ error: `${req.method} is not served at ${path}; it serves ${allow.join(', ')}`, code: 'method_not_allowed', request_id: req.id });
+    }
+    return reply.status(404).send({ error: `No such endpoint: ${req.method} ${path}`, code: 'not_found', request_id: req.id });
   });
 
   app.get('/health', async () => ({ ok: true }));
+  // Built on first request, when every route is registered.
+  let openapi: Record<string, unknown> | undefined;
+  app.get('/api/openapi.json', async () => (openapi ??= openApiDocument(methods.list(), API_VERSION)));
 
   app.register(
     async (api) => {

@@ -4,7 +4,7 @@
  * computer so that actions on it run one at a time in arrival order, while different computers
  * run in parallel.
  */
-import { notRunning, unreachable } from '../errors.js';
+import { ApiError, notRunning, stoppedUnder, unreachable } from '../errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { logger } from '../../shared/node/log.js';
 import type { Desktop } from '../runtime/desktop.js';
@@ -20,6 +20,22 @@ interface Link {
 }
 
 
+/** After the X connection broke: if the computer is going down with it, how it ended (within `ms`). */
+function endOf(desktop: Desktop | undefined, ms: number): Promise<boolean> {
+  if (!desktop) return Promise.resolve(false);
+  if (!desktop.alive) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ended: boolean) => {
+      clearTimeout(timer);
+      desktop.off('exit', onExit);
+      resolve(ended);
+    };
+    const onExit = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    desktop.once('exit', onExit);
+  });
+}
+
 export class Actions {
   private readonly queue = new KeyedQueue();
   private readonly links = new Map<string, Link>();
@@ -33,11 +49,14 @@ export class Actions {
   run<T>(row: ComputerRow, op: () => Promise<T>): Promise<T> {
     this.requireRunning(row.id);
     return this.queue.run(row.id, async () => {
-      this.requireRunning(row.id);
+      const desktop = this.requireRunning(row.id);
       this.computers.touch(row.id);
       try {
         return await op();
       } catch (e) {
+        const broken = e instanceof DisplayError || (e instanceof ApiError && e.code === 'desktop_unreachable');
+        // The X server's death shows first as a broken connection; the computer's end follows.
+        if (broken && (await endOf(desktop, 2000))) throw stoppedUnder(this.computers.get(row.id).error_message);
         if (e instanceof DisplayError) throw unreachable(e.message);
         throw e;
       } finally {

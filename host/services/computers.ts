@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import type { ComputerSpec } from '../../shared/api/schemas.js';
+import { screenSizeAllowed } from '../../shared/api/specs.js';
 import { logger } from '../../shared/node/log.js';
-import { ApiError, notFound, notRunning, unreachable } from '../errors.js';
+import { ApiError, notFound, notRunning, stoppedUnder, unreachable } from '../errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { HostCgroups, type OomKill } from '../runtime/cgroups.js';
 import { Desktop } from '../runtime/desktop.js';
 import type { GuestOp, GuestOps, GuestResult } from '../runtime/guest-ops.js';
-import { makeImage, mountImage, unmountImage } from '../runtime/disk.js';
+import { fitFilesystem, makeImage, mountImage, unmountImage } from '../runtime/disk.js';
 import { HostNetwork } from '../runtime/network.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
@@ -194,6 +195,8 @@ export class Computers extends EventEmitter {
     try {
       return await desk.request(op, input, timeoutMs);
     } catch (e) {
+      // Its exit is handled before this runs: the row already says why it ended.
+      if (!desk.alive) throw stoppedUnder(this.store.get(id)?.error_message);
       throw unreachable((e as Error).message);
     } finally {
       this.touch(id);
@@ -299,6 +302,8 @@ export class Computers extends EventEmitter {
     if (row.disk_image) {
       try {
         await mountImage(this.paths(row).image, this.paths(row).disk);
+        // A grow the host could not make online while it ran is made now, before anything uses the disk.
+        if (state !== 'creating' && (await fitFilesystem(this.paths(row).image, this.paths(row).disk))) log.info(`computer ${id}: disk grown to ${row.disk_size_gb} GB`);
       } catch (e) {
         return this.store.update(id, { status: 'error', error_message: `the computer's disk could not be mounted: ${(e as Error).message}` });
       }
@@ -335,6 +340,9 @@ export class Computers extends EventEmitter {
     desk.on('resolution', (r: { width: number; height: number }) => {
       const now = this.store.get(id);
       if (this.desktops.get(id) !== desk || !now) return;
+      // A size the API would refuse (xrandr inside the computer can ask for any) is not kept:
+      // the next boot would have to start at it.
+      if (!screenSizeAllowed(r.width, r.height)) return log.warn(`computer ${id}: its screen became ${r.width}x${r.height}; the stored ${now.resolution} stays`);
       const depth = now.resolution.split('x')[2] ?? '24'; // the X depth can differ from the asked one (32 → 24)
       this.store.update(id, { resolution: `${r.width}x${r.height}x${depth}` });
     });

@@ -476,4 +476,9 @@ export class XSession extends EventEmitter {
   capture(): Promise<Image> {
     return this.screen.grab();
   }
+
+  /** Call once the last capture's image is encoded: a very large screen's buffer is not kept. */
+  releaseCapture(): void {
+    this.screen.release();
+  }
 }

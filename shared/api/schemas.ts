@@ -11,7 +11,9 @@ const name = (what: string) =>
     .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
     .trim()
     .min(1, `${what} must not be empty`)
-    .max(100, `${what} must be at most 100 characters`);
+    .max(100, `${what} must be at most 100 characters`)
+    // Shown in lists, titles and terminals: no control characters, no lone surrogates.
+    .refine((v) => !/[\p{Cc}\uD800-\uDFFF]/u.test(v), `${what} must not contain control characters`);
 
 const oneOf = <T extends readonly number[]>(field: string, values: T) =>
   z
@@ -75,13 +77,28 @@ export const createKeyBody = z.preprocess(
 );
 export type CreateKeyBody = z.input<typeof createKeyBody>;
 
+/** Linux's limit on one argument of a program (MAX_ARG_STRLEN, 128 KiB with its NUL): bash -c and python3 -c take the text as one. */
+export const MAX_PROGRAM_BYTES = 128 * 1024 - 1;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const utf8Length = (t: string) => (t.length * 3 <= MAX_PROGRAM_BYTES ? t.length : new TextEncoder().encode(t).length);
+
+/**
+ * Text the guest passes on as it is: well-formed Unicode (a lone surrogate has no UTF-8), and for
+ * a program's text no NUL (an argument ends at one) and no more than one argument may hold.
+ */
+const carried = (field: string, schema: z.ZodString, program: boolean) =>
+  schema
+    .refine((t) => !LONE_SURROGATE.test(t), `${field} contains a lone UTF-16 surrogate, which is not text (it has no UTF-8 form)`)
+    .refine((t) => !program || !t.includes('\0'), `${field} must not contain NUL characters`)
+    .refine((t) => !program || utf8Length(t) <= MAX_PROGRAM_BYTES, `${field} must be at most ${MAX_PROGRAM_BYTES} bytes in UTF-8 (Linux's limit on one program argument); put longer scripts in a file`);
+
 export const bashBody = z.object({
-  command: z.string({ error: (i) => (i.input === undefined ? 'command is required' : 'command must be a string') }).min(1, 'command must not be empty'),
+  command: carried('command', z.string({ error: (i) => (i.input === undefined ? 'command is required' : 'command must be a string') }).min(1, 'command must not be empty'), true),
   timeout: z.number({ error: 'timeout must be a number of seconds' }).positive('timeout must be more than 0').max(3600, 'timeout must be at most 3600 seconds').default(30),
 });
 
 export const execBody = z.object({
-  code: z.string({ error: (i) => (i.input === undefined ? 'code is required' : 'code must be a string') }).min(1, 'code must not be empty'),
+  code: carried('code', z.string({ error: (i) => (i.input === undefined ? 'code is required' : 'code must be a string') }).min(1, 'code must not be empty'), true),
   timeout: z.number({ error: 'timeout must be a number of seconds' }).positive('timeout must be more than 0').max(3600, 'timeout must be at most 3600 seconds').default(10),
 });
 
@@ -134,7 +151,7 @@ export const dragBody = z.object({
 export type DragBody = z.input<typeof dragBody>;
 
 export const typeBody = z.object({
-  text: z.string({ error: required('text', 'a string') }).min(1, 'text must not be empty').max(100_000, 'text must be at most 100000 characters'),
+  text: carried('text', z.string({ error: required('text', 'a string') }).min(1, 'text must not be empty').max(100_000, 'text must be at most 100000 characters'), false),
 });
 export type TypeBody = z.input<typeof typeBody>;
 
@@ -171,6 +188,6 @@ export const screenshotQuery = z.object({
 
 /** `POST /computers/{id}/clipboard`: the desktop's clipboard text (UTF-8; at most 4 MB). */
 export const clipboardBody = z.object({
-  text: z.string({ error: (i) => (i.input === undefined ? 'text is required' : 'text must be a string') }).max(4 * 1024 * 1024, 'text must be at most 4 MB'),
+  text: carried('text', z.string({ error: (i) => (i.input === undefined ? 'text is required' : 'text must be a string') }).max(4 * 1024 * 1024, 'text must be at most 4 MB'), false),
 });
 export type ClipboardBody = z.input<typeof clipboardBody>;

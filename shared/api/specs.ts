@@ -29,10 +29,15 @@ export interface Resolution {
   depth: number;
 }
 
+/** The screen sizes this host serves, by the API and by a viewer's remote resize alike. */
+export const SCREEN_LIMITS = { minWidth: 320, minHeight: 200, maxWidth: 7680, maxHeight: 4320 } as const;
+export const screenSizeAllowed = (width: number, height: number) =>
+  width >= SCREEN_LIMITS.minWidth && height >= SCREEN_LIMITS.minHeight && width <= SCREEN_LIMITS.maxWidth && height <= SCREEN_LIMITS.maxHeight;
+
 export function parseResolution(value: string): Resolution | null {
   const m = RESOLUTION_PATTERN.exec(value);
   if (!m) return null;
   const [width, height, depth] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (width < 320 || height < 200 || width > 7680 || height > 4320) return null;
+  if (!screenSizeAllowed(width, height)) return null;
   return { width, height, depth };
 }

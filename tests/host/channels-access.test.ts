@@ -30,10 +30,10 @@ async function prompt(term: ChannelClient): Promise<void> {
 }
 
 describe('channel access', () => {
-  it('closes every channel with 4401 for a wrong, missing or foreign token', async () => {
+  it('closes every channel with 4401 for a wrong, missing or foreign token (VNC without one meets the RFB gate)', async () => {
     for (const ch of CHANNELS) {
       expect((await refusal(channelUrl(pc.connection_url, ch, { token: 'wrong-password-xx' }))).code, ch).toBe(4401);
-      expect((await refusal(channelUrl(pc.connection_url, ch))).code, ch).toBe(4401);
+      if (ch !== 'websockify') expect((await refusal(channelUrl(pc.connection_url, ch))).code, ch).toBe(4401);
       expect((await refusal(channelUrl(pc.connection_url.replace(pc.instance_id, 'nope'), ch, { token: pc.vnc_password }))).code, ch).toBe(4401);
     }
   });
@@ -93,6 +93,20 @@ describe('remote resize', () => {
     const again = await connectRfb(vnc(pc), pc.vnc_password);
     expect([again.width, again.height]).toEqual([1024, 640]);
     again.close();
+    expect((await setDesktopSize(s, 1280, 720)).status).toBe(0);
+    await eventually(() => t.client.getComputer(pc.id), (c) => c.resolution === '1280x720x24', 5000, 'resolution back');
+    s.close();
+  });
+
+  it("keeps a viewer's resize within the sizes the API serves (100x100 and 7681x4321 are brought to the limits)", async () => {
+    const s = await connectRfb(vnc(pc), pc.vnc_password);
+    expect(await setDesktopSize(s, 100, 100)).toEqual({ status: 0, width: 320, height: 200 });
+    await eventually(() => t.client.getComputer(pc.id), (c) => c.resolution === '320x200x24', 5000, 'resolution 320x200x24');
+    expect(await setDesktopSize(s, 7681, 4321)).toEqual({ status: 0, width: 7680, height: 4320 });
+    await eventually(() => t.client.getComputer(pc.id), (c) => c.resolution === '7680x4320x24', 5000, 'resolution 7680x4320x24');
+    // A screenshot at the largest size, then back: the host does not keep the 8K buffer.
+    const shot = await t.client.screenshot(pc.id);
+    expect([shot.width, shot.height]).toEqual([7680, 4320]);
     expect((await setDesktopSize(s, 1280, 720)).status).toBe(0);
     await eventually(() => t.client.getComputer(pc.id), (c) => c.resolution === '1280x720x24', 5000, 'resolution back');
     s.close();

@@ -51,6 +51,12 @@ function loudestRun(s: ChannelClient, channels: number): Buffer {
 }
 
 describe('audio websocket', () => {
+  it("is ready when a fresh computer says running: its sound server already answers", async () => {
+    // pc was created just before, and nothing has waited since: running must include the sound.
+    const r = await t.client.bash(pc.id, 'pactl info > /dev/null && echo sound-up');
+    expect(r.output.trim()).toBe('sound-up');
+  });
+
   it('starts with the format, then 20 ms frames of 960 bytes, silence while nothing plays', async () => {
     const s = await listen();
     expect(s.messages('started')[0]).toMatchObject({ type: 'started', sample_rate: 24000, channels: 1 });

@@ -38,7 +38,11 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
       const session = await actions.session(row);
       const img = await session.capture();
       // Encoded inside the computer's turn: the next capture reuses the pixel buffer.
-      return { bytes: format === 'jpeg' ? encodeJpeg(img, q.quality) : encodePng(img), width: img.width, height: img.height };
+      try {
+        return { bytes: format === 'jpeg' ? encodeJpeg(img, q.quality) : encodePng(img), width: img.width, height: img.height };
+      } finally {
+        session.releaseCapture();
+      }
     });
     const type = format === 'jpeg' ? 'image/jpeg' : 'image/png';
     if (raw) return sendImage(reply, type, shot.bytes);

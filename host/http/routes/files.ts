@@ -16,6 +16,7 @@ import { originOf, parse } from '../request.js';
 import { ApiError, badRequest, notFound } from '../../errors.js';
 import { requireWorkspace } from '../scope.js';
 import { downloadRoutes } from './downloads.js';
+import { FORM_LIMITS, checkField, uploadError } from './upload-errors.js';
 
 /** Room for the multipart framing and the form's small fields around the file itself. */
 const FORM_OVERHEAD = 64 * 1024;
@@ -51,7 +52,7 @@ export function fileRoutes(app: FastifyInstance, s: HostServices): void {
     async (api) => {
       await api.register(multipart, {
         // One file of at most the limit (a second is answered in words below), a few small fields.
-        limits: { fileSize: s.files.maxUploadBytes, files: 2, fields: 16, fieldSize: 4096, parts: 20, headerPairs: 50 },
+        limits: { fileSize: s.files.maxUploadBytes, ...FORM_LIMITS },
         throwFileSizeLimit: false,
       });
       apiRoutes(api, s);
@@ -75,6 +76,7 @@ function apiRoutes(api: FastifyInstance, s: HostServices): void {
     try {
       for await (const part of req.parts()) {
         if (part.type === 'field') {
+          checkField(part);
           if (typeof part.value === 'string') fields[part.fieldname] = part.value;
           continue;
         }
@@ -92,9 +94,8 @@ function apiRoutes(api: FastifyInstance, s: HostServices): void {
       return reply.status(201).send(fileView(row));
     } catch (e) {
       s.files.discard(incoming);
-      if (req.raw.destroyed && !(e instanceof ApiError)) throw new ApiError(400, 'The upload was cut off before the file ended', 'upload_incomplete');
       drainRest(req);
-      throw e;
+      throw uploadError(e, req, () => tooLarge(max));
     }
   });
 

@@ -46,6 +46,8 @@ export function describeEvent(e: DesktopEvent, whole = false): string {
       return `no input for ${Math.round(e.data.idle_seconds)} s`;
     case 'active':
       return `input after ${Math.round(e.data.idle_seconds)} s idle`;
+    case 'oom_kill':
+      return `out of memory (${e.data.mem_gb} GB): ${e.data.process} killed${e.data.rss_mb !== null ? ` at ${e.data.rss_mb} MB` : ''}`;
   }
 }
 

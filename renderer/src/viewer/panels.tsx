@@ -6,6 +6,7 @@ import { Suspense, lazy, type ReactNode } from 'react';
 import type { IconName } from '../components/Icon';
 import type { useDesktopEvents } from '../hooks/useDesktopEvents';
 import { ActivityPanel } from '../panels/ActivityPanel';
+import { AgentPanel } from '../panels/AgentPanel';
 import { ConnectPanel } from '../panels/ConnectPanel';
 import { FilesPanel } from '../panels/FilesPanel';
 
@@ -52,5 +53,6 @@ export const PANELS: readonly PanelSpec[] = [
     icon: 'activity',
     render: ({ events: e }) => <ActivityPanel events={e.events} state={e.state} detail={e.detail} notify={e.notify} setNotify={(t, on) => void e.setNotify(t, on)} clear={e.clear} />,
   },
+  { id: 'agent', label: 'Agent', icon: 'layers', render: (c) => <AgentPanel computerId={c.computerId} running={c.running} /> },
   { id: 'connect', label: 'Connect', icon: 'plug', render: (c) => <ConnectPanel apiBase={c.apiBase} computerId={c.computerId} computerName={c.computerName} /> },
 ];
