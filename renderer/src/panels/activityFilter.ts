@@ -6,7 +6,7 @@
 import type { EventType } from '../../../shared/api/channels';
 import { describeEvent, type Received } from '../hooks/useDesktopEvents';
 
-const NOISY: RegExp[] = [/\/\.cache\//, /\/\.config\/(chromium|google-chrome)\//, /\/\.local\/share\/(recently-used|Trash|gvfs-metadata)/, /\/\.pki\//, /\/\.dbus\//, /\.(tmp|swp|swx|lock|part|crdownload)$/, /~$/];
+const NOISY: RegExp[] = [/\/\.orgo-up/, /\/\.cache\//, /\/\.config\/(chromium|google-chrome)\//, /\/\.local\/share\/(recently-used|Trash|gvfs-metadata)/, /\/\.pki\//, /\/\.dbus\//, /\.(tmp|swp|swx|lock|part|crdownload)$/, /~$/];
 
 export function noisyPath(path: string): boolean {
   return NOISY.some((r) => r.test(path));

@@ -7,6 +7,7 @@ import type { IconName } from '../components/Icon';
 import type { useDesktopEvents } from '../hooks/useDesktopEvents';
 import { ActivityPanel } from '../panels/ActivityPanel';
 import { AgentPanel } from '../panels/AgentPanel';
+import { ConnectPanel } from '../panels/ConnectPanel';
 import { FilesPanel } from '../panels/FilesPanel';
 
 // xterm is most of the viewer's code: loaded when the terminal is first shown, not before the desktop.
@@ -20,6 +21,8 @@ export interface PanelContext {
   /** Bumped when an upload lands, so a file list reloads. */
   filesVersion: number;
   workspaceName: string | null;
+  /** The API the app talks to for this computer (the active profile's base URL). */
+  apiBase: string | null;
   /** Uploads files to the computer's Desktop, with the viewer's progress list. */
   upload: (files: File[]) => void;
   events: ReturnType<typeof useDesktopEvents>;
@@ -51,4 +54,5 @@ export const PANELS: readonly PanelSpec[] = [
     render: ({ events: e }) => <ActivityPanel events={e.events} state={e.state} detail={e.detail} notify={e.notify} setNotify={(t, on) => void e.setNotify(t, on)} clear={e.clear} />,
   },
   { id: 'agent', label: 'Agent', icon: 'layers', render: (c) => <AgentPanel computerId={c.computerId} running={c.running} /> },
+  { id: 'connect', label: 'Connect', icon: 'plug', render: (c) => <ConnectPanel apiBase={c.apiBase} computerId={c.computerId} computerName={c.computerName} /> },
 ];

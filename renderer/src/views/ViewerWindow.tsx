@@ -87,7 +87,8 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
     }
   };
   const workspaceName = snapshot?.workspaces.find((w) => w.id === computer?.workspace_id)?.name ?? null;
-  const ctx: PanelContext = { computerId, computerName: computer?.name ?? null, running, filesVersion, workspaceName, upload: uploads.add, events };
+  const apiBase = session?.profiles.find((p) => p.id === session.activeId)?.baseUrl ?? null;
+  const ctx: PanelContext = { computerId, computerName: computer?.name ?? null, running, filesVersion, workspaceName, apiBase, upload: uploads.add, events };
 
   return (
     <div className={`viewer${fullscreen.fullscreen ? ' is-fullscreen' : ''}`} {...drop.handlers}>
