@@ -4,8 +4,31 @@ import tseslint from 'typescript-eslint';
 /**
  * The house plan, held by lint: each folder may import only what the README's layout table says.
  * `no-restricted-imports` matches the import's specifier, so these patterns name the folders a
- * relative path would reach (`../../host/...`).
+ * relative path would reach (`../../host/...`). tests/unit/layers.test.ts checks they bite.
+ *
+ * Electron's doors, held by lint (tests/unit/lint-rules.test.ts checks the rules bite):
+ * - ipcRenderer, by name, alias or string key, only in the preload (electron/preload/index.ts),
+ *   and even there never handed to the page through contextBridge;
+ * - shell.openExternal only in electron/main/windows.ts, behind the http(s) gate.
  */
+const IPC_RENDERER = [
+  { selector: "Identifier[name='ipcRenderer']", message: 'Use the typed IPC contract in shared/ipc, not ipcRenderer (only electron/preload/index.ts wraps it).' },
+  { selector: "Literal[value='ipcRenderer']", message: 'Use the typed IPC contract in shared/ipc, not ipcRenderer (only electron/preload/index.ts wraps it).' },
+];
+const IPC_RENDERER_EXPOSED = [
+  {
+    selector: "CallExpression[callee.property.name='exposeInMainWorld'] Identifier[name='ipcRenderer']",
+    message: 'ipcRenderer never reaches the page: expose only the contract (buildApi).',
+  },
+  {
+    // In the preload, ipcRenderer is only ever the object of a call (ipcRenderer.invoke(…)): not
+    // assigned, aliased, returned or passed along.
+    selector: "Identifier[name='ipcRenderer']:not(ImportSpecifier > Identifier, MemberExpression[object.name='ipcRenderer'] > Identifier)",
+    message: 'ipcRenderer stays inside the preload: call its methods, never pass it on.',
+  },
+];
+const OPEN_EXTERNAL = [{ selector: "MemberExpression[object.name='shell'][property.name='openExternal']", message: 'Open outside the app through AppWindows.openExternal (the http(s) gate), not shell.openExternal.' }];
+
 const rule = (folder, reason) => ({ regex: `(^|/)${folder}(/|$)`, message: `Layers (README "Layout"): ${reason}` });
 const NOT_HOST = rule('host', 'only host/ imports host/; share the code through shared/ instead.');
 const NOT_APP = rule('app', 'the app core is for its transports (electron/, cli/); the host and shared/ never import it.');
@@ -31,10 +54,7 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: "MemberExpression[object.name='ipcRenderer']", message: 'Use the typed IPC contract in shared/ipc, not ipcRenderer.' },
-      ],
+      'no-restricted-syntax': ['error', ...IPC_RENDERER, ...OPEN_EXTERNAL],
     },
   },
   // The arrows: electron/, cli/ -> app/ -> shared/; host/ -> shared/; renderer -> shared/api, shared/ipc.
@@ -49,4 +69,8 @@ export default tseslint.config(
   { files: ['shared/**/*.ts'], rules: restrict([NOT_HOST, NOT_APP, NOT_ELECTRON, NOT_CLI, NOT_RENDERER]) },
   { files: ['shared/api/**/*.ts', 'shared/ipc/**/*.ts'], rules: restrict([NOT_SHARED_NODE, NOT_HOST, NOT_APP, NOT_ELECTRON, NOT_CLI, NOT_RENDERER]) },
   { files: ['renderer/src/**/*.{ts,tsx}'], rules: restrict([RENDERER_ONLY_SHARED]) },
+  { files: ['electron/preload/index.ts'], rules: { 'no-restricted-syntax': ['error', ...IPC_RENDERER_EXPOSED, ...OPEN_EXTERNAL] } },
+  { files: ['electron/main/windows.ts'], rules: { 'no-restricted-syntax': ['error', ...IPC_RENDERER] } },
+  // Tests name it to check that no page holds it.
+  { files: ['tests/**'], rules: { 'no-restricted-syntax': ['error', ...OPEN_EXTERNAL] } },
 );

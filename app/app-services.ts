@@ -18,6 +18,7 @@ import { VncRelay } from './relay.js';
 import { ChannelRelay } from './channel-relay.js';
 import { AppFiles } from './files.js';
 import { Session } from './session.js';
+import { AppAgent } from './agent.js';
 
 export interface AppServicesOptions {
   mode: 'electron' | 'browser';
@@ -46,6 +47,8 @@ export interface AppServices {
   /** Terminal, events and audio, relayed like VNC. */
   channels: ChannelRelay;
   files: AppFiles;
+  /** Agent runs, threads and their live feed over the active profile's endpoint. */
+  agent: AppAgent;
   /** Sends an event to every window of every transport. */
   broadcast: Broadcast;
   /**
@@ -86,6 +89,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     o.broadcast?.(event, payload);
     for (const l of listeners) l(event, payload);
   };
+  const agent = new AppAgent(session, credentials, broadcast);
   session.onChange((v) => broadcast('session.changed', v));
   feed.onChange((snap) => broadcast('computers.changed', snap));
   return {
@@ -100,6 +104,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     relay,
     channels,
     files,
+    agent,
     broadcast,
     warm() {
       // Loading keytar (libsecret, D-Bus) is the slow part of a first key lookup.
@@ -114,6 +119,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
       feed.close();
       relay.close();
       channels.close();
+      agent.close();
       gate.close();
       for (const p of profiles.list()) logins.cancel(p.id);
     },

@@ -9,6 +9,7 @@ import type { ParsedInput } from '../shared/ipc/schemas.js';
 import { OrgoClient, OrgoApiError } from '../shared/api/client.js';
 import type { AppServices } from './app-services.js';
 import { saveScreenshot } from './screenshots.js';
+import { assertSafeTransport } from './profiles.js';
 import { fileView } from './files.js';
 import type { DownloadAnswer } from '../shared/ipc/types.js';
 
@@ -73,8 +74,8 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
       profiles.select(id);
       return switched();
     },
-    'profiles.add': async ({ name, baseUrl }) => {
-      const p = profiles.add(name, baseUrl);
+    'profiles.add': async ({ name, baseUrl, allowPlainHttp }) => {
+      const p = profiles.add(name, baseUrl, allowPlainHttp ?? false);
       profiles.select(p.id);
       return switched();
     },
@@ -86,6 +87,8 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
     },
     'login.start': async ({ profileId }, ctx) => {
       const profile = profiles.get(profileId);
+      // The minted key comes back in the answer: not over plain http to another machine unasked.
+      assertSafeTransport(profile);
       const progress = await logins.start(profileId, profile.baseUrl, {
         progress: (p) => s.broadcast('login.progress', p),
         approved: async (key) => {
@@ -100,6 +103,7 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
     'login.cancel': async ({ profileId }) => logins.cancel(profileId),
     'login.withKey': async ({ profileId, apiKey }) => {
       const profile = profiles.get(profileId);
+      assertSafeTransport(profile);
       try {
         await new OrgoClient({ baseUrl: profile.baseUrl, apiKey, timeoutMs: 20_000 }).listWorkspaces();
       } catch (e) {
@@ -194,6 +198,17 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
       const exported = await client.exportFile(computerId, full);
       return { file: fileView(exported), download: await download(client, exported, ctx) };
     },
+    'agent.models': async () => s.agent.models(),
+    'agent.run': async (input) => s.agent.run(input),
+    'agent.control': async ({ threadId, action }) => s.agent.control(threadId, action),
+    'agent.threads': async ({ computerId }) => s.agent.threads(computerId),
+    'agent.thread': async ({ id }) => s.agent.thread(id),
+    'agent.deleteThread': async ({ id }) => s.agent.deleteThread(id),
+    'agent.watch': async ({ computerId }, ctx) => s.agent.watch(computerId, ctx.id),
+    'agent.unwatch': async ({ computerId }, ctx) => s.agent.unwatch(computerId, ctx.id),
+    'modelKeys.get': async () => s.agent.keyStatus(),
+    'modelKeys.set': async ({ key }) => s.agent.setKey(key),
+    'modelKeys.clear': async () => s.agent.clearKey(),
   };
 }
 

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ORGO_CLOUD_URL } from '../shared/api/client.js';
+import { isPlainHttpToAnotherMachine, PLAIN_HTTP_WARNING } from '../shared/ipc/plain-http.js';
 import type { ProfileKind } from '../shared/ipc/types.js';
 import { readJson, writeJson } from './json-file.js';
 
@@ -17,6 +18,8 @@ export interface Profile {
   name: string;
   kind: ProfileKind;
   baseUrl: string;
+  /** The user allowed plain http to this server (another machine) when adding it. */
+  insecure?: true;
 }
 
 interface Stored {
@@ -38,6 +41,16 @@ export function normalizeBaseUrl(input: string): string {
   if (path === '') path = '/api';
   url.pathname = path;
   return url.toString().replace(/\/+$/, '');
+}
+
+/**
+ * Throws, in words, when using `profile` would send its key over plain http to another machine
+ * without the user's say-so. The environment's profile is the user's own explicit choice (as in
+ * Orgo's CLI) and gets a warning in the session's note instead.
+ */
+export function assertSafeTransport(profile: Profile): void {
+  if (profile.kind === 'env' || profile.insecure || !isPlainHttpToAnotherMachine(profile.baseUrl)) return;
+  throw new Error(`${PLAIN_HTTP_WARNING} (Remove "${profile.name}" and add it again to allow it.)`);
 }
 
 export class Profiles {
@@ -69,6 +82,7 @@ export class Profiles {
     }
     this.envKeyProfile = env.ORGO_API_KEY ? this.activeId : null;
     if (env.ORGO_API_KEY) notes.push(`ORGO_API_KEY for "${this.active().name}"`);
+    if (env.ORGO_API_BASE_URL && isPlainHttpToAnotherMachine(env.ORGO_API_BASE_URL)) notes.push('plain http to another machine: the API key crosses the network unencrypted');
     this.envNote = notes.length ? notes.join(', ') : null;
   }
 
@@ -112,11 +126,14 @@ export class Profiles {
     return p;
   }
 
-  add(name: string, baseUrl: string): Profile {
+  /** `allowPlainHttp`: the user's explicit yes to plain http for a server on another machine. */
+  add(name: string, baseUrl: string, allowPlainHttp = false): Profile {
     const url = normalizeBaseUrl(baseUrl);
     const custom = this.stored.custom ?? [];
     if (this.list().some((p) => p.name.toLowerCase() === name.toLowerCase())) throw new Error(`A profile named "${name}" exists already`);
-    const p: Profile = { id: `p_${randomUUID().slice(0, 8)}`, name, kind: 'remote', baseUrl: url };
+    const plain = isPlainHttpToAnotherMachine(url);
+    if (plain && !allowPlainHttp) throw new Error(PLAIN_HTTP_WARNING);
+    const p: Profile = { id: `p_${randomUUID().slice(0, 8)}`, name, kind: 'remote', baseUrl: url, ...(plain ? { insecure: true as const } : {}) };
     this.save({ ...this.stored, custom: [...custom, p] });
     return p;
   }

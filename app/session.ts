@@ -7,7 +7,7 @@ import { OrgoClient } from '../shared/api/client.js';
 import type { KeySource, ProfileView, SessionView } from '../shared/ipc/types.js';
 import type { Credentials } from './credentials.js';
 import type { LocalHost } from './local-host.js';
-import { LOCAL_ID, type Profile, type Profiles } from './profiles.js';
+import { assertSafeTransport, LOCAL_ID, type Profile, type Profiles } from './profiles.js';
 
 export class NotSignedIn extends Error {
   readonly code = 'not_signed_in';
@@ -56,6 +56,7 @@ export class Session {
     if (profile.id === LOCAL_ID) await this.localHost.ensure();
     const apiKey = await this.keyFor(profile);
     if (!apiKey) throw new NotSignedIn(profile);
+    assertSafeTransport(profile);
     return { profile, client: new OrgoClient({ baseUrl: profile.baseUrl, apiKey, timeoutMs: 180_000 }) };
   }
 

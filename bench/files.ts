@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { OrgoClient } from '../shared/api/client.js';
 import { tempDataDir, TEST_KEY } from '../tests/helpers/host.js';
@@ -71,6 +71,13 @@ export async function run(): Promise<void> {
       { what: 'download, SDK downloadFile → file', ours: rows.down, ...peer },
       { what: 'download (signed link), curl -o', ours: rows.curlDown, ...peer },
     ]);
+    // Host memory: the peak growth of its RSS over one upload of the whole file onto a desktop.
+    const status = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${host.pid}/status`, 'utf8'))![1]) / 1024;
+    const before = status('VmRSS');
+    writeFileSync(`/proc/${host.pid}/clear_refs`, '5'); // the peak (VmHWM) starts again from now
+    const kept = await client.uploadFile(src, { desktopId: pc, name: 'rss.bin' });
+    console.log(`\nhost RSS growth over one ${MB} MB upload onto a desktop: ${(status('VmHWM') - before).toFixed(1)} MB (from ${before.toFixed(1)} MB; target under 50 MB)`);
+    await client.deleteFile(kept.id);
     // cp's own CPU for the same bytes, from bash's `times` (children's user and system time).
     const cpCpu: number[] = [];
     for (let i = 0; i < N; i++) {

@@ -12,6 +12,7 @@ const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   density: () => import('./density.js'),
   many: () => import('./many.js'),
   agent: () => import('./agent.js'),
+  cli: () => import('./cli.js'),
 };
 
 // Flags (`--max 150`) and their values belong to the parts.

@@ -12,6 +12,7 @@ import { LocalHost, LOCAL_HOST_PORT } from '../app/local-host.js';
 import { appDirs } from '../app/paths.js';
 import { LOCAL_ID, Profiles, type Profile } from '../app/profiles.js';
 import { CliError, UsageError } from './fail.js';
+import { lightFetch } from './http-fetch.js';
 import { KeyStore } from './keystore.js';
 
 export type KeySource = 'environment' | 'keychain' | 'file' | 'host';
@@ -71,5 +72,5 @@ export async function connect(profileFlag: string | undefined, env: NodeJS.Proce
     const flag = profileFlag ? ` --profile ${profileFlag}` : '';
     throw new CliError(`Not signed in to "${p.profile.name}" (${p.profile.baseUrl}). Run: orgo login${flag}  (or set ORGO_API_KEY)`, 1, 'not_signed_in');
   }
-  return { ...p, client: new OrgoClient({ baseUrl: p.profile.baseUrl, apiKey: k.key, timeoutMs: 180_000 }), key: k.key, source: k.source };
+  return { ...p, client: new OrgoClient({ baseUrl: p.profile.baseUrl, apiKey: k.key, timeoutMs: 180_000, fetch: lightFetch }), key: k.key, source: k.source };
 }

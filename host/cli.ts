@@ -26,6 +26,8 @@ const usage = `Usage: npm run host -- [options]
   --agent-providers FILE
                     OpenAI-compatible model providers, JSON:
                     [{"name", "base_url", "api_key"?, "models": [...]}]
+  --public-url URL  the address people reach this host at, for links it hands out
+                    (device login's approval page); default: the address it listens on
   -h, --help        this text
 `;
 
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
         'max-upload-mb': { type: 'string' },
         'anthropic-key-file': { type: 'string' },
         'agent-providers': { type: 'string' },
+        'public-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
     minuteMs: process.env.ORGO_HOST_MINUTE_MS ? Number(process.env.ORGO_HOST_MINUTE_MS) : undefined,
     maxUploadMb,
     agents,
+    publicUrl: args['public-url'] ?? process.env.ORGO_HOST_PUBLIC_URL,
   });
   process.stdout.write(`Orgo host listening on ${host.url}\n`);
   process.stdout.write(`  API:      ${host.url}/api\n  data dir: ${host.dataDir}\n`);

@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, chmodSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
+import { hostname as osHostname } from 'node:os';
 import { KeyChecker, bootstrapKey } from './auth/keys.js';
 import { buildApp } from './http/app.js';
 import { attachDesktopSockets } from './http/desktops.js';
@@ -44,6 +45,24 @@ export interface HostOptions {
   diskImages?: boolean;
   /** The agent endpoint: the host's own model key, ANTHROPIC_BASE_URL, OpenAI-compatible providers, limits. */
   agents?: AgentConfig;
+  /**
+   * The address people reach this host at (`--public-url`, e.g. https://lab.example:7391), for
+   * links it hands out to be opened in a browser (device login's approval page). Default: the
+   * address it listens on, or this machine's name when it listens on every address.
+   */
+  publicUrl?: string;
+}
+
+/** The origin of a configured public address, or the listening one; never a request's Host header. */
+export function publicOriginFor(options: { publicUrl?: string; listen: string; port: number; tls: boolean; hostname: string }): string {
+  if (options.publicUrl) {
+    const u = new URL(options.publicUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`--public-url must be an http(s) address, not ${options.publicUrl}`);
+    return u.origin;
+  }
+  const wildcard = options.listen === '0.0.0.0' || options.listen === '::' || options.listen === '';
+  const h = wildcard ? options.hostname : options.listen;
+  return `${options.tls ? 'https' : 'http'}://${h.includes(':') ? `[${h}]` : h}:${options.port}`;
 }
 
 export interface RunningHost {
@@ -75,7 +94,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     anthropicBaseUrl: process.env.ANTHROPIC_BASE_URL || undefined,
     ...options.agents,
   });
-  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files, deviceCodes: new DeviceCodeStore(db), manage: new Manage(computers, computerStore), threads, agents };
+  // Known once listening (the port may be chosen then); checked now so a bad --public-url fails the start.
+  let publicOrigin = options.publicUrl ? publicOriginFor({ publicUrl: options.publicUrl, listen: '', port: 0, tls: false, hostname: '' }) : '';
+  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files, deviceCodes: new DeviceCodeStore(db), manage: new Manage(computers, computerStore), threads, agents, publicOrigin: () => publicOrigin };
 
   const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
   const app = buildApp(services, { tls });
@@ -87,6 +108,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
+  publicOrigin = publicOriginFor({ publicUrl: options.publicUrl, listen: host, port, tls: !!tls, hostname: osHostname() });
 
   // Computers that were up when the host last stopped come back, without holding up the API.
   const recovery = computers.recover().catch((e) => log.error(`recovery: ${e}`));

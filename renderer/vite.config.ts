@@ -2,30 +2,32 @@
  * The renderer's build, shared by electron-vite (electron.vite.config.ts) and browser mode
  * (`vite build -c renderer/vite.config.ts`). Its outputs: the app's two pages (index.html for the
  * main window and grid, viewer.html for a viewer, each preloading its own code) and bridge.js, the browser-mode stand-in for Electron's preload, which the launcher puts in front.
- * No inline scripts or styles, so the CSP can stay `script-src 'self'; style-src 'self'` (xterm's are
+ * No inline scripts or styles, so the CSP (electron/pages/csp.ts) can stay `script-src 'self'; style-src 'self'` (xterm's are
  * rewritten into the CSS object model: vite-xterm-csp.ts).
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import type { Plugin, UserConfig } from 'vite';
 import { xtermCsp } from './vite-xterm-csp.js';
+import { devCsp } from '../electron/pages/csp.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 /**
- * The dev server only (`electron-vite dev`): React's fast refresh is an inline script and Vite puts
- * CSS in <style> elements, which the page's CSP refuses. Allowed while developing, never in a build.
+ * The dev server only (`electron-vite dev`): the pages' one CSP (electron/pages/csp.ts) as a
+ * header, as every other server of the pages sends it, relaxed for React's fast refresh (an inline
+ * script) and Vite's inline styles. Never in a build: built pages get the CSP from whoever serves them.
  */
-const devCsp: Plugin = {
+const devCspHeader: Plugin = {
   name: 'orgo-dev-csp',
   apply: 'serve',
-  transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  config: () => ({ server: { headers: { 'content-security-policy': devCsp() } } }),
 };
 
 export const rendererConfig: UserConfig = {
   root,
   base: './',
-  plugins: [react(), devCsp, xtermCsp],
+  plugins: [react(), devCspHeader, xtermCsp],
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,

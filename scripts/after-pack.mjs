@@ -3,7 +3,10 @@
 import { join } from 'node:path';
 import { flipFuses, FuseV1Options, FuseVersion } from '@electron/fuses';
 
-/** The fuses, by name, as the packaged app wants them (the rest keep Electron's defaults). */
+/**
+ * Every fuse of Electron 45's wire (9), by name, as the packaged app wants it; the packaging test
+ * checks the packaged binary holds exactly these and that no fuse of @electron/fuses is left out.
+ */
 export const FUSES = {
   // Kept on, on purpose. The host (this computer's desktops) runs as Electron's own Node:
   // local-host.ts starts it with ELECTRON_RUN_AS_NODE=1 and so does the root systemd unit
@@ -26,7 +29,13 @@ export const FUSES = {
   // Linux Electron has no such check yet, so this is on for when it does (and for other targets).
   EnableEmbeddedAsarIntegrityValidation: true,
   OnlyLoadAppFromAsar: true,
+  // The app ships no browser-process V8 snapshot of its own: Electron's default.
+  LoadBrowserProcessSpecificV8Snapshot: false,
+  // Off: file:// gets no privileges beyond a browser's. The pages come from app://orgo/
+  // (electron/pages/app-scheme.ts), so nothing of the app needs them.
   GrantFileProtocolExtraPrivileges: false,
+  // WebAssembly's out-of-bounds checks by signal handler (Electron's default); the pages run no wasm today.
+  WasmTrapHandlers: true,
 };
 
 /** The Electron binary inside electron-builder's output folder for one platform. */

@@ -49,3 +49,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   fi
   echo "$want" > "$stamp"
 fi
+
+# The command line (`npx orgo`): bundled into out/cli/ when its sources are newer than the bundle.
+node scripts/build-app.mjs cli >/dev/null

@@ -4,7 +4,7 @@
  * flight, on the server too; Ctrl+D or /exit leaves. The session is saved after every turn.
  */
 import { writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
+import { createInterface, type Interface } from 'node:readline/promises';
 import type { Connected } from '../connect.js';
 import type { Ctx } from '../context.js';
 import { explain } from '../fail.js';
@@ -26,22 +26,18 @@ const HELP = `Type a task for the agent, or:
   /exit                leave (or Ctrl+D)
 While the agent works: Esc or Ctrl+C stops it.`;
 
-/** Waits for Esc or Ctrl+C while a run is in flight; answers a function that stops listening. */
-function watchForStop(stop: () => void): () => void {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) return () => {};
-  stdin.setRawMode(true);
-  stdin.resume();
-  // Esc alone (arrow keys also start with ESC, but arrive as longer sequences).
-  const onData = (b: Buffer) => {
-    const s = b.toString('utf8');
-    if (s === '\x1b' || s === '\x03') stop();
-  };
-  stdin.on('data', onData);
+/**
+ * Esc (a keypress readline decodes, so arrow keys are not mistaken for it) or Ctrl+C (readline's
+ * SIGINT) while a run is in flight stops it; answers a function that stops listening.
+ */
+function watchForStop(rl: Interface | null, stop: () => void): () => void {
+  if (!rl) return () => {};
+  const onKey = (_s: string, key: { name?: string } | undefined) => key?.name === 'escape' && stop();
+  process.stdin.on('keypress', onKey);
+  rl.on('SIGINT', stop);
   return () => {
-    stdin.off('data', onData);
-    stdin.setRawMode(false);
-    stdin.pause();
+    process.stdin.off('keypress', onKey);
+    rl.off('SIGINT', stop);
   };
 }
 
@@ -60,21 +56,28 @@ export async function chat(ctx: Ctx, c: Connected, start: Session, maxSteps: num
   let s = start;
   const tty = !!process.stdin.isTTY;
   const dim = (x: string) => paint({ color: ctx.out.color }, 'dim', x);
-  const history: string[] = [];
   process.stdout.write(`${paint(ctx.out, 'bold', `Agent on ${s.computer.name}`)} ${dim(`(${s.model ?? "the server's default model"}; session ${s.id})`)}\n${dim('/help for commands; Esc stops a run; Ctrl+D leaves.')}\n`);
-  // Without a terminal, lines come from a pipe: read them all through one interface.
-  const piped = tty ? null : createInterface({ input: process.stdin, terminal: false });
-  const lines = piped?.[Symbol.asyncIterator]();
+  // One interface for the whole conversation: on a terminal it edits lines and keeps history;
+  // from a pipe it reads one task per line.
+  const rl = createInterface({ input: process.stdin, output: tty ? process.stdout : undefined, terminal: tty });
+  let closed = false;
+  rl.once('close', () => (closed = true));
+  const lines = tty ? null : rl[Symbol.asyncIterator]();
+  const idleSigint = () => process.stdout.write(`\n${dim('(Ctrl+D or /exit leaves)')}\n`);
+  if (tty) rl.on('SIGINT', idleSigint);
   for (;;) {
     let line: string | null;
     if (tty) {
-      const rl = createInterface({ input: process.stdin, output: process.stdout, history: [...history], terminal: true });
-      line = await new Promise<string | null>((resolve) => {
-        rl.once('close', () => resolve(null));
-        rl.question(paint(ctx.out, 'cyan', '› ')).then(resolve, () => resolve(null));
-      });
-      rl.removeAllListeners('close');
-      rl.close();
+      line = closed
+        ? null
+        : await new Promise<string | null>((resolve) => {
+            const onClose = () => resolve(null);
+            rl.once('close', onClose);
+            rl.question(paint(ctx.out, 'cyan', '› ')).then(
+              (a) => (rl.off('close', onClose), resolve(a)),
+              () => resolve(null),
+            );
+          });
     } else {
       const n = await lines!.next();
       line = n.done ? null : n.value;
@@ -82,7 +85,6 @@ export async function chat(ctx: Ctx, c: Connected, start: Session, maxSteps: num
     if (line === null) break;
     line = line.trim();
     if (!line) continue;
-    history.unshift(line);
     if (line.startsWith('/')) {
       const [cmd, ...rest] = line.slice(1).split(/\s+/);
       const arg = rest.join(' ');
@@ -140,13 +142,15 @@ export async function chat(ctx: Ctx, c: Connected, start: Session, maxSteps: num
       continue;
     }
     const abort = new AbortController();
-    const unwatch = watchForStop(() => abort.abort());
+    if (tty) rl.off('SIGINT', idleSigint);
+    const unwatch = watchForStop(tty ? rl : null, () => abort.abort());
     const r = await turn(c, s, line, { signal: abort.signal, maxSteps, on: printer(ctx.out) });
     unwatch();
+    if (tty) rl.on('SIGINT', idleSigint);
     if (r.error) process.stdout.write(abort.signal.aborted ? `\n${dim('Stopped.')}\n` : `\n${paint(ctx.out, 'red', 'error:')} ${explain(r.error).message}\n`);
     else if (!r.turn.text.endsWith('\n')) process.stdout.write('\n');
   }
-  piped?.close();
+  rl.close();
   process.stdout.write(dim(`Session ${s.id} saved; continue it with: orgo resume ${s.id}`) + '\n');
   return 0;
 }

@@ -6,6 +6,7 @@ import { DeviceLogins } from '../../app/login.js';
 import type { LoginProgress } from '../../shared/ipc/types.js';
 import type { Ctx } from '../context.js';
 import { keyFor, place, type Place } from '../connect.js';
+import { lightFetch } from '../http-fetch.js';
 import { CliError, UsageError } from '../fail.js';
 import { onInterrupt } from '../interrupt.js';
 import { note, paint, printJson, say, spinner } from '../output.js';
@@ -45,13 +46,13 @@ export async function login(ctx: Ctx): Promise<number> {
   if (ctx.opts.withToken) {
     const key = await readStdin();
     if (!key) throw new UsageError('No key on stdin');
-    await new OrgoClient({ baseUrl: p.profile.baseUrl, apiKey: key }).listWorkspaces();
+    await new OrgoClient({ baseUrl: p.profile.baseUrl, apiKey: key, fetch: lightFetch }).listWorkspaces();
     const where = await store(ctx, p, key);
     if (out.json) printJson({ profile: p.profile, stored_in: where });
     else say(out, `${paint(out, 'green', '✓')} Signed in to ${p.profile.name} (${p.profile.baseUrl}); key kept in the ${where === 'keychain' ? 'system keychain' : 'credentials file'}.`);
     return 0;
   }
-  let approved: string | null = null;
+  let approvedKey: string | null = null;
   const logins = new DeviceLogins({ clientName: `orgo CLI on ${hostname()}` });
   let settle!: (p: LoginProgress) => void;
   const finished = new Promise<LoginProgress>((r) => (settle = r));
@@ -60,8 +61,9 @@ export async function login(ctx: Ctx): Promise<number> {
       if (pr.state !== 'waiting' && pr.state !== 'slow_down') settle(pr);
       else spin.text(pr.message);
     },
+    // Kept once the spinner is gone, so a note about where it went gets a line of its own.
     approved: async (key) => {
-      approved = await store(ctx, p, key);
+      approvedKey = key;
     },
   });
   note(`First copy your one-time code: ${paint({ color: out.color && out.errTty }, 'bold', first.userCode)}`);
@@ -75,8 +77,9 @@ export async function login(ctx: Ctx): Promise<number> {
   const end = await finished;
   stop();
   spin.stop();
-  if (end.state !== 'approved') throw new CliError(end.message, end.state === 'cancelled' ? 130 : 1, `login_${end.state}`);
-  if (out.json) printJson({ profile: p.profile, stored_in: approved });
+  if (end.state !== 'approved' || !approvedKey) throw new CliError(end.message, end.state === 'cancelled' ? 130 : 1, `login_${end.state}`);
+  const where = await store(ctx, p, approvedKey);
+  if (out.json) printJson({ profile: p.profile, stored_in: where });
   else say(out, `${paint(out, 'green', '✓')} Signed in to ${p.profile.name} (${p.profile.baseUrl}).`);
   return 0;
 }

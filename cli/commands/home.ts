@@ -1,6 +1,7 @@
 /** Bare `orgo`: who is signed in where, their workspaces and most recent computers. */
 import type { Ctx } from '../context.js';
 import { keyFor, place } from '../connect.js';
+import { lightFetch } from '../http-fetch.js';
 import { OrgoClient } from '../../shared/api/client.js';
 import { paint, printJson, say, status, table } from '../output.js';
 import { ago } from '../units.js';
@@ -19,7 +20,7 @@ export async function home(ctx: Ctx): Promise<number> {
     return 0;
   }
   if (p.profile.id === 'local') await p.localHost.ensure();
-  const client = new OrgoClient({ baseUrl: p.profile.baseUrl, apiKey: k.key });
+  const client = new OrgoClient({ baseUrl: p.profile.baseUrl, apiKey: k.key, fetch: lightFetch });
   const [workspaces, computers] = await Promise.all([client.listWorkspaces(), client.listComputers()]);
   const recent = [...computers].sort((a, b) => Date.parse(b.updated_at ?? b.created_at) - Date.parse(a.updated_at ?? a.created_at)).slice(0, 5);
   if (out.json) {

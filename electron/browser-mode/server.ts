@@ -12,7 +12,7 @@ import { sameSecret } from '../../shared/node/secrets.js';
 import { refuseUpgrade } from '../../shared/node/upgrade.js';
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, Events } from '../../shared/ipc/channels.js';
@@ -20,36 +20,13 @@ import type { AppServices } from '../../app/app-services.js';
 import { dispatch } from '../../app/dispatch.js';
 import { createHandlers, type ClientContext, type Handlers, type WindowHost } from '../../app/handlers.js';
 import { logger } from '../../app/log.js';
+import { CSP, IMMUTABLE, PAGE_HEADERS } from '../pages/csp.js';
+import { resolveTarget, type Page } from '../pages/table.js';
 
 const log = logger('browser-mode');
 
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
-
-/** The app's pages (each gets the bridge in front of its script), by the path that asks for one. */
-type Page = 'index.html' | 'viewer.html';
-const PAGES: Record<string, Page | undefined> = { '/': 'index.html', '/index.html': 'index.html', '/viewer.html': 'viewer.html' };
+/** The one CSP of the app's pages (electron/pages/csp.ts), re-exported for browser mode's tests. */
+export { CSP };
 
 type Control = { control: 'open'; url: string; name: string; features: string } | { control: 'external'; url: string };
 
@@ -107,15 +84,7 @@ export async function startBrowserModeServer(options: { services: AppServices; r
   };
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
-    res.writeHead(status, {
-      'content-type': type,
-      'content-security-policy': CSP,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'cross-origin-resource-policy': 'same-origin',
-      'cache-control': 'no-store',
-      ...extra,
-    });
+    res.writeHead(status, { ...PAGE_HEADERS, 'content-type': type, ...extra });
     res.end(body);
   };
 
@@ -132,13 +101,9 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
     const presented = url.searchParams.get('token');
-    let path: string;
-    try {
-      path = decodeURIComponent(url.pathname);
-    } catch {
-      return send(res, 400, 'text/plain; charset=utf-8', 'Bad address');
-    }
-    const page = PAGES[path];
+    const target = resolveTarget(rendererDir, url.pathname);
+    if (target.kind === 'bad') return send(res, 400, 'text/plain; charset=utf-8', 'Bad address');
+    const page = target.kind === 'page' ? target.page : undefined;
     if (presented !== null) {
       if (!sameSecret(presented, token)) return send(res, 403, 'text/plain; charset=utf-8', 'This address is from another launch of Orgo Desktop. Use the one it printed last.');
       // The page itself, with the cookie: no redirect round trip on launch. bridge.js drops the
@@ -152,13 +117,10 @@ export async function startBrowserModeServer(options: { services: AppServices; r
       return send(res, 401, 'text/html; charset=utf-8', '<!doctype html><meta charset="utf-8"><title>Orgo Desktop</title><body style="font-family:sans-serif;background:#0d0f14;color:#e7e9ef;padding:40px">Open the address Orgo Desktop printed when it started: it carries a one-time token.</body>');
     }
     if (page) return send(res, 200, 'text/html; charset=utf-8', pageHtml(page));
-    path = normalize(path).replace(/^([/\\])+/, '');
-    const file = join(rendererDir, path);
-    if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'text/plain', 'Not found');
+    if (target.kind !== 'file') return send(res, 404, 'text/plain', 'Not found');
     try {
-      if (!statSync(file).isFile()) throw new Error('not a file');
-      const immutable: Record<string, string> = path.startsWith('assets/') ? { 'cache-control': 'private, max-age=31536000, immutable' } : {};
-      return send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', readFileSync(file), immutable);
+      if (!statSync(target.file).isFile()) throw new Error('not a file');
+      return send(res, 200, target.type, readFileSync(target.file), target.immutable ? { 'cache-control': IMMUTABLE } : {});
     } catch {
       return send(res, 404, 'text/plain', 'Not found');
     }

@@ -1,17 +1,20 @@
 /**
- * Electron's main process: lifecycle, windows, tray and IPC, kept thin over the services in
- * ./services (which also run browser mode in plain Node). Closing every window leaves the app
+ * Electron's main process: lifecycle, windows, tray and IPC, kept thin over the app's core in
+ * app/ (which also runs browser mode in plain Node). Pages come from app://orgo/ (../pages). Closing every window leaves the app
  * in the tray; "Quit" ends it. The built-in host and its computers keep running either way.
  */
-import { app, session } from 'electron';
+import { app, protocol, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerIpc } from './ipc.js';
 import { createAppServices } from '../../app/app-services.js';
 import { createHandlers } from '../../app/handlers.js';
 import { logger } from '../../app/log.js';
+import { APP_PRIVILEGES, APP_SCHEME, appSchemeHandler } from '../pages/app-scheme.js';
+import { harden } from './harden.js';
+import { permissionHandlers } from './permissions.js';
 import { AppTray } from './tray.js';
-import { AppWindows, harden } from './windows.js';
+import { AppWindows } from './windows.js';
 
 const log = logger('main');
 /** out/main, where this file runs from once built. */
@@ -19,6 +22,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox();
+// The pages' scheme (app://orgo/): privileged before the app is ready, as Electron requires.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_PRIVILEGES }]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -32,13 +37,14 @@ async function main(): Promise<void> {
   const services = createAppServices({ mode: 'electron', projectRoot: root });
   await services.gate.listen();
 
-  const windows = new AppWindows(join(here, '../preload/index.cjs'), join(root, 'out', 'electron-renderer'), (ctx) => services.feed.unwatch(ctx.id));
-  app.on('web-contents-created', (_e, contents) => harden(contents, windows.isAppUrl));
-  // No camera, microphone, location from pages: full screen, the clipboard (the viewer's clipboard
-  // sync and terminal copy/paste) and notifications (the activity panel's, for types the user picked).
-  const allowed = new Set(['fullscreen', 'clipboard-sanitized-write', 'clipboard-read', 'notifications']);
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowed.has(permission)));
-  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowed.has(permission));
+  protocol.handle(APP_SCHEME, appSchemeHandler(join(root, 'out', 'electron-renderer')));
+
+  const windows = new AppWindows(join(here, '../preload/index.cjs'), (ctx) => services.feed.unwatch(ctx.id));
+  app.on('web-contents-created', (_e, contents) => harden(contents, windows.isAppUrl, windows.openExternal, (s) => log.warn(s)));
+  // Only the app's own pages get anything, and only what permissions.ts lists.
+  const permissions = permissionHandlers(windows.origin);
+  session.defaultSession.setPermissionRequestHandler(permissions.request);
+  session.defaultSession.setPermissionCheckHandler(permissions.check);
 
   const unregister = registerIpc(createHandlers(services, windows), windows, services);
   let tray: AppTray | null = null;

@@ -3,7 +3,8 @@
  * terminal, events and audio (/ws/terminal, /ws/events, /ws/audio). One router does what every
  * channel needs: the upgrade checks Origin against Host (a web page elsewhere cannot ride a
  * user's session); the connection then needs the computer's VNC password as `?token=` (or an
- * API key that reaches the computer), else it closes with 4401; a computer that is not running
+ * API key that reaches the computer), else it closes with 4401, except VNC: a viewer with neither
+ * meets the host's RFB gate (channels/rfb-gate.ts), VNC authentication done by the host; a computer that is not running
  * closes it with 4409, and so does a computer that stops while it is open. Each channel lives in
  * its own file under channels/. RFB and the guest's streams are on root-only unix sockets, so
  * this check is the real gate.
@@ -22,6 +23,7 @@ import { EventHubs } from '../runtime/event-hub.js';
 import { eventsChannel } from './channels/events.js';
 import { terminalChannel } from './channels/terminal.js';
 import { vncChannel } from './channels/vnc.js';
+import { newLimits } from './channels/rfb-gate.js';
 
 const log = logger('desktops');
 const PATH = /^\/desktops\/([A-Za-z0-9_-]+)\/(?:ws\/(websockify|terminal|events|audio)|(websockify))$/;
@@ -55,6 +57,7 @@ function refuse(socket: Duplex, status: number, message: string, code: string): 
 
 export function attachDesktopSockets(server: Server, s: HostServices): { close(): void } {
   const hubs = new EventHubs();
+  const limits = newLimits();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 16 * 1024 * 1024,
@@ -73,19 +76,22 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
     }
     const m = PATH.exec(url.pathname);
     if (!m) return refuse(socket, 404, `No such channel: ${url.pathname}`, 'not_found');
-    if (!originAllowed(req)) return refuse(socket, 403, 'Forbidden: Origin does not match Host', 'origin_mismatch');
     const name = m[2] ?? m[3]!;
+    // A VNC viewer with neither token nor key carries no credential a foreign page could ride: it
+    // must pass the RFB gate's password check, so Orgo's embed may connect from any site.
+    const gated = name === 'websockify' && !url.searchParams.has('token') && !req.headers.authorization;
+    if (!gated && !originAllowed(req)) return refuse(socket, 403, 'Forbidden: Origin does not match Host', 'origin_mismatch');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      open(ws, req, url, m[1]!, name).catch((e) => {
+      open(ws, req, url, m[1]!, name, gated).catch((e) => {
         log.error(`${name} ${m[1]}: ${e}`);
         if (ws.readyState === ws.OPEN) ws.close(1011, 'internal error');
       });
     });
   });
 
-  async function open(ws: WebSocket, req: IncomingMessage, url: URL, instanceId: string, name: string): Promise<void> {
+  async function open(ws: WebSocket, req: IncomingMessage, url: URL, instanceId: string, name: string, gated: boolean): Promise<void> {
     const row = s.computerStore.byInstance(instanceId);
-    if (!row || !authorized(row, req, url.searchParams.get('token'))) {
+    if (!row || (!gated && !authorized(row, req, url.searchParams.get('token')))) {
       ws.close(CLOSE.unauthorized, 'invalid token');
       return;
     }
@@ -120,7 +126,17 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
     desk.once('exit', stopped);
     ws.once('close', end);
     ws.on('error', end);
-    await channels[name]!({ ws, url, row, desk, paths: s.computers.paths(row), services: s, hubs, onEnd: (fn) => (ended ? fn() : enders.push(fn)) });
+    await channels[name]!({
+      ws,
+      url,
+      row,
+      desk,
+      paths: s.computers.paths(row),
+      services: s,
+      hubs,
+      ...(gated ? { rfbGate: { address: req.socket.remoteAddress ?? 'unknown', limits } } : {}),
+      onEnd: (fn) => (ended ? fn() : enders.push(fn)),
+    });
   }
 
   function authorized(row: { vnc_password: string; workspace_id: string }, req: IncomingMessage, token: string | null): boolean {

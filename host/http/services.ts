@@ -21,4 +21,6 @@ export interface HostServices {
   manage: Manage;
   threads: ThreadStore;
   agents: AgentService;
+  /** The host's public address (scheme://host:port) as configured, for links a person opens (device login). */
+  publicOrigin: () => string;
 }

@@ -7,8 +7,11 @@ export function newInstanceId(): string {
 }
 
 /**
- * VNC passwords double as the websocket token, compared in full; VNC's own DES check reads only
- * the first 8 characters, which is why RFB itself is never reachable without the token.
+ * VNC passwords double as the websocket token, compared in full. VNC's own DES check reads only
+ * the first 8 characters, so those must carry the strength on their own: every character is
+ * uniform over 62 (rejection-sampled), 47.6 bits in the first 8, and none of their 7 bits is lost
+ * to DES's parity bit (VNC mirrors each byte, so the dropped bit is ASCII's zero top bit). The
+ * host's RFB gate limits guesses at them (http/channels/rfb-gate.ts).
  */
 export function newVncPassword(): string {
   return randomToken(16);

@@ -1,3 +1,4 @@
+import './csp-safe';
 import { primeComputers } from './hooks/useComputers';
 import { primeSession } from './hooks/useSession';
 import { mount } from './mount';

@@ -6,6 +6,7 @@
 import type { ClickBody, CreateComputerBody, CreateKeyBody, DragBody, ScrollBody } from './schemas.js';
 import type { ActionResult, ApiErrorBody, ApiKey, AutoStop, BashResult, Computer, CreatedApiKey, ExecResult, ScreenshotResult, Workspace } from './types.js';
 import type { FileDownload, OrgoFile } from './types.js';
+import { errorBody, parseJson } from './answer.js';
 import { uploadBody, type UploadOptions, type UploadSource } from './upload.js';
 import { saveUrlTo, type DownloadOptions } from './download.js';
 import type { Clipboard } from './types.js';
@@ -73,19 +74,7 @@ export class OrgoClient {
       if (method !== 'GET' || (e as Error).name === 'TimeoutError') throw e;
       res = await send();
     }
-    const text = await res.text();
-    let parsed: unknown = undefined;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON: reported below */
-    }
-    if (!res.ok) {
-      const errBody = parsed && typeof parsed === 'object' && 'error' in parsed ? (parsed as ApiErrorBody) : { error: text.slice(0, 300) || res.statusText };
-      throw new OrgoApiError(res.status, errBody);
-    }
-    if (parsed === undefined && text) throw new OrgoApiError(res.status, { error: `Unexpected answer from ${url.pathname}: ${text.slice(0, 200)}` });
-    return parsed as T;
+    return answerOf<T>(res, url.pathname);
   }
 
   // Workspaces
@@ -130,16 +119,7 @@ export class OrgoClient {
     if (options.quality !== undefined) url.searchParams.set('quality', String(options.quality));
     const res = await this.fetchImpl(url, { headers: { authorization: `Bearer ${this.apiKey}` }, signal: AbortSignal.timeout(this.timeoutMs) });
     const bytes = new Uint8Array(await res.arrayBuffer());
-    if (!res.ok) {
-      const text = new TextDecoder().decode(bytes);
-      let body: ApiErrorBody;
-      try {
-        body = JSON.parse(text) as ApiErrorBody;
-      } catch {
-        body = { error: text.slice(0, 300) || res.statusText };
-      }
-      throw new OrgoApiError(res.status, body);
-    }
+    if (!res.ok) throw new OrgoApiError(res.status, errorBody(new TextDecoder().decode(bytes), res.statusText));
     // A server that ignores raw=1 (Orgo's cloud) answers JSON: take the image out of it.
     if (/json/.test(res.headers.get('content-type') ?? '')) {
       return this.imageBytes((JSON.parse(new TextDecoder().decode(bytes)) as ScreenshotResult).image);
@@ -213,19 +193,12 @@ function enc(s: string): string {
   return encodeURIComponent(s);
 }
 
-/** The JSON answer of a request made outside `request()`, or its error as an OrgoApiError. */
-async function answerOf<T>(res: Response): Promise<T> {
+/** The JSON answer, or its error as an OrgoApiError. An empty 2xx answer is undefined. */
+async function answerOf<T>(res: Response, path = new URL(res.url || 'http://x/').pathname): Promise<T> {
   const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* not JSON */
-  }
-  if (!res.ok) {
-    throw new OrgoApiError(res.status, parsed && typeof parsed === 'object' && 'error' in parsed ? (parsed as ApiErrorBody) : { error: text.slice(0, 300) || res.statusText });
-  }
-  if (parsed === undefined) throw new OrgoApiError(res.status, { error: `Unexpected answer: ${text.slice(0, 200)}` });
+  const parsed = parseJson(text);
+  if (!res.ok) throw new OrgoApiError(res.status, errorBody(text, res.statusText, parsed));
+  if (parsed === undefined && text) throw new OrgoApiError(res.status, { error: `Unexpected answer from ${path}: ${text.slice(0, 200)}` });
   return parsed as T;
 }
 

@@ -3,6 +3,7 @@
  * progress and cancel. Bytes go to `<path>.part` first and are renamed at the end, so a
  * cancelled or failed download never leaves a half file under the chosen name.
  */
+import { errorBody } from './answer.js';
 
 export interface DownloadProgress {
   received: number;
@@ -35,13 +36,7 @@ export async function saveUrlTo(fetchImpl: typeof fetch, url: string, toPath: st
   const res = await fetchImpl(url, { signal: options.signal });
   if (!res.ok || !res.body) {
     const text = await res.text().catch(() => '');
-    let message = text.slice(0, 300) || res.statusText;
-    try {
-      message = (JSON.parse(text) as { error?: string }).error ?? message;
-    } catch {
-      /* not JSON */
-    }
-    throw new Error(`Download failed (${res.status}): ${message}`);
+    throw new Error(`Download failed (${res.status}): ${errorBody(text, res.statusText).error}`);
   }
   const totalHeader = res.headers.get('content-length');
   const total = totalHeader === null ? null : Number(totalHeader);

@@ -5,6 +5,7 @@
  * so they cannot drift. Input validation lives beside it in schemas.ts.
  */
 import type { Computer } from '../api/types.js';
+import type { AgentEvent, ThreadDetail, ThreadSummary } from '../api/agent.js';
 import type {
   AppInfo,
   ComputersSnapshot,
@@ -32,7 +33,7 @@ export interface Calls {
   'app.info': [void, AppInfo];
   'session.get': [void, SessionView];
   'profiles.select': [{ id: string }, SessionView];
-  'profiles.add': [{ name: string; baseUrl: string }, SessionView];
+  'profiles.add': [{ name: string; baseUrl: string; allowPlainHttp?: boolean }, SessionView];
   'profiles.remove': [{ id: string }, SessionView];
   'login.start': [{ profileId: string }, LoginProgress];
   'login.cancel': [{ profileId: string }, void];
@@ -70,6 +71,25 @@ export interface Calls {
   'files.delete': [{ id: string }, void];
   /** Copies a file from the desktop (under /home/user) into the workspace's files, then downloads it. */
   'files.export': [{ computerId: string; path: string }, { file: FileView; download: DownloadAnswer }];
+  /** The agent endpoint's models (GET /api/v1/models of the active profile). */
+  'agent.models': [void, Array<{ id: string; owned_by: string }>];
+  /** Starts a run (or continues a thread); its steps arrive as `agent.event`. */
+  'agent.run': [{ computerId: string; model: string; task: string; threadId?: string; maxSteps?: number }, { threadId: string }];
+  'agent.control': [{ threadId: string; action: 'cancel' | 'pause' | 'resume' }, ThreadSummary];
+  'agent.threads': [{ computerId: string }, ThreadSummary[]];
+  'agent.thread': [{ id: string }, ThreadDetail];
+  'agent.deleteThread': [{ id: string }, void];
+  /** Follow a computer's agent runs (live `agent.event`s) until unwatch or the window closes. */
+  'agent.watch': [{ computerId: string }, void];
+  'agent.unwatch': [{ computerId: string }, void];
+  /** Model provider keys, kept by main in the keychain: the renderer learns only whether one is set. */
+  'modelKeys.get': [void, ModelKeysView];
+  'modelKeys.set': [{ provider: 'anthropic'; key: string }, ModelKeysView];
+  'modelKeys.clear': [{ provider: 'anthropic' }, ModelKeysView];
+}
+
+export interface ModelKeysView {
+  anthropic: { set: boolean; source: string | null; hint: string | null };
 }
 
 /** event -> payload, main to renderer. */
@@ -81,6 +101,8 @@ export interface Events {
   'app.command': { command: 'new-computer' };
   /** An Electron upload's progress (bytes handed to the connection so far). */
   'files.progress': { uploadId: string; sent: number; total: number };
+  /** A live message of an agent run on a watched computer. */
+  'agent.event': { computerId: string; event: AgentEvent };
 }
 
 export type Channel = keyof Calls;
@@ -125,9 +147,20 @@ export const CHANNELS = [
   'files.download',
   'files.delete',
   'files.export',
+  'agent.models',
+  'agent.run',
+  'agent.control',
+  'agent.threads',
+  'agent.thread',
+  'agent.deleteThread',
+  'agent.watch',
+  'agent.unwatch',
+  'modelKeys.get',
+  'modelKeys.set',
+  'modelKeys.clear',
 ] as const satisfies readonly Channel[];
 
-export const EVENT_NAMES = ['session.changed', 'computers.changed', 'login.progress', 'app.command', 'files.progress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['session.changed', 'computers.changed', 'login.progress', 'app.command', 'files.progress', 'agent.event'] as const satisfies readonly EventName[];
 
 type MissingEvent = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const _allEvents: MissingEvent extends never ? true : MissingEvent = true;

@@ -38,6 +38,8 @@ export const inputSchemas = {
   'profiles.add': z.object({
     name: z.string().trim().min(1, 'name must not be empty').max(60, 'name must be at most 60 characters'),
     baseUrl: httpUrl,
+    /** Plain http to another machine, allowed for this profile (shared/ipc/plain-http.ts). */
+    allowPlainHttp: z.boolean().optional(),
   }),
   'profiles.remove': byId,
   'login.start': profileId,
@@ -94,6 +96,26 @@ export const inputSchemas = {
       .max(4096)
       .refine((p) => p === '/home/user' || p.startsWith('/home/user/') || p.startsWith('~/'), 'path must be under /home/user'),
   }),
+  'agent.models': none,
+  'agent.run': z.object({
+    computerId: id,
+    model: z.string().trim().min(1, 'Pick a model').max(200),
+    task: z.string().trim().min(1, 'Say what the agent should do').max(100_000, 'the task is over 100,000 characters'),
+    threadId: id.optional(),
+    maxSteps: z.number().int().min(1).max(1000).optional(),
+  }),
+  'agent.control': z.object({ threadId: id, action: z.enum(['cancel', 'pause', 'resume'], { error: 'action must be cancel, pause or resume' }) }),
+  'agent.threads': z.object({ computerId: id }),
+  'agent.thread': byId,
+  'agent.deleteThread': byId,
+  'agent.watch': z.object({ computerId: id }),
+  'agent.unwatch': z.object({ computerId: id }),
+  'modelKeys.get': none,
+  'modelKeys.set': z.object({
+    provider: z.literal('anthropic', { error: 'provider must be anthropic' }),
+    key: z.string().trim().min(8, 'That does not look like an API key').max(500).regex(/^\S+$/, 'An API key has no spaces'),
+  }),
+  'modelKeys.clear': z.object({ provider: z.literal('anthropic', { error: 'provider must be anthropic' }) }),
 } satisfies { [C in Channel]: z.ZodType<CallInput<C>, unknown> };
 
 export type ParsedInput<C extends Channel> = z.output<(typeof inputSchemas)[C]>;

@@ -13,6 +13,8 @@ import { listPackage } from '@electron/asar';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostProgram } from '../../app/local-host.js';
+// @ts-expect-error -- a plain .mjs script (electron-builder's afterPack hook), no types
+import { FUSES } from '../../scripts/after-pack.mjs';
 import { OrgoClient } from '../../shared/api/client.js';
 import { runHostCli } from '../helpers/cli.js';
 import { tempDataDir, TEST_KEY } from '../helpers/host.js';
@@ -39,11 +41,16 @@ beforeAll(() => {
   expect(build.status, build.stderr).toBe(0);
   const electronBuild = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' });
   expect(electronBuild.status, electronBuild.stdout + electronBuild.stderr).toBe(0);
-  // The stand-in Electron: Electron's fuse sentinel and a 9-fuse wire (the shape of Electron 41's),
-  // every fuse at its opposite of what the hook wants, so the test sees the hook's writes.
+  // The stand-in Electron: Electron's fuse sentinel and a 9-fuse wire (the shape of Electron 45's),
+  // every fuse at the opposite of what the hook wants, so the test sees each of the hook's writes.
   const dist = join(work, 'electron');
   mkdirSync(join(dist, 'resources'), { recursive: true });
-  const wire = Buffer.from([1, 9, ...Buffer.from('010110101')]);
+  const opposite = Object.keys(FuseV1Options)
+    .filter((k) => Number.isNaN(Number(k)))
+    .sort((a, b) => FuseV1Options[a as keyof typeof FuseV1Options] - FuseV1Options[b as keyof typeof FuseV1Options])
+    .map((name) => (FUSES[name as keyof typeof FUSES] ? '0' : '1'))
+    .join('');
+  const wire = Buffer.from([1, 9, ...Buffer.from(opposite)]);
   writeFileSync(join(dist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\n# dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), wire, Buffer.from(`\nexec '${process.execPath}' "$@"\n`)]), { mode: 0o755 });
   writeFileSync(join(dist, 'chrome-sandbox'), '');
   const pack = spawnSync(
@@ -110,6 +117,17 @@ describe('the packaged app (electron-builder.yml)', () => {
 
   it('the app starts the same unpacked bundle when its root is app.asar', () => {
     expect(hostProgram(join(resources, 'app.asar'))).toEqual([join(resources, 'app.asar.unpacked/out/host/cli.mjs')]);
+  });
+
+  it('flips every fuse of the wire to what after-pack.mjs lists, and lists every fuse there is', async () => {
+    const fuses = await getCurrentFuseWire(join(appOut, 'orgo-desktop'));
+    const names = Object.keys(FuseV1Options).filter((k) => Number.isNaN(Number(k)));
+    expect(Object.keys(FUSES).sort()).toEqual([...names].sort());
+    const packaged = Object.fromEntries(names.map((n) => [n, fuses[FuseV1Options[n as keyof typeof FuseV1Options]] === FuseState.ENABLE]));
+    expect(packaged).toEqual(FUSES);
+    // Spelled out, the ones the checklist names: cookies encrypted, the asar checked and the only
+    // app source, file:// without extra privileges.
+    expect(packaged).toMatchObject({ EnableCookieEncryption: true, EnableEmbeddedAsarIntegrityValidation: true, OnlyLoadAppFromAsar: true, GrantFileProtocolExtraPrivileges: false });
   });
 
   it('keeps Electron runnable as Node for the host, and closes NODE_OPTIONS and --inspect', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Profiles, normalizeBaseUrl } from '../../app/profiles.js';
+import { assertSafeTransport, Profiles, normalizeBaseUrl } from '../../app/profiles.js';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -27,7 +27,7 @@ describe('profiles', () => {
   it('adds a server by any spelling of its address, remembers it (0600) and the choice', () => {
     const dir = tmp();
     const p = new Profiles(dir, LOCAL, {});
-    const lab = p.add('Lab', 'http://lab:7391/');
+    const lab = p.add('Lab', 'http://lab:7391/', true);
     expect(lab.baseUrl).toBe('http://lab:7391/api');
     p.select(lab.id);
     const again = new Profiles(dir, LOCAL, {});
@@ -38,6 +38,31 @@ describe('profiles', () => {
     again.remove(lab.id);
     expect(new Profiles(dir, LOCAL, {}).active().id).toBe('local');
     expect(JSON.parse(readFileSync(join(dir, 'profiles.json'), 'utf8')).custom).toEqual([]);
+  });
+
+  it('refuses plain http to another machine unless allowed for that profile, in words; loopback and https need nothing', () => {
+    const dir = tmp();
+    const p = new Profiles(dir, LOCAL, {});
+    for (const url of ['http://lab:7391', 'http://10.0.0.5:7391', 'http://192.168.1.2', 'http://lab.example.com/api', 'http://[fe80::1]:7391', 'http://127.0.0.1.evil.example']) {
+      expect(() => p.add(url, url), url).toThrow(/your API key would cross the network unencrypted/);
+    }
+    expect(p.list().filter((x) => x.kind === 'remote')).toEqual([]);
+    // Allowed on purpose: kept with that choice, and usable.
+    const lab = p.add('Lab', 'http://lab:7391', true);
+    expect(lab).toMatchObject({ baseUrl: 'http://lab:7391/api', insecure: true });
+    expect(() => assertSafeTransport(new Profiles(dir, LOCAL, {}).get(lab.id))).not.toThrow();
+    // This machine and https: nothing to allow, nothing marked.
+    for (const [name, url] of [['lo', 'http://127.0.0.1:7391'], ['lo6', 'http://[::1]:7391'], ['lh', 'http://localhost:7391'], ['tls', 'https://lab:7391']] as const) {
+      const x = p.add(name, url);
+      expect(x.insecure, url).toBeUndefined();
+      expect(() => assertSafeTransport(x)).not.toThrow();
+    }
+    // A profile stored before this rule (plain http, no choice recorded) is refused where the key would be sent.
+    expect(() => assertSafeTransport({ id: 'p_old', name: 'Old', kind: 'remote', baseUrl: 'http://lab:7391/api' })).toThrow(/Remove "Old" and add it again/);
+    // The environment's address is the user's explicit choice, as in Orgo's CLI: used, with a warning.
+    const env = new Profiles(tmp(), LOCAL, { ORGO_API_BASE_URL: 'http://10.0.0.5:7391' });
+    expect(() => assertSafeTransport(env.active())).not.toThrow();
+    expect(env.envNote).toMatch(/plain http to another machine: the API key crosses the network unencrypted/);
   });
 
   it('normalizes addresses and refuses what is not http(s)', () => {
@@ -56,7 +81,7 @@ describe('profiles', () => {
 
   it('ORGO_PROFILE picks a profile by name; ORGO_API_KEY then belongs to that one only', () => {
     const dir = tmp();
-    new Profiles(dir, LOCAL, {}).add('Lab', 'http://lab:7391');
+    new Profiles(dir, LOCAL, {}).add('Lab', 'https://lab:7391');
     const p = new Profiles(dir, LOCAL, { ORGO_PROFILE: 'orgo cloud', ORGO_API_KEY: 'sk_live_x' });
     expect(p.active().id).toBe('cloud');
     expect(p.envKeyProfile).toBe('cloud');

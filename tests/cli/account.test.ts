@@ -4,7 +4,7 @@
  * entry the app reads), `--with-token` where no keychain answers (the 0600 file, said so), and
  * logout; usage errors, server errors and an unreachable server in words with their exit codes.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,26 @@ describe('orgo login', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: .+HTTP 401/m);
     expect((await orgo(['whoami'], h.env)).code).toBe(1);
+  });
+});
+
+describe('"This computer"', () => {
+  it('needs no login where the built-in host\'s key file is readable, as in the app', async () => {
+    const h = home();
+    const dataDir = join(h.dir, 'desktop', 'host');
+    mkdirSync(dataDir, { recursive: true });
+    const local = await startTestHost({ dataDir });
+    try {
+      const env = { ...h.env, ORGO_LOCAL_HOST_PORT: String(local.host.port) };
+      const who = await orgo(['whoami', '--json'], env);
+      expect(who.code, who.stderr).toBe(0);
+      expect(JSON.parse(who.stdout)).toMatchObject({ profile: { id: 'local', name: 'This computer', base_url: `${local.host.url}/api` }, key_source: 'host' });
+      expect((await orgo(['ws', 'create', 'here'], env)).stdout).toMatch(/Created workspace here/);
+      const bare = await orgo([], env);
+      expect(bare.stdout).toMatch(/^This computer {2}http:\/\/127\.0\.0\.1:\d+\/api {2}\(key from host\)\n\nWorkspaces \(1\)\n {2}here {2}0 computers/);
+    } finally {
+      await local.close();
+    }
   });
 });
 

@@ -1,5 +1,7 @@
 /** A real host for tests: its own data dir, a known key, a free port; closed and removed after. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { startHost, type HostOptions, type RunningHost } from '../../host/host.js';
 import { OrgoClient } from '../../shared/api/client.js';
 
@@ -10,6 +12,8 @@ export interface TestHost {
   client: OrgoClient;
   dataDir: string;
   api: string;
+  /** With `tls: true`: the host's self-signed certificate (for 127.0.0.1), to trust it. */
+  ca?: Buffer;
   /** Restarts the host process on the same data dir (and port), as after a reboot. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -20,9 +24,12 @@ export function tempDataDir(prefix = 'orgo-t-'): string {
   return mkdtempSync(`/tmp/${prefix}`);
 }
 
-export async function startTestHost(options: { minuteMs?: number; dataDir?: string; agents?: HostOptions['agents'] } = {}): Promise<TestHost> {
+export async function startTestHost(
+  options: { minuteMs?: number; dataDir?: string; agents?: HostOptions['agents']; publicUrl?: string; tls?: boolean } = {},
+): Promise<TestHost> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const start = (port: number) => startHost({ dataDir, port, bootstrapKey: TEST_KEY, minuteMs: options.minuteMs, agents: options.agents });
+  const tls = options.tls ? selfSigned(dataDir) : undefined;
+  const start = (port: number) => startHost({ dataDir, port, bootstrapKey: TEST_KEY, minuteMs: options.minuteMs, agents: options.agents, publicUrl: options.publicUrl, ...tls });
   const t: TestHost = {
     host: await start(0),
     client: undefined as unknown as OrgoClient,
@@ -39,8 +46,24 @@ export async function startTestHost(options: { minuteMs?: number; dataDir?: stri
     },
   };
   t.api = `${t.host.url}/api`;
-  t.client = new OrgoClient({ baseUrl: t.api, apiKey: TEST_KEY });
+  if (tls) {
+    t.ca = readFileSync(tls.tlsCert);
+    const dispatcher = new Agent({ connect: { ca: t.ca } });
+    const fetchImpl = ((url: string, init: object) => undiciFetch(url, { ...init, dispatcher })) as unknown as typeof fetch;
+    t.client = new OrgoClient({ baseUrl: t.api, apiKey: TEST_KEY, fetch: fetchImpl });
+  } else {
+    t.client = new OrgoClient({ baseUrl: t.api, apiKey: TEST_KEY });
+  }
   return t;
+}
+
+/** A self-signed certificate for 127.0.0.1 in the data dir, as people set up --tls-cert/--tls-key. */
+function selfSigned(dir: string): { tlsCert: string; tlsKey: string } {
+  const tlsCert = `${dir}/tls.crt`;
+  const tlsKey = `${dir}/tls.key`;
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', tlsKey, '-out', tlsCert], { stdio: 'ignore' });
+  return { tlsCert, tlsKey };
 }
 
 /** Raw request, for asserting status codes and error bodies exactly. */

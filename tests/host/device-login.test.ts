@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollDeviceToken, requestDeviceCode } from '../../shared/api/device.js';
 import { OrgoClient } from '../../shared/api/client.js';
+import { request } from 'node:http';
+import { DEVICE_CODES_PER_WINDOW } from '../../host/http/routes/device.js';
+import { publicOriginFor } from '../../host/host.js';
 import { DevicePage } from '../helpers/device-page.js';
 import { TEST_KEY, startTestHost, type TestHost } from '../helpers/host.js';
 
@@ -38,6 +41,68 @@ describe('device authorization endpoint', () => {
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ error: 'invalid_request', error_description: 'client_id is required' });
     expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(r.headers.get('pragma')).toBe('no-cache');
+  });
+
+  it('is never cached: Cache-Control no-store and Pragma no-cache on codes and tokens', async () => {
+    const code = await form('/oauth/device/code', { client_id: 'cache-test' });
+    expect(code.status).toBe(200);
+    const token = await form('/oauth/token', { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: String(code.body.device_code), client_id: 'cache-test' });
+    for (const r of [code, token]) {
+      expect(r.headers.get('cache-control')).toBe('no-store');
+      expect(r.headers.get('pragma')).toBe('no-cache');
+    }
+  });
+
+  it('builds verification_uri from the host\'s own address, whatever Host the request names', async () => {
+    const res = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const body = 'client_id=host-header-test';
+      const r = request(`${t.host.url}/oauth/device/code`, { method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve(JSON.parse(text)));
+      });
+      r.on('error', reject);
+      r.end(body);
+    });
+    expect(res.verification_uri).toBe(`${t.host.url}/device`);
+    expect(String(res.verification_uri_complete)).toMatch(new RegExp(`^${t.host.url}/device\\?user_code=`));
+  });
+
+  it('uses the configured public address (--public-url) when there is one', async () => {
+    const other = await startTestHost({ publicUrl: 'https://lab.example.com:8443/ignored/path' });
+    try {
+      const a = await requestDeviceCode(other.api);
+      expect(a.verification_uri).toBe('https://lab.example.com:8443/device');
+    } finally {
+      await other.close();
+    }
+    expect(publicOriginFor({ listen: '127.0.0.1', port: 7391, tls: false, hostname: 'box' })).toBe('http://127.0.0.1:7391');
+    expect(publicOriginFor({ listen: '0.0.0.0', port: 7391, tls: true, hostname: 'box' })).toBe('https://box:7391');
+    expect(publicOriginFor({ listen: '::1', port: 7391, tls: false, hostname: 'box' })).toBe('http://[::1]:7391');
+    expect(() => publicOriginFor({ publicUrl: 'ftp://x', listen: '', port: 0, tls: false, hostname: '' })).toThrow(/http\(s\)/);
+  });
+
+  it('limits how many codes one address may ask for, in OAuth words with Retry-After', async () => {
+    // A host of its own: this test uses up the address's allowance.
+    const other = await startTestHost();
+    try {
+      const ask = () => fetch(`${other.host.url}/oauth/device/code`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=flood' });
+      for (let i = 0; i < DEVICE_CODES_PER_WINDOW; i++) expect((await ask()).status, `code ${i + 1}`).toBe(200);
+      const refused = await ask();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.json()).toEqual({ error: 'slow_down', error_description: expect.stringMatching(/^Too many device codes asked for from this address; try again in \d+ minutes?$/) });
+      // Nothing was stored for the refused ones.
+      const db = new Database(join(other.dataDir, 'host.db'), { readonly: true });
+      try {
+        expect((db.prepare('SELECT count(*) AS n FROM device_codes').get() as { n: number }).n).toBe(DEVICE_CODES_PER_WINDOW);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
 
@@ -50,6 +115,15 @@ describe('token endpoint', () => {
     expect(fast.ok === false && fast.description).toMatch(/wait 10 s/);
     const faster = await pollDeviceToken(t.api, a.device_code);
     expect(faster.ok === false && faster.description).toMatch(/wait 15 s/);
+  });
+
+  it('requires client_id (RFC 8628 §3.4), and the one the code was issued to', async () => {
+    const a = await requestDeviceCode(t.api);
+    const without = await form('/oauth/token', { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: a.device_code });
+    expect(without.status).toBe(400);
+    expect(without.body).toEqual({ error: 'invalid_request', error_description: 'client_id is required' });
+    const wrong = await form('/oauth/token', { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: a.device_code, client_id: 'someone-else' });
+    expect(wrong.body.error).toBe('invalid_grant');
   });
 
   it('refuses other grants and unknown codes', async () => {

@@ -18,19 +18,24 @@ import {
   newUserCode,
 } from '../../auth/device-codes.js';
 import { hashKey, keyPrefix, newApiKey } from '../../auth/keys.js';
+import { WindowLimit } from '../../auth/rate-limit.js';
 import { logger } from '../../../shared/node/log.js';
 import type { HostServices } from '../services.js';
-import { originOf } from '../request.js';
 import { devicePageRoutes } from './device-page.js';
 
 const log = logger('device-login');
 /** A poll may arrive a little early through network jitter; this much is not "too fast". */
 const POLL_LEEWAY_MS = 500;
+/** Device codes one address may ask for: a person signs in a few times, not hundreds (each code is a row kept a day). */
+export const DEVICE_CODES_PER_WINDOW = 20;
+const DEVICE_CODE_WINDOW_MS = 10 * 60_000;
+/** Token answers are never cached (RFC 6749 §5.1): Cache-Control for HTTP/1.1, Pragma for HTTP/1.0 caches. */
+const NO_CACHE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 type Form = Record<string, unknown>;
 
 function oauthError(reply: FastifyReply, error: string, description: string, status = 400) {
-  return reply.status(status).header('cache-control', 'no-store').send({ error, error_description: description });
+  return reply.status(status).headers(NO_CACHE).send({ error, error_description: description });
 }
 
 function field(body: Form, name: string, max = 200): string | null {
@@ -39,6 +44,7 @@ function field(body: Form, name: string, max = 200): string | null {
 }
 
 export function deviceRoutes(app: FastifyInstance, s: HostServices): void {
+  const codeRequests = new WindowLimit(DEVICE_CODES_PER_WINDOW, DEVICE_CODE_WINDOW_MS);
   app.register(async (scope) => {
     // OAuth clients send forms (RFC 6749 §4.1.3); JSON is accepted too. Only in this scope.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
@@ -49,6 +55,11 @@ export function deviceRoutes(app: FastifyInstance, s: HostServices): void {
       const body = (req.body ?? {}) as Form;
       const clientId = field(body, 'client_id', 100);
       if (!clientId) return oauthError(reply, 'invalid_request', 'client_id is required');
+      const wait = codeRequests.take(req.ip);
+      if (wait) {
+        reply.header('retry-after', String(wait));
+        return oauthError(reply, 'slow_down', `Too many device codes asked for from this address; try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}`, 429);
+      }
       // Shown on the approval page: printable characters only.
       const clientName = field(body, 'client_name', 100)?.replace(/[^\P{C}]/gu, '') ?? null;
       s.deviceCodes.purgeExpired();
@@ -64,8 +75,10 @@ export function deviceRoutes(app: FastifyInstance, s: HostServices): void {
         interval_s: POLL_INTERVAL_S,
         expires_at: Date.now() + DEVICE_CODE_TTL_S * 1000,
       });
-      const verify = `${originOf(req)}/device`;
-      return reply.header('cache-control', 'no-store').send({
+      // Where the person goes to approve: the host's own public address, never the request's Host
+      // header (which whoever sends the request chooses, and would put in front of the user).
+      const verify = `${s.publicOrigin()}/device`;
+      return reply.headers(NO_CACHE).send({
         device_code: deviceCode,
         user_code: formatUserCode(userCode),
         verification_uri: verify,
@@ -80,8 +93,11 @@ export function deviceRoutes(app: FastifyInstance, s: HostServices): void {
       if (body.grant_type !== DEVICE_GRANT_TYPE) return oauthError(reply, 'unsupported_grant_type', `grant_type must be ${DEVICE_GRANT_TYPE}`);
       const deviceCode = field(body, 'device_code');
       if (!deviceCode) return oauthError(reply, 'invalid_request', 'device_code is required');
+      // RFC 8628 §3.4: client_id is required of a client that does not authenticate (all of ours).
+      const clientId = field(body, 'client_id', 100);
+      if (!clientId) return oauthError(reply, 'invalid_request', 'client_id is required');
       const row = s.deviceCodes.byDeviceCode(hashDeviceCode(deviceCode));
-      if (!row || (body.client_id !== undefined && body.client_id !== row.client_id)) return oauthError(reply, 'invalid_grant', 'Unknown device code');
+      if (!row || clientId !== row.client_id) return oauthError(reply, 'invalid_grant', 'Unknown device code');
       const now = Date.now();
       if (row.status === 'consumed') return oauthError(reply, 'invalid_grant', 'This device code was already exchanged for a key');
       if (row.status === 'denied') return oauthError(reply, 'access_denied', 'The request was denied on the verification page');
@@ -101,7 +117,7 @@ export function deviceRoutes(app: FastifyInstance, s: HostServices): void {
       const keyRow = s.keys.insert(name, hashKey(key), keyPrefix(key), null);
       s.deviceCodes.update(row.id, { status: 'consumed', issued_key_id: keyRow.id, last_polled_at: now });
       log.info(`device login ${formatUserCode(row.user_code)} exchanged for key ${keyRow.prefix}… (${name})`);
-      return reply.header('cache-control', 'no-store').send({ access_token: key, token_type: 'Bearer', scope: 'account', key_id: keyRow.id });
+      return reply.headers(NO_CACHE).send({ access_token: key, token_type: 'Bearer', scope: 'account', key_id: keyRow.id });
     });
 
     devicePageRoutes(scope, s);

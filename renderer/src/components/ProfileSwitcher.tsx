@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { isPlainHttpToAnotherMachine, PLAIN_HTTP_WARNING } from '../../../shared/ipc/plain-http';
 import type { ProfileView, SessionView } from '../../../shared/ipc/types';
 import { orgo } from '../orgo';
 import { useToast } from '../hooks/useToasts';
@@ -13,11 +14,13 @@ function AddProfile({ onClose }: { onClose: () => void }) {
   const [url, setUrl] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [allowPlainHttp, setAllowPlainHttp] = useState(false);
+  const plainHttp = isPlainHttpToAnotherMachine(url);
   const submit = async () => {
     setBusy(true);
     setError(null);
     try {
-      await orgo.profiles.add({ name: name.trim() || new URL(url).host, baseUrl: url.trim() });
+      await orgo.profiles.add({ name: name.trim() || new URL(url).host, baseUrl: url.trim(), allowPlainHttp: plainHttp && allowPlainHttp });
       onClose();
     } catch (e) {
       setError((e as Error).message);
@@ -49,6 +52,14 @@ function AddProfile({ onClose }: { onClose: () => void }) {
           <span>Name</span>
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Lab server" aria-label="Profile name" maxLength={60} />
         </label>
+        {plainHttp && (
+          <label className="field wide" data-testid="allow-plain-http">
+            <span>{PLAIN_HTTP_WARNING}</span>
+            <span>
+              <input type="checkbox" checked={allowPlainHttp} onChange={(e) => setAllowPlainHttp(e.target.checked)} /> Allow plain http for this server
+            </span>
+          </label>
+        )}
       </ModalForm>
     </Modal>
   );

@@ -6,6 +6,7 @@ import { Suspense, lazy, type ReactNode } from 'react';
 import type { IconName } from '../components/Icon';
 import type { useDesktopEvents } from '../hooks/useDesktopEvents';
 import { ActivityPanel } from '../panels/ActivityPanel';
+import { AgentPanel } from '../panels/AgentPanel';
 import { FilesPanel } from '../panels/FilesPanel';
 
 // xterm is most of the viewer's code: loaded when the terminal is first shown, not before the desktop.
@@ -46,4 +47,5 @@ export const PANELS: readonly PanelSpec[] = [
     icon: 'activity',
     render: ({ events: e }) => <ActivityPanel events={e.events} state={e.state} detail={e.detail} notify={e.notify} setNotify={(t, on) => void e.setNotify(t, on)} clear={e.clear} />,
   },
+  { id: 'agent', label: 'Agent', icon: 'layers', render: (c) => <AgentPanel computerId={c.computerId} running={c.running} /> },
 ];

@@ -1,0 +1,130 @@
+/**
+ * The Agent panel end to end, in browser mode against a real host with a real desktop and the
+ * loopback stand-in for Anthropic's API: the key goes into Model providers (the real keychain),
+ * a task runs and its steps stream in while the desktop changes (the model finds the magenta
+ * terminal in the screenshots it is sent, clicks it and types), a hanging run is stopped, and a
+ * past thread is reopened. Screenshots go to test-results/e2e-screenshots/agent-*.png.
+ */
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startHost, type RunningHost } from '../../host/host.js';
+import { OrgoClient } from '../../shared/api/client.js';
+import type { Computer } from '../../shared/api/types.js';
+import { startAnthropicDouble, type AnthropicDouble, type Reply, type SeenRequest } from '../helpers/anthropic-double.js';
+import { magentaScript, magentaTerminal } from '../helpers/agent.js';
+import { TEST_KEY, tempDataDir } from '../helpers/host.js';
+import { SHOTS, launchBrowserMode, type LaunchedApp } from './launch.js';
+
+test.describe.configure({ mode: 'serial' });
+
+let dataDir: string;
+let host: RunningHost;
+let client: OrgoClient;
+let model: AnthropicDouble;
+let app: LaunchedApp;
+let context: BrowserContext;
+let main: Page;
+let viewer: Page;
+let computer: Computer;
+let script: (req: SeenRequest, i: number) => Reply = () => ({ text: 'no script' });
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `agent-${name}.png`) });
+const sh = async (command: string) => (await client.bash(computer.id, command)).output;
+
+test.beforeAll(async ({ browser }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  model = await startAnthropicDouble((req, i) => script(req, i));
+  dataDir = tempDataDir('orgo-e2e-agent-');
+  host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY, agents: { anthropicBaseUrl: model.url, maxRetries: 1 } });
+  client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
+  const ws = await client.createWorkspace('agent');
+  computer = await client.createComputer({ workspace_id: ws.id, name: 'agent-1', resolution: '1280x720x24' });
+  await sh(magentaTerminal(420, 240));
+  app = await launchBrowserMode({ env: { ORGO_API_BASE_URL: `${host.url}/api`, ORGO_API_KEY: TEST_KEY } });
+  context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
+  main = await context.newPage();
+  await main.goto(app.url);
+  const row = main.locator('[data-testid=computer-row][data-name="agent-1"]');
+  await expect(row).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
+  [viewer] = await Promise.all([context.waitForEvent('page'), row.getByTestId('open-viewer').click()]);
+  await viewer.waitForLoadState();
+  await viewer.setViewportSize({ width: 1500, height: 860 });
+  await expect(viewer.getByTestId('viewer-screen')).toHaveAttribute('data-first-frame', /\d/);
+});
+
+test.afterAll(async () => {
+  await context?.close();
+  await app?.close();
+  await host?.close();
+  await model?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the Anthropic key goes into Model providers and stays out of the page', async () => {
+  await viewer.getByTestId('panel-agent').click();
+  await expect(viewer.getByTestId('agent-panel')).toBeVisible();
+  await expect(viewer.getByTestId('agent-threads')).toContainText('No agent has worked on this computer yet');
+  await viewer.getByTestId('agent-providers').click();
+  await expect(viewer.getByTestId('model-providers')).toContainText('No key yet');
+  await viewer.getByTestId('anthropic-key').fill(model.key);
+  await viewer.getByTestId('anthropic-key-save').click();
+  await expect(viewer.getByTestId('model-providers')).toContainText(`ending …${model.key.slice(-4)}`);
+  await expect(viewer.getByTestId('model-providers')).toContainText('system keychain');
+  await shot(viewer, 'providers');
+  // The page learned only that a key is set.
+  expect(await viewer.content()).not.toContain(model.key);
+  await viewer.getByTestId('providers-back').click();
+});
+
+test('runs a task: the steps stream in and the desktop changes', async () => {
+  await sh('rm -f ~/agent.txt');
+  const inner = magentaScript();
+  // A moment per model answer, so the steps can be watched arriving (longer before the last).
+  script = (req) => ({ ...(inner(req) as object), delayMs: req.answering[0]?.action === 'left_click' ? 2500 : 600 });
+  await viewer.getByTestId('agent-model').selectOption('claude-opus-4-7');
+  await viewer.getByTestId('agent-task').fill('Run the command in the magenta terminal');
+  await viewer.getByTestId('agent-run').click();
+  await expect(viewer.getByTestId('agent-status')).toHaveText('Working…');
+  await expect(viewer.locator('[data-testid=agent-steps] [data-action=left_click]')).toBeVisible();
+  // The click is marked on the desktop where it landed.
+  await expect(viewer.getByTestId('agent-mark')).toHaveAttribute('data-action', 'left_click');
+  await shot(viewer, 'running');
+  await expect(viewer.getByTestId('agent-thread')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(viewer.getByTestId('agent-final')).toHaveText('Done: the command ran in the magenta terminal.');
+  await expect(viewer.locator('[data-testid=agent-steps] .step-thumb').first()).toBeVisible();
+  await expect(viewer.getByTestId('agent-figures')).toContainText('3 steps');
+  await shot(viewer, 'done');
+  expect(model.problems).toEqual([]);
+  // The key the app sent was the one saved in the keychain.
+  expect(model.requests.length).toBeGreaterThanOrEqual(4);
+  expect(await sh('cat ~/agent.txt')).toBe('agent-42\n');
+  // The click step says where it landed, in the terminal's part of the screen.
+  await expect(viewer.locator('[data-testid=agent-steps] [data-action=left_click]')).toContainText(/left click at \d+, \d+/);
+});
+
+test('Stop ends a run that hangs, and the desktop is free again', async () => {
+  await viewer.getByTestId('agent-close').click();
+  script = (req) => (req.answering.length ? { fault: 'hang' } : { text: 'Looking first.', tool: { name: 'computer', input: { action: 'screenshot' } } });
+  await viewer.getByTestId('agent-task').fill('Wait for ever');
+  await viewer.getByTestId('agent-run').click();
+  await expect(viewer.locator('[data-testid=agent-steps] [data-action=screenshot]')).toBeVisible();
+  await expect(viewer.getByTestId('agent-stop')).toBeVisible();
+  await viewer.getByTestId('agent-stop').click();
+  await expect(viewer.getByTestId('agent-thread')).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
+  await expect(viewer.getByTestId('agent-status')).toHaveText('Stopped');
+  await shot(viewer, 'stopped');
+  await client.screenshot(computer.id);
+});
+
+test('a past thread reopens with its steps', async () => {
+  await viewer.getByTestId('agent-close').click();
+  const rows = viewer.getByTestId('agent-thread-row');
+  await expect(rows).toHaveCount(2);
+  await shot(viewer, 'threads');
+  await rows.filter({ hasText: 'Run the command in the magenta terminal' }).click();
+  await expect(viewer.getByTestId('agent-thread')).toHaveAttribute('data-status', 'done');
+  await expect(viewer.locator('[data-testid=agent-steps] [data-action=type]')).toContainText('echo agent-');
+  await expect(viewer.getByTestId('agent-final')).toHaveText('Done: the command ran in the magenta terminal.');
+  await shot(viewer, 'reopened');
+});
