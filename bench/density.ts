@@ -46,13 +46,8 @@ export async function run(): Promise<void> {
       }
       await sleep(5000); // the sessions start behind `running`: let them settle
       const sample = Array.from({ length: Math.min(sampleSize, ids.length) }, (_, k) => ids[Math.floor((k * ids.length) / Math.min(sampleSize, ids.length))]!);
-      const shots: number[] = [];
-      const clicks: number[] = [];
-      for (const id of sample) {
-        for (let k = 0; k < 5; k++) shots.push(await time(() => client.screenshotBytes(id)));
-        // An empty spot of the desktop: the click changes nothing there.
-        for (let k = 0; k < 3; k++) clicks.push(await time(() => client.click(id, 640, 200)));
-      }
+      // Memory and CPU first, while nothing has touched the new computers: an idle desktop's
+      // cost (a screenshot makes the X server hold a capture segment for 30 s).
       const tree = processTree();
       const leaders = ids.map((id) => host.computers.desktop(id)?.pid).filter((p): p is number => !!p);
       const allPids = leaders.flatMap((l) => descendants(l, tree));
@@ -69,6 +64,14 @@ export async function run(): Promise<void> {
       const m = machineCpu();
       const busy = (m.busy - before.machine.busy) / (m.total - before.machine.total);
       if (!detail) detail = perProcess(before.procs, processCosts(samplePids.flat()), seconds, sample.length);
+
+      const shots: number[] = [];
+      const clicks: number[] = [];
+      for (const id of sample) {
+        for (let k = 0; k < 5; k++) shots.push(await time(() => client.screenshotBytes(id)));
+        // An empty spot of the desktop: the click changes nothing there.
+        for (let k = 0; k < 3; k++) clicks.push(await time(() => client.click(id, 640, 200)));
+      }
 
       const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
       const ms = (v: number) => `${v.toFixed(1)} ms`;

@@ -12,7 +12,7 @@ export interface BenchHost {
   close(): Promise<void>;
 }
 
-export async function startBenchHost(options: Pick<HostOptions, 'agents'> = {}): Promise<BenchHost> {
+export async function startBenchHost(options: Pick<HostOptions, 'agents' | 'isolation' | 'diskImages'> = {}): Promise<BenchHost> {
   const dataDir = tempDataDir('orgo-bench-');
   const host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY, ...options });
   const api = `${host.url}/api`;

@@ -13,6 +13,7 @@ const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   many: () => import('./many.js'),
   agent: () => import('./agent.js'),
   cli: () => import('./cli.js'),
+  manage: () => import('./manage.js'),
 };
 
 // Flags (`--max 150`) and their values belong to the parts.

@@ -56,6 +56,32 @@ def icon_for(path):
     return f"{THEME}/mimetypes/application-x-generic.png"
 
 
+def wrap(label, units=16):
+    """Breaks words too long for the icon's width (ImageMagick's caption breaks only at spaces,
+    and CJK names have none); a wide character counts double."""
+    out, line = [], 0
+    for word in label.split(" "):
+        w = sum(2 if ord(c) > 0x2E7F else 1 for c in word)
+        if line and line + 1 + w <= units:
+            out.append(" ")
+            line += 1
+        elif line:
+            out.append("\n")
+            line = 0
+        if w <= units:
+            out.append(word)
+            line += w
+            continue
+        for c in word:
+            cw = 2 if ord(c) > 0x2E7F else 1
+            if line + cw > units:
+                out.append("\n")
+                line = 0
+            out.append(c)
+            line += cw
+    return "".join(out)
+
+
 def hex_colour(rgb):
     return "#%02x%02x%02x" % rgb
 
@@ -84,6 +110,9 @@ class DesktopIcons:
             raise OSError("inotify_init1 failed")
         home_wd = fswatch.libc.inotify_add_watch(ino, b"/home/user", fswatch.IN_CREATE | fswatch.IN_MOVED_TO | fswatch.IN_ONLYDIR)
         folder_wd = fswatch.libc.inotify_add_watch(ino, FOLDER.encode(), IN_MASK | fswatch.IN_ONLYDIR)
+        # The screen's size (a viewer may change it): icons move into the new space and take the
+        # wallpaper's new colours.
+        x.select_input(x.root, xwire.STRUCTURE_NOTIFY_MASK)
         self._sync()
         while True:
             r, _, _ = select.select([x.sock, ino], [], [], None if not x.events else 0)
@@ -100,8 +129,16 @@ class DesktopIcons:
                 e = x.next_event(0)
                 if e is None:
                     break
-                if e[0] & 0x7F == BUTTON_PRESS and e[1] == 1:  # the left button
+                kind = e[0] & 0x7F
+                if kind == BUTTON_PRESS and e[1] == 1:  # the left button
                     self._pressed(struct.unpack_from("<I", e, 12)[0], struct.unpack_from("<I", e, 4)[0])
+                elif kind == xwire.CONFIGURE_NOTIFY and struct.unpack_from("<I", e, 8)[0] == x.root:
+                    size = struct.unpack_from("<HH", e, 20)
+                    if size != (x.width, x.height):
+                        x.width, x.height = size
+                        for name in list(self.shown):
+                            self._remove(name)
+                        self._sync()
 
     @staticmethod
     def _events(data, home_wd):
@@ -150,7 +187,7 @@ class DesktopIcons:
         # ImageMagick has no font fallback: a name beyond Latin, Greek and Cyrillic gets the
         # CJK face (which has Latin too).
         font = "Noto-Sans-CJK-JP" if any(ord(c) > 0x52F for c in label) else "DejaVu-Sans"
-        label = label.replace("%", "%%")
+        label = wrap(label).replace("%", "%%")
         if label.startswith("@"):
             label = "\\" + label  # caption: would read a file named by the rest
         argv = ["/usr/bin/convert", "-size", f"{W}x{H}", f"gradient:{hex_colour(top)}-{hex_colour(bottom)}",

@@ -28,6 +28,7 @@ import ops  # noqa: E402
 import procs  # noqa: E402
 import seed  # noqa: E402
 import session  # noqa: E402
+import sound_server  # noqa: E402
 import terminals  # noqa: E402
 import wallpaper  # noqa: E402
 
@@ -82,6 +83,8 @@ def main():
     })
     desktop = session.Desktop(reaper, env)
     desktop.start_display()
+    global display_pid
+    display_pid = desktop.display_pid
     try:
         wait_for_socket("/tmp/.X11-unix/X1", time.monotonic() + 15)
         wait_for_socket("/run/orgo/vnc.sock", time.monotonic() + 15)
@@ -89,6 +92,7 @@ def main():
         send({"event": "exit", "reason": f"the display did not start: {e}"})
         shutdown(1)
     desktop.start_session()
+    sound_server.SoundServer(reaper).start()
     background(wallpaper.paint)
     desktop_icons.DesktopIcons(reaper).start()
     # The audio channel records from the session's PulseAudio: the computer is ready (the host
@@ -120,6 +124,11 @@ def main():
 
 
 stopping = threading.Event()
+display_pid = None
+# Applications get this long to close while their display is still up; then the rest, then SIGKILL.
+# Within the host's STOP_GRACE_MS (host/runtime/desktop.ts).
+APPS_GRACE_S = 2.5
+REST_GRACE_S = 0.7
 
 
 def background(fn):
@@ -165,13 +174,27 @@ def give_back_memory():
 
 
 def shutdown(code):
-    """Ends every process of the computer, politely first."""
+    """Ends every process of the computer, politely first: the applications while their display
+    is still up, then the display and whatever is left. Chromium that loses its X server in the
+    middle of closing records a crash and asks to restore pages on its next start."""
     stopping.set()
+    keep = {display_pid} if display_pid else set()
+    # One SIGTERM per application, to its main process; helpers signalled too would die under it
+    # mid-close, and Chromium counts that as a crash.
+    for pid in procs.main_processes(procs.alive_pids()):
+        if pid not in keep:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + APPS_GRACE_S
+    while time.monotonic() < deadline and procs.others_alive(keep):
+        time.sleep(0.02)
     try:
         os.kill(-1, signal.SIGTERM)
     except ProcessLookupError:
         pass
-    deadline = time.monotonic() + 2
+    deadline = time.monotonic() + REST_GRACE_S
     while time.monotonic() < deadline and procs.others_alive():
         time.sleep(0.02)
     try:

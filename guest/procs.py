@@ -142,14 +142,41 @@ def run_as_user(reaper, argv, timeout, env=None):
     }
 
 
-def others_alive():
-    """True while any process other than pid 1 is alive in the computer."""
+def alive_pids():
+    """The computer's live processes other than pid 1 (zombies waiting to be reaped are not)."""
+    pids = []
     for name in os.listdir("/proc"):
         if name.isdigit() and name != "1":
             try:
                 with open(f"/proc/{name}/stat") as f:
                     if f.read().split(") ")[-1][0] != "Z":
-                        return True
+                        pids.append(int(name))
             except OSError:
                 pass
-    return False
+    return pids
+
+
+def _stat_parent_and_program(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        ppid = int(f.read().rsplit(") ", 1)[1].split()[1])
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        # Up to the first space too: Chromium rewrites its command line as one string.
+        program = f.read().split(b"\0", 1)[0].split(b" ", 1)[0]
+    return ppid, program
+
+
+def main_processes(pids):
+    """The processes among `pids` that are not helpers of their parent: a child running the same
+    program as its parent (Chromium's zygotes, renderers and GPU process) is ended by it."""
+    info = {}
+    for pid in pids:
+        try:
+            info[pid] = _stat_parent_and_program(pid)
+        except (OSError, ValueError, IndexError):
+            pass
+    return [pid for pid, (ppid, program) in info.items() if not (ppid in info and info[ppid][1] == program)]
+
+
+def others_alive(keep=()):
+    """True while any process other than pid 1 (and those in `keep`) is alive in the computer."""
+    return any(p not in keep for p in alive_pids())

@@ -24,10 +24,23 @@ const devCspHeader: Plugin = {
   config: () => ({ server: { headers: { 'content-security-policy': devCsp() } } }),
 };
 
+/**
+ * Builds are production builds whoever runs them: Vite takes React's development build when the
+ * environment says NODE_ENV=test (vitest does, and its tests build the renderer on demand), which
+ * is twice the size and slower, and then the bench and the app would run what a test built.
+ */
+const productionBuild: Plugin = {
+  name: 'orgo-production-build',
+  apply: 'build',
+  // Before Vite settles isProduction (and the React plugin its JSX runtime) from it. Builds run in
+  // a process of their own (build-app.mjs, electron-vite, ensureRendererBuilt's child).
+  config: () => void (process.env.NODE_ENV = 'production'),
+};
+
 export const rendererConfig: UserConfig = {
   root,
   base: './',
-  plugins: [react(), devCspHeader, xtermCsp],
+  plugins: [productionBuild, react(), devCspHeader, xtermCsp],
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -12,8 +12,23 @@ for a in "$@"; do
   if [ "$a" = --web ]; then web=1; else args+=("$a"); fi
 done
 
-# require('electron') answers the binary's path, or throws when the binary was never downloaded.
-# Its install writes path.txt only after a download: without it, no Node start to find that out.
+# Since Electron 42 `npm install` no longer downloads Electron's binary (no postinstall script;
+# ELECTRON_SKIP_BINARY_DOWNLOAD is gone): it comes on first use. Fetch it once here, unless asked
+# not to (ORGO_NO_ELECTRON_DOWNLOAD=1) or a try in the last day failed (offline machines such as
+# these, where browser mode is the app); a marker remembers the failure.
+failed_marker=node_modules/.orgo-electron-download-failed
+if [ "$web" = 0 ] && [ ! -f node_modules/electron/path.txt ] && [ -z "${ELECTRON_OVERRIDE_DIST_PATH:-}" ] && [ -z "${ORGO_NO_ELECTRON_DOWNLOAD:-}" ] \
+  && ! { [ -f "$failed_marker" ] && [ -n "$(find "$failed_marker" -mmin -1440 2>/dev/null)" ]; }; then
+  echo "Fetching Electron's binary (once; Electron downloads it on first use since version 42)…"
+  if timeout 600 node node_modules/electron/install.js >/dev/null 2>&1 && [ -f node_modules/electron/path.txt ]; then
+    rm -f "$failed_marker"
+  else
+    touch "$failed_marker"
+  fi
+fi
+
+# require('electron') answers the binary's path; since Electron 42 it also tries to download the
+# binary when path.txt is missing, so it is only asked once path.txt says a download happened.
 electron_bin=""
 if [ -f node_modules/electron/path.txt ] || [ -n "${ELECTRON_OVERRIDE_DIST_PATH:-}" ]; then
   electron_bin=$(node -e "try { const p = require('electron'); if (require('fs').existsSync(p)) process.stdout.write(p) } catch {}" 2>/dev/null || true)

@@ -23,7 +23,13 @@ export function harden(contents: Hardenable, isAppUrl: (url: string) => boolean,
     else warn(`blocked navigation to ${details.url.slice(0, 100)}`);
   };
   contents.on('will-navigate', stay);
-  contents.on('will-frame-navigate', stay);
   contents.on('will-redirect', stay);
+  // Subframes (the pages have none: frame-src 'none'): never anywhere but our pages, and never
+  // opened outside either (will-navigate above already handles the main frame's, once).
+  contents.on('will-frame-navigate', (details) => {
+    if (details.isMainFrame || isAppUrl(details.url)) return;
+    details.preventDefault();
+    warn(`blocked a frame's navigation to ${details.url.slice(0, 100)}`);
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }

@@ -21,6 +21,7 @@ import { audioChannel } from './channels/audio.js';
 import { hostOf, rawAnswer } from './edge.js';
 import { EventHubs } from '../runtime/event-hub.js';
 import { eventsChannel } from './channels/events.js';
+import type { OomEvent } from '../services/computers.js';
 import { terminalChannel } from './channels/terminal.js';
 import { vncChannel } from './channels/vnc.js';
 import { newLimits } from './channels/rfb-gate.js';
@@ -58,6 +59,9 @@ function refuse(socket: Duplex, status: number, message: string, code: string): 
 export function attachDesktopSockets(server: Server, s: HostServices): { close(): void } {
   const hubs = new EventHubs();
   const limits = newLimits();
+  const onOom = (e: OomEvent) =>
+    hubs.get(e.computerId)?.deliverHost({ type: 'oom_kill', timestamp: e.timestamp, data: { process: e.process, host_pid: e.pid, rss_mb: e.rss_mb, mem_gb: e.mem_gb } });
+  s.computers.on('oom_kill', onOom);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 16 * 1024 * 1024,
@@ -151,6 +155,7 @@ export function attachDesktopSockets(server: Server, s: HostServices): { close()
     close: () => {
       hubs.closeAll();
       wss.close();
+      s.computers.off('oom_kill', onOom);
     },
   };
 }

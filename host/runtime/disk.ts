@@ -54,15 +54,42 @@ export async function unmountImage(dir: string): Promise<void> {
   if (r.code !== 0) await run('umount', ['-l', dir]);
 }
 
-/** Grows the image and its filesystem, live (mounted). */
-export async function growImage(image: string, dir: string, sizeGb: number): Promise<void> {
-  if (statSync(image).size >= sizeGb * GB) return;
-  await run('truncate', ['-s', String(sizeGb * GB), image]);
+/**
+ * Grows the image, and its filesystem: online where the host may (CAP_SYS_RESOURCE, which
+ * containers often lack), else offline right away when `busy` is false (the computer is
+ * stopped), else at the computer's next start (`fitFilesystem`).
+ */
+export async function growImage(image: string, dir: string, sizeGb: number, busy: boolean): Promise<'now' | 'next_start'> {
+  if (statSync(image).size < sizeGb * GB) await run('truncate', ['-s', String(sizeGb * GB), image]);
   const dev = (await run('losetup', ['-n', '-O', 'NAME', '-j', image])).trim().split('\n')[0];
-  if (!dev) throw new Error('the disk image is not attached');
-  await run('losetup', ['-c', dev]);
-  await run('resize2fs', [dev]);
-  void dir;
+  if (dev) {
+    await run('losetup', ['-c', dev]);
+    const online = await runTool('resize2fs', [dev]);
+    if (online.code === 0) return 'now';
+    if (!/Permission denied|Operation not permitted/.test(online.stderr)) throw new Error(`resize2fs: ${online.stderr.trim()}`);
+  }
+  if (busy) return 'next_start';
+  await fitFilesystem(image, dir);
+  return 'now';
+}
+
+/** Block count × block size of the image's filesystem. */
+async function filesystemBytes(image: string): Promise<number> {
+  const out = await run('dumpe2fs', ['-h', image]);
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(out)?.[1] ?? NaN);
+  return field('Block count') * field('Block size');
+}
+
+/** Offline: makes the filesystem as big as its image, if a grow is pending. Unmounts and remounts. */
+export async function fitFilesystem(image: string, dir: string): Promise<boolean> {
+  if ((await filesystemBytes(image)) >= statSync(image).size) return false;
+  await unmountImage(dir);
+  // resize2fs insists on a freshly checked filesystem.
+  const fsck = await runTool('e2fsck', ['-f', '-p', image]);
+  if (fsck.code !== null && fsck.code > 1) throw new Error(`e2fsck: ${(fsck.stdout + fsck.stderr).trim()}`);
+  await run('resize2fs', [image]);
+  await mountImage(image, dir);
+  return true;
 }
 
 /**

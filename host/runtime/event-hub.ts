@@ -67,6 +67,11 @@ export class EventHub {
     }
   }
 
+  /** An event the host itself observed (an out-of-memory kill), to the subscribers of its type. */
+  deliverHost(event: DesktopEvent): void {
+    for (const sub of this.subscribers.keys()) if (sub.types.has(event.type)) sub.deliver(event);
+  }
+
   get size(): number {
     return this.subscribers.size;
   }
@@ -170,6 +175,10 @@ export class EventHubs {
       });
     }
     return hub;
+  }
+
+  get(computerId: string): EventHub | undefined {
+    return this.hubs.get(computerId);
   }
 
   closeAll(): void {

@@ -14,10 +14,11 @@ import { KeyedQueue } from './keyed-queue.js';
 import { HostCgroups, type OomKill } from '../runtime/cgroups.js';
 import { Desktop } from '../runtime/desktop.js';
 import type { GuestOp, GuestOps, GuestResult } from '../runtime/guest-ops.js';
-import { makeImage, mountImage, unmountImage } from '../runtime/disk.js';
+import { fitFilesystem, makeImage, mountImage, unmountImage } from '../runtime/disk.js';
 import { HostNetwork } from '../runtime/network.js';
 import { computerPaths } from '../runtime/paths.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
+import { preloadKeymap } from '../x11/preload.js';
 import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
 
 const log = logger('computers');
@@ -301,6 +302,8 @@ export class Computers extends EventEmitter {
     if (row.disk_image) {
       try {
         await mountImage(this.paths(row).image, this.paths(row).disk);
+        // A grow the host could not make online while it ran is made now, before anything uses the disk.
+        if (state !== 'creating' && (await fitFilesystem(this.paths(row).image, this.paths(row).disk))) log.info(`computer ${id}: disk grown to ${row.disk_size_gb} GB`);
       } catch (e) {
         return this.store.update(id, { status: 'error', error_message: `the computer's disk could not be mounted: ${(e as Error).message}` });
       }
@@ -345,6 +348,8 @@ export class Computers extends EventEmitter {
     });
     try {
       await desk.start();
+      // Before anyone can start an application on it: the keyboard's extra characters.
+      await preloadKeymap(this.paths(row).xSocket);
       this.touch(id);
       return this.store.update(id, { status: 'running', error_message: null });
     } catch (e) {

@@ -85,11 +85,11 @@ export class Manage {
           if (gb === row.disk_size_gb) return 'now';
           if (!row.disk_image) throw new Error('this computer\'s disk is a folder on the host (made before disk images), which has no size to grow');
           const p = this.computers.paths(row);
-          // The image is mounted on the host whether the computer runs or not: ext4 grows online.
+          // The image is mounted on the host whether the computer runs or not.
           await mountImage(p.image, p.disk);
-          await growImage(p.image, p.disk, gb);
+          const when = await growImage(p.image, p.disk, gb, !!this.computers.desktop(id)?.alive);
           this.store.update(id, { disk_size_gb: gb });
-          return 'now';
+          return when;
         });
       }
 

@@ -3,7 +3,10 @@
  * 1 ms for 1280x720 here), or core GetImage where a segment cannot attach (the pixels then come
  * through the socket, which Xvnc serves in 30-200 ms). The segment is an unlinked /dev/shm file
  * of the host's whose descriptor travels over the socket, so the computer's own /dev/shm and IPC
- * namespace do not stand in the way.
+ * namespace do not stand in the way. A segment unused for 30 s is given back: it is
+ * the screen's size in memory (3.6 MB at 1280x720) that the X server would otherwise hold for
+ * every computer that was ever screenshotted, idle or not; the next grab makes a new one (a
+ * round trip).
  */
 import type { Image, PixelFormat } from '../imaging/pixels.js';
 import { logger } from '../../shared/node/log.js';
@@ -18,10 +21,14 @@ const KEEP_BYTES = 40 * 1024 * 1024;
 
 type Request = <T>(fn: (cb: Callback<T>) => void) => Promise<T>;
 
+/** ORGO_X11_SHM_RELEASE_MS changes it (tests). */
+const releaseAfterMs = () => Number(process.env.ORGO_X11_SHM_RELEASE_MS) || 30_000;
+
 export class ScreenCapture {
   private shm?: Shm;
   private segment?: ShmSegment;
   private shmUsable: boolean | undefined;
+  private releaseTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly X: XClient,
@@ -42,6 +49,7 @@ export class ScreenCapture {
     const resized = () => this.size().width !== width || this.size().height !== height;
     if (this.shmUsable === undefined) this.shmUsable = await this.probeShm();
     if (this.shmUsable) {
+      clearTimeout(this.releaseTimer); // not under a grab in flight
       try {
         // Too small, or more than twice too large (the screen got smaller): a new one.
         if (!this.segment || this.segment.size < bytes || this.segment.size > 2 * bytes) {
@@ -51,6 +59,7 @@ export class ScreenCapture {
         }
         const seg = this.segment;
         await this.request((cb) => seg.getImage(this.root, 0, 0, width, height, 0xffffffff, Z_PIXMAP, 0, cb));
+        this.releaseLater();
         return { pixels: seg.buffer.subarray(0, bytes), width, height, format };
       } catch (e) {
         // A resize between reading the size and the request answers BadMatch: once more.
@@ -67,6 +76,21 @@ export class ScreenCapture {
       if (resized()) return this.grab();
       throw e;
     }
+  }
+
+  /** (Re)arms the idle release; the timer never keeps the host's process alive. */
+  private releaseLater(): void {
+    clearTimeout(this.releaseTimer);
+    this.releaseTimer = setTimeout(() => {
+      const seg = this.segment;
+      this.segment = undefined;
+      try {
+        seg?.detach();
+      } catch {
+        /* the connection is gone: so is the segment */
+      }
+    }, releaseAfterMs());
+    this.releaseTimer.unref();
   }
 
   /** After the last grab's image is used: a segment too large to keep goes back to the system. */

@@ -118,6 +118,35 @@ export class Keymap {
   }
 
   /**
+   * Gives spare keycodes the keysyms in `pairs` (plain, Shift) for good: they are never borrowed
+   * again. Done once when the display starts, before any application reads the mapping, so the
+   * characters people type most that no key carries (é, ü, ñ, €, “…”) need no change of mapping
+   * when they are typed, which applications may take in too late (see Keymap). Answers the
+   * requests to send; pairs already typeable, or beyond the spares, are left out.
+   */
+  preload(pairs: ReadonlyArray<readonly [number, number]>, keepSpare: number): MappingChange[] {
+    const codes: number[] = [];
+    for (const [plain, shifted] of pairs) {
+      if (this.index.has(plain) || this.spares.length - codes.length <= keepSpare) continue;
+      const code = this.spares.find((c) => !codes.includes(c) && !this.empty(c));
+      if (code === undefined) break;
+      const row = new Array<number>(this.keysymsPerKeycode).fill(0);
+      row[0] = plain;
+      if (row.length > 1) row[1] = shifted;
+      this.rows[code - this.minKeycode] = row;
+      codes.push(code);
+    }
+    // Grouped by the runs as they were, so few requests cover them; then the new rows count.
+    const changes = this.changes(codes);
+    this.reindex();
+    return changes;
+  }
+
+  private empty(code: number): boolean {
+    return this.rows[code - this.minKeycode]!.every((k) => k === 0);
+  }
+
+  /**
    * The requests that make the server hold our rows for `codes`: one per run of harmless
    * keycodes, resending the untouched rows in between as they are.
    */
@@ -157,8 +186,10 @@ export class Keymap {
       .map((row, i) => ({ row, code: i + this.minKeycode }))
       .filter(({ row, code }) => !this.borrowed.has(code) && vendorOnly(row) && !ACTION_KEYCODES.has(code))
       .map(({ code }) => code)
-      // Borrowing from long runs keeps the mapping requests (and the clients' reloads) few.
-      .sort((a, b) => runLength(b) - runLength(a) || a - b);
+      // Empty keycodes last: they are where Xvnc puts the keysyms a VNC client sends that no key
+      // carries, and a keycode both of us fill at once ends up with one of the two characters.
+      // Then long runs first, which keeps the mapping requests (and the clients' reloads) few.
+      .sort((a, b) => Number(this.empty(a)) - Number(this.empty(b)) || runLength(b) - runLength(a) || a - b);
     // Only the first group's two levels: plain and Shift. Other levels need modifiers (AltGr)
     // whose state is not ours to assume; such keysyms get a borrowed keycode instead.
     for (const level of [0, 1]) {

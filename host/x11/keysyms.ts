@@ -80,6 +80,18 @@ export function charKeysym(ch: string): number | null {
   return 0x01000000 + cp;
 }
 
+/** The characters of `text` that no key can type (control characters other than newline, tab, backspace, escape, delete). */
+export function untypeable(text: string): string[] {
+  return [...new Set([...text.replace(/\r\n?/g, '\n')].filter((c) => charKeysym(c) === null))];
+}
+
+export class UntypeableError extends Error {
+  constructor(readonly chars: string[]) {
+    const names = chars.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+    super(`text contains characters that cannot be typed: ${names.join(', ')} (control characters; use the key action for keys)`);
+  }
+}
+
 export function keysymByName(name: string): number | null {
   const direct = exact.get(name);
   if (direct !== undefined) return direct;

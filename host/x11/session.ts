@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Image } from '../imaging/pixels.js';
 import { logger } from '../../shared/node/log.js';
 import { Keymap } from './keymap.js';
-import { MODIFIERS, XK, charKeysym, type Chord } from './keysyms.js';
+import { MODIFIERS, UntypeableError, XK, charKeysym, untypeable, type Chord } from './keysyms.js';
 import { ScreenCapture } from './capture.js';
 import { DamageWatch } from './damage.js';
 import { STRUCTURE_NOTIFY, call, connectDisplay, type Callback, type XClient, type XDisplayInfo, type XTest } from './wire.js';
@@ -361,13 +361,18 @@ export class XSession extends EventEmitter {
   async type(text: string): Promise<void> {
     await this.focusSettled();
     await this.freshKeymap();
-    const keysyms = [...text.replace(/\r\n?/g, '\n')].map(charKeysym).filter((k): k is number => k !== null);
+    const chars = [...text.replace(/\r\n?/g, '\n')];
+    const bad = untypeable(text);
+    if (bad.length) throw new UntypeableError(bad);
+    const keysyms = chars.map((c) => charKeysym(c)!);
     const shift = this.keymap.lookup(XK.Shift_L)?.keycode;
+    let skipped = 0;
     for (let i = 0; i < keysyms.length; ) {
       const end = await this.prepare(keysyms, i);
       if (end === i) {
-        // No keycode can be borrowed at all (a keymap without spares): skip what cannot be typed.
+        // No keycode can be borrowed at all (a keymap without spares): type the rest, then fail.
         log.warn(`no spare keycode for keysym 0x${keysyms[i]!.toString(16)}; skipped`);
+        skipped++;
         i++;
         continue;
       }
@@ -381,6 +386,8 @@ export class XSession extends EventEmitter {
       }
     }
     await this.sync();
+    // An answer never claims characters that did not go out.
+    if (skipped) throw new DisplayError(`${skipped} of ${keysyms.length} characters could not be typed: the keyboard has no free key to carry them`);
   }
 
   /** Presses chords one after another: each chord's keys down in order, then up in reverse. */

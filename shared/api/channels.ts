@@ -74,6 +74,7 @@ export const EVENT_TYPES = [
   'process_stop',
   'idle',
   'active',
+  'oom_kill',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -100,6 +101,8 @@ export interface EventData {
   process_stop: ProcessData;
   idle: { idle_seconds: number; threshold_seconds: number };
   active: { idle_seconds: number };
+  /** The computer went over its memory (`ram`/`mem_gb`); the kernel killed this process inside it. */
+  oom_kill: { process: string; host_pid: number; rss_mb: number | null; mem_gb: number };
 }
 export interface AudioStreamData {
   stream_id: number;
@@ -134,6 +137,7 @@ export const EVENT_CATALOG: Record<EventType, string> = {
   process_stop: 'A process ended in the computer.',
   idle: 'No keyboard or mouse input for the subscription’s threshold (default 60 s).',
   active: 'Input arrived after an idle period.',
+  oom_kill: 'The computer ran out of its memory and the kernel killed a process inside it (which, and how big).',
 };
 
 export const eventTypeSchema = z.enum(EVENT_TYPES, {

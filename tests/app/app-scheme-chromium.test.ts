@@ -33,6 +33,7 @@ beforeAll(async () => {
   ensureElectronBuilt(projectRoot);
   t = await startTestHost();
   app = startTestApp({ host: t });
+  // As Electron's main does: the loopback gate (VNC and channel relays) on its own port.
   await app.services.gate.listen();
   const ws = await t.client.createWorkspace('scheme');
   computerId = (await t.client.createComputer({ workspace_id: ws.id, name: 'scheme-1' })).id;

@@ -23,9 +23,9 @@ function contents() {
     },
     windowOpen: (url: string) => openHandler!({ url }),
     /** Fires `event` as Electron 45 does: an event object with the url, then the deprecated positional url. */
-    navigate(event: string, url: string) {
+    navigate(event: string, url: string, isMainFrame = true) {
       let prevented = false;
-      listeners.get(event)!({ url, preventDefault: () => (prevented = true) }, url, false, true);
+      listeners.get(event)!({ url, isMainFrame, preventDefault: () => (prevented = true) }, url, false, isMainFrame);
       return prevented;
     },
     listeners,
@@ -42,7 +42,7 @@ describe('harden(): new windows, navigation, webviews', () => {
   });
 
   it('lets a window move only between the app\'s pages; web addresses open outside, the rest is dropped', () => {
-    for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
+    for (const event of ['will-navigate', 'will-redirect']) {
       const c = contents();
       const out: string[] = [];
       const warned: string[] = [];
@@ -56,6 +56,18 @@ describe('harden(): new windows, navigation, webviews', () => {
       expect(out).toEqual(['https://evil.example/']);
       expect(warned).toHaveLength(3);
     }
+  });
+
+  it('keeps subframes on the app\'s pages, and opens nothing outside for them (the main frame is will-navigate\'s, once)', () => {
+    const c = contents();
+    const out: string[] = [];
+    harden(c.wc as never, isAppUrl, (u) => out.push(u));
+    expect(c.navigate('will-frame-navigate', 'https://evil.example/', false)).toBe(true);
+    expect(c.navigate('will-frame-navigate', 'file:///etc/passwd', false)).toBe(true);
+    expect(c.navigate('will-frame-navigate', 'app://orgo/index.html', false)).toBe(false);
+    // The main frame's navigation also fires will-frame-navigate: left to will-navigate, so a link opens one browser tab, not two.
+    expect(c.navigate('will-frame-navigate', 'https://www.orgo.ai/', true)).toBe(false);
+    expect(out).toEqual([]);
   });
 
   it('refuses every <webview>', () => {

@@ -13,6 +13,8 @@ export interface RfbSession {
   ws: WebSocket;
   /** Reads the whole screen as RGBA. */
   capture(): Promise<Buffer>;
+  /** Presses and releases the key for each keysym, as a viewer's keyboard does (RFB KeyEvent). */
+  keys(keysyms: number[]): void;
   close(): void;
 }
 
@@ -96,6 +98,16 @@ export async function connectRfb(url: string, password: string, headers: Record<
     height,
     name,
     ws,
+    keys(keysyms) {
+      for (const keysym of keysyms)
+        for (const down of [1, 0]) {
+          const ev = Buffer.alloc(8);
+          ev[0] = 4;
+          ev[1] = down;
+          ev.writeUInt32BE(keysym, 4);
+          ws.send(ev);
+        }
+    },
     async capture() {
       const req = Buffer.alloc(10);
       req[0] = 3;

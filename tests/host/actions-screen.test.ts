@@ -1,8 +1,10 @@
 /** Screenshots of real desktops: sizes, formats, raw bytes, and that they show what is there. */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Computer } from '../../shared/api/types.js';
 import { call, eventually, startTestHost, TEST_KEY, type TestHost } from '../helpers/host.js';
 import { changedPixels, decodePng } from '../helpers/png.js';
+import { computerProcesses } from '../helpers/procs.js';
 import { actionsFor } from '../../host/services/actions.js';
 
 let t: TestHost;
@@ -98,6 +100,22 @@ describe('screenshot', () => {
     expect(Math.abs(green! - 0x38)).toBeLessThanOrEqual(4);
     expect(Math.abs(blue! - 0x54)).toBeLessThanOrEqual(8);
     await t.client.deleteComputer(hi.id);
+  });
+
+  it('gives the shared-memory segment back once screenshots stop, and makes a new one for the next', async () => {
+    // The X server maps the host's capture segment while it is held: 3.6 MB per computer.
+    const [xvnc] = computerProcesses(pc.instance_id, 'Xvnc');
+    const mapped = () => readFileSync(`/proc/${xvnc}/maps`, 'utf8').includes('node-x11-shm');
+    process.env.ORGO_X11_SHM_RELEASE_MS = '500';
+    try {
+      await t.client.screenshot(pc.id);
+      expect(mapped()).toBe(true);
+      await eventually(mapped, (m) => !m, 5000, 'the segment to be given back');
+      expect((await t.client.screenshot(pc.id)).success).toBe(true);
+      expect(mapped()).toBe(true);
+    } finally {
+      delete process.env.ORGO_X11_SHM_RELEASE_MS;
+    }
   });
 
   it('keeps working after the X connection drops', async () => {

@@ -1,7 +1,7 @@
 /**
  * The desktop a person and a model meet (issue 15): icons for the Desktop folder's files, a
  * right-click menu with the applications, a file manager and a browser started on demand
- * (Chromium maximized on a plain start page), a terminal with a monospace face, CJK and emoji
+ * (Chromium maximized on a plain start page) and a sound server started by its first client, a terminal with a monospace face, CJK and emoji
  * fonts. Each checked on a real desktop, from inside it or on its screen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,8 +29,12 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('the desktop', () => {
-  it('starts neither a file manager nor a browser at boot', async () => {
-    expect(await sh('pgrep -x pcmanfm; pgrep -x chromium; echo done')).toBe('done\n');
+  it('starts neither a file manager, a browser nor the sound server at boot; sound starts when asked for', async () => {
+    // Nor the service supervisor (an interpreter) while no user service is enabled.
+    expect(await sh("pgrep -x pcmanfm; pgrep -x chromium; pgrep -x pulseaudio; pgrep -fx '/usr/bin/python3 /etc/orgo/services.py supervise'; echo done")).toBe('done\n');
+    // The first client's connection waits for the server the guest starts for it.
+    expect(await sh("pactl info | grep '^Default Sink'")).toBe('Default Sink: desktop\n');
+    expect((await sh('pgrep -cx pulseaudio')).trim()).toBe('1');
   });
 
   it("shows the Desktop folder's files as icons, as they come and go, and a double click opens one", async () => {
@@ -80,6 +84,18 @@ describe('the desktop', () => {
     expect(await sh("xrdb -query | grep -i '^xterm\\*faceName:'")).toMatch(/DejaVu Sans Mono/);
     expect((await sh("fc-list ':lang=ja' family | grep -c 'Noto Sans CJK' || true")).trim()).not.toBe('0');
     expect(await sh("fc-list | grep -c 'Noto Color Emoji' || true")).not.toBe('0\n');
+  });
+
+  it('repaints the wallpaper to span the screen when its size changes', async () => {
+    await sh('xrandr -s 1024x768');
+    // Row 700 of 768 is #122031 in the gradient spanning 768 rows (the 720-row one gives #101d2c there).
+    const row700 = async () => {
+      const d = await shot();
+      const i = (700 * d.width + 400) * 3;
+      return `${d.width}:${[...d.rgb.subarray(i, i + 3)].join(',')}`;
+    };
+    await eventually(row700, (v) => v === '1024:18,32,49', 10_000, 'the wallpaper at the new size');
+    await sh('xrandr -s 1280x720');
   });
 
   it('opens Chromium maximized on a plain start page', async () => {

@@ -42,11 +42,11 @@ describe('a new computer', () => {
     const s = await connectRfb(vncUrl(pc, pc.vnc_password), pc.vnc_password);
     expect([s.width, s.height]).toEqual([1024, 768]);
     expect(s.name).toBe('life-test');
-    // The guest paints the wallpaper behind the display; wait for it, then read the middle
-    // (the gradient's middle colour, #1e3854, half way down).
+    // The guest paints the wallpaper behind the display; wait for it, then read it half way
+    // down (the gradient's middle colour, #1e3854), left of the pointer that sits mid-screen.
     const middle = async () => {
       const px = await s.capture();
-      const i = (384 * 1024 + 512) * 4;
+      const i = (384 * 1024 + 400) * 4;
       return [...px.subarray(i, i + 3)].join(',');
     };
     expect(await eventually(middle, (c) => c === '30,56,84', 10_000, 'the wallpaper')).toBe('30,56,84');

@@ -91,7 +91,7 @@ describe('keymap', () => {
     expect(m.lookup(0x010065e6)).toEqual({ keycode: 10, shift: false });
   });
 
-  it('borrows keycodes that carry only vendor keys once the empty ones are taken, but not media keys', () => {
+  it('borrows keycodes that carry only vendor keys, before the empty ones (Xvnc fills those), but not media keys', () => {
     const m = new Keymap(8, [
       [0x1008ff12, 0, 0x1008ff12, 0], // XF86AudioMute: the host's `mute` key name needs it
       [0x1008ff19, 0, 0x1008ff19, 0], // XF86Mail
@@ -109,12 +109,28 @@ describe('keymap', () => {
     // 8 empty, 9 Mail, 10 empty, 11 the letter a, 12 empty, 13 empty
     const m = new Keymap(8, [[0, 0], [0x1008ff19, 0], [0, 0], [0x61, 0x41], [0, 0], [0, 0]]);
     const taken = [0x4e00, 0x4e01, 0x4e02, 0x4e03].map((k) => m.borrow(0x01000000 + k, 0)).map((g) => ('keycode' in g ? g.keycode : 0));
-    expect(taken).toEqual([8, 9, 10, 12]); // the longer run first, then by keycode
+    expect(taken).toEqual([9, 8, 10, 12]); // vendor-only first, then the empty ones: the longer run first, then by keycode
     const changes = m.changes([8, 10, 12]);
     expect(changes).toEqual([
-      { first: 8, rows: [[0x01004e00, 0x01004e00], [0x01004e01, 0x01004e01], [0x01004e02, 0x01004e02]] },
+      { first: 8, rows: [[0x01004e01, 0x01004e01], [0x01004e00, 0x01004e00], [0x01004e02, 0x01004e02]] },
       { first: 12, rows: [[0x01004e03, 0x01004e03]] },
     ]);
+  });
+
+  it('preloads pairs onto vendor-only keycodes, never the empty ones, keeping some spare', () => {
+    // 8 Mail, 9 empty, 10 Mail, 11 Mail, 12 the letter a
+    const m = new Keymap(8, [[0x1008ff19, 0], [0, 0], [0x1008ff19, 0], [0x1008ff19, 0], [0x61, 0x41]]);
+    const changes = m.preload([[0xe9, 0xc9], [0x61, 0x41], [0xfc, 0xdc], [0xf1, 0xd1]], 2);
+    expect(m.lookup(0xe9)).toEqual({ keycode: 8, shift: false });
+    expect(m.lookup(0xc9)).toEqual({ keycode: 8, shift: true });
+    expect(m.lookup(0xfc)).toEqual({ keycode: 10, shift: false });
+    expect(m.lookup(0xf1)).toBeUndefined(); // two spares left for borrowing
+    expect(changes).toEqual([{ first: 8, rows: [[0xe9, 0xc9], [0, 0], [0xfc, 0xdc]] }]);
+    // Preloaded keycodes are never borrowed: new keysyms go to the ones left, the empty one last.
+    const got = [m.borrow(0x01004e00, 0), m.borrow(0x01004e01, 0)].map((g) => ('keycode' in g ? g.keycode : 0));
+    expect(got).toEqual([11, 9]);
+    expect(m.borrow(0x01004e02, 0)).toEqual({ waitMs: REUSE_MS });
+    expect(m.lookup(0xe9)).toEqual({ keycode: 8, shift: false });
   });
 
   it('forgets borrowed keycodes that someone else remapped', () => {

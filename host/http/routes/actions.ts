@@ -3,7 +3,7 @@ import { bashBody, clickBody, dragBody, execBody, keyBody, screenshotQuery, scro
 import { encodeJpeg } from '../../imaging/jpeg.js';
 import { encodePng } from '../../imaging/png.js';
 import { actionsFor } from '../../services/actions.js';
-import { parseKeySpec, UnknownKeyError } from '../../x11/keysyms.js';
+import { parseKeySpec, UnknownKeyError, UntypeableError, untypeable } from '../../x11/keysyms.js';
 import type { XSession } from '../../x11/session.js';
 import type { HostServices } from '../services.js';
 import { parse } from '../request.js';
@@ -76,6 +76,9 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
   api.post<ById>('/computers/:id/type', async (req) => {
     const row = reachable(s, req);
     const b = parse(typeBody, req.body);
+    // Refused whole before any key goes out: an answer never counts characters that were dropped.
+    const bad = untypeable(b.text);
+    if (bad.length) throw badRequest(new UntypeableError(bad).message, 'untypeable_text');
     await actions.run(row, async () => (await actions.session(row)).type(b.text));
     return { success: true, action: 'type', details: { text: b.text, characters: [...b.text].length } };
   });

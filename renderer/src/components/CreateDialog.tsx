@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { CPU_COUNTS, DEFAULT_DISK_GB, RAM_GB } from '../../../shared/api/specs';
 import type { WorkspaceView } from '../../../shared/ipc/types';
 import { orgo } from '../orgo';
+import { NAME_MAX, createProblems, humanError } from './createForm';
 import { Modal } from './Modal';
 import { ModalForm } from './ModalForm';
 
@@ -27,26 +28,36 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
   const [newWorkspace, setNewWorkspace] = useState(workspaces.length ? '' : 'Default');
   const [ram, setRam] = useState(4);
   const [cpu, setCpu] = useState(1);
-  const [disk, setDisk] = useState(DEFAULT_DISK_GB);
+  // As typed: a value out of range is shown as a problem, never changed behind the person's back.
+  const [disk, setDisk] = useState(String(DEFAULT_DISK_GB));
   const [resolution, setResolution] = useState('1280x720x24');
   const [autoStop, setAutoStop] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  const problems = createProblems({ name, newWorkspace: workspace === NEW_WORKSPACE ? newWorkspace : null, disk });
+  const why = Object.values(problems)[0];
+
   const submit = async () => {
+    if (why || busy) return;
     setBusy(true);
     setError(null);
     try {
       let workspaceId = workspace;
-      if (workspace === NEW_WORKSPACE) workspaceId = (await orgo.workspaces.create({ name: newWorkspace.trim() || 'Default' })).id;
-      await orgo.computers.create({ workspace_id: workspaceId, name: name.trim(), ram, cpu, disk_size_gb: disk, resolution, auto_stop_minutes: autoStop });
+      if (workspace === NEW_WORKSPACE) workspaceId = (await orgo.workspaces.create({ name: newWorkspace.trim() })).id;
+      await orgo.computers.create({ workspace_id: workspaceId, name: name.trim(), ram, cpu, disk_size_gb: Number(disk), resolution, auto_stop_minutes: autoStop });
       onCreated(name.trim());
       onClose();
     } catch (e) {
-      setError(`Could not create “${name.trim()}”: ${(e as Error).message}`);
+      setError(`Could not create “${name.trim()}”: ${humanError((e as Error).message)}`);
       setBusy(false);
     }
   };
+  const count = (v: string) => (
+    <span className={`char-count${[...v.trim()].length > NAME_MAX ? ' over' : ''}`} aria-live="polite">
+      {[...v.trim()].length} / {NAME_MAX}
+    </span>
+  );
 
   return (
     <Modal
@@ -58,7 +69,12 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
           <button className="button" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button className="button primary" onClick={submit} disabled={busy || !name.trim()} data-testid="create-submit">
+          {why && !busy && (
+            <span className="footer-why" data-testid="create-why">
+              {why}
+            </span>
+          )}
+          <button className="button primary" onClick={submit} disabled={busy || !!why} title={why} data-testid="create-submit">
             {busy ? <span className="spinner" /> : null}
             {busy ? 'Creating…' : 'Create computer'}
           </button>
@@ -67,8 +83,11 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
     >
       <ModalForm onSubmit={submit} error={error}>
         <label className="field wide">
-          <span>Name</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} placeholder="agent-1" autoFocus aria-label="Name" />
+          <span className="field-label">
+            Name {count(name)}
+          </span>
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="agent-1" autoFocus aria-label="Name" aria-invalid={!!problems.name} />
+          {problems.name && name && <span className="field-problem">{problems.name}</span>}
         </label>
         <label className="field wide">
           <span>Workspace</span>
@@ -83,8 +102,11 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
         </label>
         {workspace === NEW_WORKSPACE && (
           <label className="field wide">
-            <span>New workspace name</span>
-            <input value={newWorkspace} onChange={(e) => setNewWorkspace(e.target.value)} maxLength={100} aria-label="New workspace name" />
+            <span className="field-label">
+              New workspace name {count(newWorkspace)}
+            </span>
+            <input value={newWorkspace} onChange={(e) => setNewWorkspace(e.target.value)} aria-label="New workspace name" aria-invalid={!!problems.newWorkspace} />
+            {problems.newWorkspace && <span className="field-problem">{problems.newWorkspace}</span>}
           </label>
         )}
         <label className="field">
@@ -110,9 +132,10 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
         <label className="field">
           <span>Disk</span>
           <div className="input-suffix">
-            <input type="number" min={1} max={1024} value={disk} onChange={(e) => setDisk(Math.max(1, Math.round(Number(e.target.value) || 1)))} aria-label="Disk" />
+            <input inputMode="numeric" value={disk} onChange={(e) => setDisk(e.target.value)} aria-label="Disk" aria-invalid={!!problems.disk} />
             <span>GB</span>
           </div>
+          {problems.disk && <span className="field-problem">{problems.disk}</span>}
         </label>
         <label className="field">
           <span>Screen</span>

@@ -38,6 +38,7 @@ const paths: Record<string, string[]> = {
   bell: ['M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15z', 'M10 21h4'],
   belloff: ['M6 16V11a6 6 0 0 1 9.5-4.9', 'M18 11v5l1.5 2h-15L6 16', 'M10 21h4', 'M3 3l18 18'],
   download: ['M12 4v11', 'M7 10l5 5 5-5', 'M5 20h14'],
+  upload: ['M12 20V9', 'M7 14l5-5 5 5', 'M5 4h14'],
   terminal: ['M3 5h18v14H3z', 'M7 10l3 2.5L7 15', 'M12 15h5'],
   activity: ['M3 12h4l3-7 4 14 3-7h4'],
   clipboard: ['M8 5H6v16h12V5h-2', 'M9 3h6v4H9z'],

@@ -4,8 +4,9 @@ import type { ProfileView, SessionView } from '../../../shared/ipc/types';
 import { orgo } from '../orgo';
 import { useToast } from '../hooks/useToasts';
 import { Icon, type IconName } from './Icon';
-import { Modal } from './Modal';
+import { ConfirmDialog, Modal } from './Modal';
 import { ModalForm } from './ModalForm';
+import { addressProblem } from './serverAddress';
 
 export const PROFILE_ICON: Record<ProfileView['kind'], IconName> = { local: 'server', cloud: 'cloud', remote: 'globe', env: 'plug' };
 
@@ -14,9 +15,13 @@ function AddProfile({ onClose }: { onClose: () => void }) {
   const [url, setUrl] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [touched, setTouched] = useState(false);
+  const problem = addressProblem(url);
   const [allowPlainHttp, setAllowPlainHttp] = useState(false);
-  const plainHttp = isPlainHttpToAnotherMachine(url);
+  const plainHttp = !problem && isPlainHttpToAnotherMachine(url);
   const submit = async () => {
+    setTouched(true);
+    if (problem) return;
     setBusy(true);
     setError(null);
     try {
@@ -37,7 +42,7 @@ function AddProfile({ onClose }: { onClose: () => void }) {
             Cancel
           </button>
           <button className="button primary" onClick={submit} disabled={busy || !url.trim()} data-testid="add-profile-submit">
-            Add server
+            {busy ? <span className="spinner" /> : null} Add server
           </button>
         </>
       }
@@ -46,7 +51,12 @@ function AddProfile({ onClose }: { onClose: () => void }) {
         <p className="modal-text wide">Any Orgo-compatible API: an Orgo host on another machine, or your own deployment.</p>
         <label className="field wide">
           <span>Address</span>
-          <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://lab-server:7391" aria-label="Address" autoFocus spellCheck={false} />
+          <input value={url} onChange={(e) => setUrl(e.target.value)} onBlur={() => url.trim() && setTouched(true)} placeholder="https://lab-server:7391" aria-label="Address" autoFocus spellCheck={false} aria-invalid={touched && !!problem} />
+          {touched && problem && (
+            <span className="field-problem" data-testid="address-problem">
+              {problem}
+            </span>
+          )}
         </label>
         <label className="field wide">
           <span>Name</span>
@@ -82,6 +92,7 @@ export function ProfileSwitcher({ session }: { session: SessionView }) {
   const toast = useToast();
   const [open, setOpen] = useState(false);
   const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<ProfileView | null>(null);
   const ref = useRef<HTMLDivElement>(null);
   const active = session.profiles.find((p) => p.id === session.activeId)!;
 
@@ -140,14 +151,34 @@ export function ProfileSwitcher({ session }: { session: SessionView }) {
             <span className="menu-label">Add a server…</span>
           </button>
           {active.kind === 'remote' && (
-            <button className="menu-item danger-text" role="menuitem" onClick={() => orgo.profiles.remove({ id: active.id }).then(() => setOpen(false))}>
+            <button
+              className="menu-item danger-text"
+              role="menuitem"
+              onClick={() => {
+                setOpen(false);
+                setRemoving(active);
+              }}
+              data-testid="remove-profile"
+            >
               <Icon name="trash" />
-              <span className="menu-label">Remove “{active.name}”</span>
+              <span className="menu-label">Remove “{active.name}”…</span>
             </button>
           )}
         </div>
       )}
       {adding && <AddProfile onClose={() => setAdding(false)} />}
+      {removing && (
+        <ConfirmDialog
+          title={`Remove “${removing.name}”?`}
+          body={`The app forgets this server (${removing.baseUrl}) and its key. Its computers keep running there; add it again to reach them.`}
+          confirm="Remove server"
+          danger
+          onConfirm={() =>
+            void orgo.profiles.remove({ id: removing.id }).catch((e: Error) => toast({ kind: 'error', title: `Could not remove “${removing.name}”`, detail: e.message }))
+          }
+          onClose={() => setRemoving(null)}
+        />
+      )}
     </div>
   );
 }

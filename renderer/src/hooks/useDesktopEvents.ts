@@ -22,15 +22,16 @@ function stored(key: string): Set<EventType> {
   }
 }
 
-/** One line about an event, for the list and for notifications. */
-export function describeEvent(e: DesktopEvent): string {
+/** One line about an event, for the list and for notifications; `whole` keeps long texts whole (a hover). */
+export function describeEvent(e: DesktopEvent, whole = false): string {
+  const cut = (s: string, n: number) => (whole ? s : s.slice(0, n));
   switch (e.type) {
     case 'window_focus':
     case 'window_open':
     case 'window_close':
       return `${e.data.app || 'window'} — ${e.data.title || `#${e.data.window_id}`}`;
     case 'clipboard':
-      return e.data.text !== undefined ? JSON.stringify(e.data.text.slice(0, 120)) : 'changed';
+      return e.data.text !== undefined ? JSON.stringify(cut(e.data.text, 120)) : 'changed';
     case 'file_change':
       return e.data.action === 'overflow' ? `${e.data.dropped ?? 'some'} changes not shown` : `${e.data.action} ${e.data.path}`;
     case 'screen_change':
@@ -40,11 +41,13 @@ export function describeEvent(e: DesktopEvent): string {
       return `${e.data.application || 'stream'} (${e.data.sample_spec})`;
     case 'process_start':
     case 'process_stop':
-      return `${e.data.name} [${e.data.pid}] ${e.data.command.slice(0, 120)}`;
+      return `${e.data.name} [${e.data.pid}] ${cut(e.data.command, 120)}`;
     case 'idle':
       return `no input for ${Math.round(e.data.idle_seconds)} s`;
     case 'active':
       return `input after ${Math.round(e.data.idle_seconds)} s idle`;
+    case 'oom_kill':
+      return `out of memory (${e.data.mem_gb} GB): ${e.data.process} killed${e.data.rss_mb !== null ? ` at ${e.data.rss_mb} MB` : ''}`;
   }
 }
 

@@ -7,6 +7,8 @@ import { EVENT_TYPES, type EventType } from '../../../shared/api/channels';
 import { Icon } from '../components/Icon';
 import { CHANNEL_LABEL, type ChannelState } from '../hooks/useChannel';
 import { describeEvent, type Received } from '../hooks/useDesktopEvents';
+import { useStored } from '../hooks/useStored';
+import { isNoisy, shownEvents } from './activityFilter';
 
 const DEFAULT_HIDDEN: EventType[] = ['screen_change'];
 
@@ -22,10 +24,10 @@ export interface ActivityProps {
 export function ActivityPanel({ events, state, detail, notify, setNotify, clear }: ActivityProps) {
   const [hidden, setHidden] = useState<Set<EventType>>(() => new Set(DEFAULT_HIDDEN));
   const [text, setText] = useState('');
-  const shown = useMemo(() => {
-    const q = text.trim().toLowerCase();
-    return events.filter((r) => !hidden.has(r.event.type) && (!q || `${r.event.type} ${describeEvent(r.event)}`.toLowerCase().includes(q)));
-  }, [events, hidden, text]);
+  const [noisy, setNoisy] = useStored<'hide' | 'show'>('activity.noisyPaths', 'hide', ['hide', 'show']);
+  const hideNoisy = noisy === 'hide';
+  const shown = useMemo(() => shownEvents(events, { hidden, text, hideNoisy }), [events, hidden, text, hideNoisy]);
+  const noisyCount = useMemo(() => (hideNoisy ? events.filter(isNoisy).length : 0), [events, hideNoisy]);
   const toggle = (t: EventType) => {
     const next = new Set(hidden);
     if (next.has(t)) next.delete(t);
@@ -60,16 +62,33 @@ export function ActivityPanel({ events, state, detail, notify, setNotify, clear 
             </button>
           </span>
         ))}
+        <span className={`type-chip${hideNoisy ? ' on' : ''}`}>
+          <button
+            onClick={() => setNoisy(hideNoisy ? 'show' : 'hide')}
+            title={hideNoisy ? 'Hiding file changes in caches, browser profiles and temporary files: click to show them' : 'Showing every file change: click to hide caches and temporary files'}
+            aria-pressed={hideNoisy}
+            data-testid="noisy-paths"
+          >
+            hide noisy paths{noisyCount ? ` (${noisyCount})` : ''}
+          </button>
+        </span>
       </div>
       <ol className="activity-list" data-testid="activity-list">
         {shown.map((r) => (
           <li key={r.seq} data-type={r.event.type}>
             <time>{new Date(r.event.timestamp).toLocaleTimeString(undefined, { hourCycle: 'h23' })}</time>
             <span className={`ev-type ev-${r.event.type}`}>{r.event.type.replace(/_/g, ' ')}</span>
-            <span className="ev-text">{describeEvent(r.event)}</span>
+            <span className="ev-text" title={describeEvent(r.event, true)}>
+              {describeEvent(r.event)}
+            </span>
           </li>
         ))}
-        {!shown.length && <li className="muted panel-empty">{events.length ? 'Nothing matches the filter.' : 'Waiting for activity on the desktop…'}</li>}
+        {!shown.length && (
+          <li className="muted panel-empty" data-testid="activity-empty">
+            {text.trim() ? `No event matches “${text.trim()}”.` : 'Waiting for events from the desktop…'}
+            {events.length > 0 && !text.trim() && <span className="small"> ({events.length} hidden by the filters above)</span>}
+          </li>
+        )}
       </ol>
     </div>
   );

@@ -3,14 +3,15 @@
  * dialog; browser mode: the signed link, as a normal download), delete (asked twice), and
  * "Export from desktop…" for a path under /home/user, which then downloads like the rest.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Icon } from '../components/Icon';
 import { useToast } from '../hooks/useToasts';
 import { orgo } from '../orgo';
 import type { DownloadAnswer, FileView } from '../../../shared/ipc/types';
 import { formatBytes, formatDate } from './format';
 
-function deliver(d: DownloadAnswer, toast: ReturnType<typeof useToast>): void {
+/** Hands a file to this machine, and says where it went (a save dialog's path, or the browser's downloads). */
+function deliver(d: DownloadAnswer, toast: ReturnType<typeof useToast>, title = 'Saved'): void {
   if ('url' in d) {
     const a = document.createElement('a');
     a.href = d.url;
@@ -19,10 +20,22 @@ function deliver(d: DownloadAnswer, toast: ReturnType<typeof useToast>): void {
     document.body.append(a);
     a.click();
     a.remove();
-  } else if (d.savedTo) toast({ kind: 'success', title: 'Saved', detail: d.savedTo });
+    toast({ kind: 'success', title, detail: `Downloading as “${d.name}” to this browser’s downloads folder.` });
+  } else if (d.savedTo) toast({ kind: 'success', title, detail: `Saved to ${d.savedTo}` });
 }
 
-export function FilesPanel({ computerId, version }: { computerId: string; version: number }) {
+export interface FilesPanelProps {
+  computerId: string;
+  /** Bumped when an upload lands. */
+  version: number;
+  /** Whose files these are, for the heading: the computer's workspace. */
+  workspaceName: string | null;
+  /** Puts files from this machine on the computer's Desktop (with the viewer's progress list). */
+  upload: (files: File[]) => void;
+}
+
+export function FilesPanel({ computerId, version, workspaceName, upload }: FilesPanelProps) {
+  const picker = useRef<HTMLInputElement>(null);
   const toast = useToast();
   const [files, setFiles] = useState<FileView[] | null>(null);
   const [error, setError] = useState('');
@@ -61,7 +74,7 @@ export function FilesPanel({ computerId, version }: { computerId: string; versio
     setExporting(true);
     try {
       const r = await orgo.files.export({ computerId, path: exportPath });
-      deliver(r.download, toast);
+      deliver(r.download, toast, `Exported ${exportPath}`);
       await load();
     } catch (err) {
       toast({ kind: 'error', title: `Could not export ${exportPath}`, detail: (err as Error).message });
@@ -72,6 +85,24 @@ export function FilesPanel({ computerId, version }: { computerId: string; versio
 
   return (
     <div className="panel-body files-panel">
+      <div className="upload-row">
+        <button className="button small" onClick={() => picker.current?.click()} data-testid="upload-button">
+          <Icon name="upload" size={14} /> Upload files…
+        </button>
+        <span className="muted small">or drop them on this window. They go to the Desktop.</span>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          data-testid="upload-input"
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            if (files.length) upload(files);
+          }}
+        />
+      </div>
       <form className="export-form" onSubmit={exportFile}>
         <label htmlFor="export-path">Export from desktop…</label>
         <div className="export-row">
@@ -82,7 +113,9 @@ export function FilesPanel({ computerId, version }: { computerId: string; versio
         </div>
       </form>
       <div className="files-head">
-        <span className="muted">{files ? `${files.length} file${files.length === 1 ? '' : 's'} in this workspace` : 'Loading…'}</span>
+        <span className="muted files-owner" data-testid="files-owner" title={workspaceName ?? undefined}>
+          {files ? `${files.length} file${files.length === 1 ? '' : 's'} in workspace “${workspaceName ?? '…'}”` : 'Loading…'}
+        </span>
         <button className="tool icon-only" title="Refresh" aria-label="Refresh files" onClick={() => void load()}>
           <Icon name="refresh" size={14} />
         </button>

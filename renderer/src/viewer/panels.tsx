@@ -19,6 +19,9 @@ export interface PanelContext {
   running: boolean;
   /** Bumped when an upload lands, so a file list reloads. */
   filesVersion: number;
+  workspaceName: string | null;
+  /** Uploads files to the computer's Desktop, with the viewer's progress list. */
+  upload: (files: File[]) => void;
   events: ReturnType<typeof useDesktopEvents>;
 }
 
@@ -40,7 +43,7 @@ export const PANELS: readonly PanelSpec[] = [
       </Suspense>
     ),
   },
-  { id: 'files', label: 'Files', icon: 'folder', render: (c) => <FilesPanel computerId={c.computerId} version={c.filesVersion} /> },
+  { id: 'files', label: 'Files', icon: 'folder', render: (c) => <FilesPanel computerId={c.computerId} version={c.filesVersion} workspaceName={c.workspaceName} upload={c.upload} /> },
   {
     id: 'activity',
     label: 'Activity',

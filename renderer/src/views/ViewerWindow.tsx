@@ -86,7 +86,8 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
       setStarting(false);
     }
   };
-  const ctx: PanelContext = { computerId, computerName: computer?.name ?? null, running, filesVersion, events };
+  const workspaceName = snapshot?.workspaces.find((w) => w.id === computer?.workspace_id)?.name ?? null;
+  const ctx: PanelContext = { computerId, computerName: computer?.name ?? null, running, filesVersion, workspaceName, upload: uploads.add, events };
 
   return (
     <div className={`viewer${fullscreen.fullscreen ? ' is-fullscreen' : ''}`} {...drop.handlers}>

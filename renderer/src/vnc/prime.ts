@@ -8,6 +8,7 @@
  */
 import RFB from '@novnc/novnc';
 import { orgo } from '../orgo';
+import { rfbReason } from './reason';
 
 /**
  * A noVNC connection in an element of its own (the caller puts it on screen and removes it when
@@ -44,7 +45,7 @@ export function primeViewer(computerId: string): void {
       const { rfb, holder } = createRfb(url);
       const c: EarlyConnection = { rfb, holder, connected: false, refused: '', ended: null, stop: () => {} };
       const onConnect = () => (c.connected = true);
-      const onRefused = (e: Event) => (c.refused = String((e as CustomEvent<{ reason?: string }>).detail?.reason ?? ''));
+      const onRefused = (e: Event) => (c.refused = rfbReason(String((e as CustomEvent<{ reason?: string }>).detail?.reason ?? '')));
       const onEnd = (e: Event) => (c.ended = { clean: !!(e as CustomEvent<{ clean: boolean }>).detail?.clean });
       rfb.addEventListener('connect', onConnect);
       rfb.addEventListener('securityfailure', onRefused);

@@ -9,6 +9,7 @@
 import RFB from '@novnc/novnc';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createRfb, takeEarly } from './prime';
+import { rfbReason } from './reason';
 import { orgo } from '../orgo';
 
 export type ConnState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
@@ -126,7 +127,7 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
       };
       rfb.addEventListener('connect', onConnect);
       rfb.addEventListener('securityfailure', (e) => {
-        refused = String((e as CustomEvent<{ reason?: string }>).detail?.reason ?? '');
+        refused = rfbReason(String((e as CustomEvent<{ reason?: string }>).detail?.reason ?? ''));
       });
       rfb.addEventListener('disconnect', (e) => onDisconnect(!!(e as CustomEvent<{ clean: boolean }>).detail?.clean));
       // What the early connection did before this took it over.

@@ -1,0 +1,48 @@
+/**
+ * The keysyms a computer's keyboard carries from the start, beyond the US keys: the accented
+ * letters of the languages written with Latin letters (lower case plain, capital with Shift) and
+ * common punctuation. Put on spare keycodes once the display is up, before applications start,
+ * so typing them (by the API or a viewer's keys) never waits on an application to notice a
+ * keymap change; the first `héllo` typed into a fresh Chromium arrives whole. CJK and the rest
+ * are still borrowed as they come (Keymap.borrow); KEEP_SPARE keycodes stay for that.
+ */
+import { logger } from '../../shared/node/log.js';
+import { Keymap } from './keymap.js';
+import { charKeysym } from './keysyms.js';
+import { call, connectDisplay } from './wire.js';
+
+const log = logger('x11');
+
+const PAIRS =
+  'àÀ áÁ âÂ ãÃ äÄ åÅ æÆ çÇ èÈ éÉ êÊ ëË ìÌ íÍ îÎ ïÏ ðÐ ñÑ òÒ óÓ ôÔ õÕ öÖ øØ ùÙ úÚ ûÛ üÜ ýÝ þÞ ÿŸ ' +
+  'œŒ šŠ žŽ čČ ćĆ łŁ ńŃ śŚ źŹ żŻ ąĄ ęĘ ğĞ şŞ ıİ řŘ ěĚ őŐ űŰ ' +
+  'ß€ “” ‘’ –— «» ¡¿ °• ×÷ …·';
+/** Keycodes left for borrowing: enough for a line of CJK text without waiting to reuse one. */
+const KEEP_SPARE = 28;
+
+export const PRELOADED: ReadonlyArray<readonly [number, number]> = PAIRS.split(' ').map((p) => {
+  const [a, b] = [...p];
+  return [charKeysym(a!)!, charKeysym(b!)!] as const;
+});
+
+/** Gives the display at `socketPath` the preloaded keysyms; a failure only costs the head start. */
+export async function preloadKeymap(socketPath: string): Promise<void> {
+  let display;
+  try {
+    display = await connectDisplay(socketPath);
+  } catch (e) {
+    log.warn(`keymap preload: ${(e as Error).message}`);
+    return;
+  }
+  const X = display.client;
+  try {
+    const rows = await call<number[][]>((cb) => X.GetKeyboardMapping(display.min_keycode, display.max_keycode - display.min_keycode + 1, cb));
+    const keymap = new Keymap(display.min_keycode, rows);
+    for (const c of keymap.preload(PRELOADED, KEEP_SPARE)) X.ChangeKeyboardMapping(c.first, keymap.keysymsPerKeycode, c.rows.flat());
+    await X.sync();
+  } catch (e) {
+    log.warn(`keymap preload: ${(e as Error).message}`);
+  } finally {
+    X.terminate();
+  }
+}
