@@ -8,7 +8,7 @@ import type { KeyRow } from '../store/keys.js';
 import type { HostServices } from './services.js';
 import { ApiError, badRequest } from '../errors.js';
 import { keyCheck } from './auth.js';
-import { clientError, hostOf, newRequestId, originForm, serverTimeouts, watchBody } from './edge.js';
+import { clientError, drainBody, hostOf, newRequestId, originForm, serverTimeouts, watchBody } from './edge.js';
 import { jsonBodies } from './json-body.js';
 import { RouteMethods } from './methods.js';
 import { openApiDocument } from './openapi.js';
@@ -107,6 +107,12 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
     if (status === 500) {
       log.error(`${req.method} ${req.url} (${req.id}): ${err.stack ?? err}`);
       return reply.status(500).send({ error: 'Internal error', code: 'internal', request_id: req.id });
+    }
+    if (status === 413 && !req.raw.complete) {
+      // Fastify asks to close here; closing on a sender mid-body resets the answer away. Read
+      // the rest and drop it instead (edge.ts bounds how long), and keep the connection.
+      reply.removeHeader('connection');
+      drainBody(req.raw);
     }
     return reply.status(status).send({ error: err.message, code: FRAMEWORK_CODES[status] ?? 'invalid_request', request_id: req.id });
   });

@@ -145,3 +145,20 @@ export function watchBody(req: IncomingMessage, res: ServerResponse, requestId: 
   req.once('end', disarm);
   res.once('finish', disarm);
 }
+
+/** How long a refused sender may go on sending, read and dropped, before its connection is cut. */
+export const DRAIN_LIMIT_MS = 30_000;
+
+/**
+ * After answering a request before its body has all come (413 at the limit), read and drop the
+ * rest instead of closing on a sender mid-body (the reset would lose the answer it is owed); one
+ * that goes on for too long is cut off.
+ */
+export function drainBody(req: IncomingMessage): void {
+  if (req.complete || req.destroyed) return;
+  req.resume();
+  const timer = setTimeout(() => req.socket?.destroy(), DRAIN_LIMIT_MS);
+  timer.unref();
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+}
