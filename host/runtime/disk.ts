@@ -24,10 +24,28 @@ function unescapeMount(p: string): string {
   return p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
+/** The mount options of `dir` when something is mounted there (mountinfo's field 6), else null. */
+function mountOptions(dir: string): string[] | null {
+  for (const l of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const f = l.split(' ');
+    if (f[4] !== undefined && unescapeMount(f[4]) === dir) return (f[5] ?? '').split(',');
+  }
+  return null;
+}
+
 export function isMounted(dir: string): boolean {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .some((l) => l.split(' ')[4] !== undefined && unescapeMount(l.split(' ')[4]!) === dir);
+  return mountOptions(dir) !== null;
+}
+
+/**
+ * Repairs what a host crash or a full host disk left in an image (ext4 remounts itself read-only
+ * after a write error it cannot take back). A clean image answers in a few milliseconds.
+ */
+async function repair(image: string): Promise<void> {
+  // e2fsck: 0 clean, 1 fixed, 2 fixed (reboot advised), 4+ left uncorrected.
+  if (((await runTool('e2fsck', ['-p', image])).code ?? 8) < 4) return;
+  const y = await runTool('e2fsck', ['-y', image]);
+  if ((y.code ?? 8) >= 4) throw new Error(`the disk image has errors e2fsck could not repair: ${(y.stdout + y.stderr).trim().split('\n').pop()}`);
 }
 
 /** A new, empty image of `sizeGb` (sparse: costs a few MB until written). */
@@ -42,8 +60,12 @@ export async function makeImage(image: string, sizeGb: number): Promise<void> {
 }
 
 export async function mountImage(image: string, dir: string): Promise<void> {
-  if (isMounted(dir)) return;
+  const options = mountOptions(dir);
+  if (options && !options.includes('ro')) return;
+  // Read-only after a write error (the host's disk was full): let go of it, repair, mount afresh.
+  if (options) await unmountImage(dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await repair(image);
   await run('mount', ['-o', 'loop,discard,noatime', image, dir]);
 }
 
