@@ -108,12 +108,13 @@ EOF`);
     await t.client.bash(pc.id, 'rm -f /tmp/flow-done');
     term.ws.pause();
     // 24 MB of output: far more than the host queues (8 MB) plus the sockets' buffers.
-    term.send({ type: 'input', data: 'head -c 18000000 /dev/zero | base64 -w 100; echo done > /tmp/flow-done; echo END-FLOW\r' });
+    term.send({ type: 'input', data: 'head -c 18000000 /dev/zero | base64 -w 100; echo done > /tmp/flow-done; echo END-$((40+2))-FLOW\r' });
     await new Promise((r) => setTimeout(r, 2500));
     expect((await t.client.bash(pc.id, 'test -e /tmp/flow-done && echo finished || echo held')).output).toBe('held\n');
     term.ws.resume();
     const tail = () => term.messages('output').slice(-3).map((m) => String(m.data)).join('');
-    await term.until(() => /END-FLOW\r\n/.test(tail()), 60_000, 'the end of the output');
+    // The marker as printed, not as echoed with the command line.
+    await term.until(() => /END-42-FLOW\r\n/.test(tail()), 60_000, 'the end of the output');
     expect(term.output().split('A').length - 1).toBe(24_000_000);
   }, 90_000);
 
