@@ -103,11 +103,9 @@ async function main(): Promise<void> {
     agents,
     publicUrl: args['public-url'] ?? process.env.ORGO_HOST_PUBLIC_URL,
   });
-  process.stdout.write(`Orgo host listening on ${host.url}\n`);
-  process.stdout.write(`  API:      ${host.url}/api\n  data dir: ${host.dataDir}\n`);
-  if (host.generatedKey) {
-    process.stdout.write(`  API key:  ${host.generatedKey}\n            (shown once; also saved to ${join(host.dataDir, KEY_FILE)}, mode 0600)\n`);
-  }
+  // One write: whoever reads the banner (a script waiting for "listening on") gets the key's line with it.
+  const key = host.generatedKey ? `  API key:  ${host.generatedKey}\n            (shown once; also saved to ${join(host.dataDir, KEY_FILE)}, mode 0600)\n` : '';
+  process.stdout.write(`Orgo host listening on ${host.url}\n  API:      ${host.url}/api\n  data dir: ${host.dataDir}\n${key}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
