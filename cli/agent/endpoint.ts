@@ -6,6 +6,8 @@
  * server without it (Orgo's cloud) still streams the text. Stopping a run asks the server to
  * cancel its thread, then drops the stream (which cancels it too).
  */
+import type { ThreadStep } from '../../shared/api/agent.js';
+
 export interface ToolCall {
   id?: string;
   name: string;
@@ -106,16 +108,8 @@ function parseMaybe(s: string | undefined): unknown {
   }
 }
 
-interface FeedStep {
-  n: number;
-  kind: string;
-  action: string | null;
-  input: Record<string, unknown> | null;
-  x: number | null;
-  y: number | null;
-  result: string | null;
-  error: string | null;
-}
+/** A step as the host's live feed carries it (shared/api/agent.ts), the fields the terminal shows. */
+type FeedStep = Pick<ThreadStep, 'n' | 'kind' | 'action' | 'input' | 'x' | 'y' | 'result' | 'error'>;
 type FeedEvent = { type: 'step'; thread_id: string; step: FeedStep } | { type: 'run_end'; thread_id: string } | { type: string; thread_id?: string };
 
 /** Server-sent events of `res` as parsed JSON `data:` payloads. */

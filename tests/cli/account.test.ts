@@ -39,7 +39,7 @@ describe('orgo login', () => {
     const term = orgoPty(['login', '--no-browser'], h.env);
     const shown = await term.until(/Waiting for approval/);
     const code = /one-time code: ([A-Z]{4}-[A-Z]{4})/.exec(shown)?.[1];
-    expect(code, shown).toBeTruthy();
+    expect(code, shown).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
     expect(shown).toContain(`${t.host.url}/device`);
     const page = await new DevicePage(t.host.url).decide(code!, TEST_KEY, 'approve');
     expect(page.html).toContain('Device approved');
