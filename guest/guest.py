@@ -169,10 +169,14 @@ def give_back_memory():
 
 def shutdown(code):
     """Ends every process of the computer, politely first: the applications while their display
-    is still up, then the display and whatever is left. Chromium that loses its X server in the
+    and session bus are still up, then the display and whatever is left. Chromium that loses its X server in the
     middle of closing records a crash and asks to restore pages on its next start."""
     stopping.set()
-    keep = {display_pid} if display_pid else set()
+    # The display and the session's buses outlive the applications: Chromium aborts on purpose
+    # ("D-Bus connection was disconnected") when its session bus goes away mid-close.
+    keep = set(procs.plumbing(procs.alive_pids()))
+    if display_pid:
+        keep.add(display_pid)
     # One SIGTERM per application, to its main process; helpers signalled too would die under it
     # mid-close, and Chromium counts that as a crash.
     for pid in procs.main_processes(procs.alive_pids()):

@@ -177,6 +177,23 @@ def main_processes(pids):
     return [pid for pid, (ppid, program) in info.items() if not (ppid in info and info[ppid][1] == program)]
 
 
+# What the desktop's applications talk to while they close: ended after them, not beside them.
+PLUMBING = {b"dbus-daemon", b"dbus-broker", b"at-spi-bus-launcher", b"at-spi2-registryd"}
+
+
+def plumbing(pids):
+    """The processes among `pids` that run the session's buses (see PLUMBING)."""
+    found = []
+    for pid in pids:
+        try:
+            _, program = _stat_parent_and_program(pid)
+        except (OSError, ValueError, IndexError):
+            continue
+        if os.path.basename(program) in PLUMBING:
+            found.append(pid)
+    return found
+
+
 def others_alive(keep=()):
     """True while any process other than pid 1 (and those in `keep`) is alive in the computer."""
     return any(p not in keep for p in alive_pids())
