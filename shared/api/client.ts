@@ -11,6 +11,7 @@ import { uploadBody, type UploadOptions, type UploadSource } from './upload.js';
 import { saveUrlTo, type DownloadOptions } from './download.js';
 import type { Clipboard } from './types.js';
 import type { EventCatalog } from './channels.js';
+import type { CloneBody, ResizeAnswer, ResizeBody, StreamConnection, StreamConnectionBody, StreamStatus } from './manage.js';
 
 export const ORGO_CLOUD_URL = 'https://www.orgo.ai/api';
 
@@ -85,6 +86,8 @@ export class OrgoClient {
   };
   createWorkspace = (name: string) => this.request<Workspace>('POST', '/workspaces', { name });
   getWorkspace = (id: string) => this.request<Workspace>('GET', `/workspaces/${enc(id)}`);
+  /** This host's extension (Orgo has no rename): `PATCH /workspaces/{id} {name}`. */
+  renameWorkspace = (id: string, name: string) => this.request<Workspace>('PATCH', `/workspaces/${enc(id)}`, { name });
   deleteWorkspace = (id: string, options: { force?: boolean } = {}) =>
     this.request<{ success: true }>('DELETE', `/workspaces/${enc(id)}`, undefined, { force: options.force ? 'true' : undefined });
 
@@ -105,6 +108,24 @@ export class OrgoClient {
   restartComputer = (id: string) => this.request<Computer>('POST', `/computers/${enc(id)}/restart`);
   getAutoStop = (id: string) => this.request<AutoStop>('GET', `/computers/${enc(id)}/auto-stop`);
   setAutoStop = (id: string, minutes: number) => this.request<AutoStop>('PATCH', `/computers/${enc(id)}/auto-stop`, { auto_stop_minutes: minutes });
+
+  // Management (clone, resize, move) and RTMP streaming
+  /** Answers 201 with the new computer running. */
+  cloneComputer = (id: string, body: CloneBody = {}) => this.request<Computer>('POST', `/computers/${enc(id)}/clone`, body);
+  /** 200 all applied, 207 some (see `results`); 422 none, thrown as an OrgoApiError whose body is the same answer. */
+  resizeComputer = (id: string, body: ResizeBody) => this.request<ResizeAnswer>('PATCH', `/computers/${enc(id)}/resize`, body);
+  moveComputer = (id: string, workspaceId: string) =>
+    this.request<{ success: true; id: string; workspace_id: string; project_id: string }>('PATCH', `/computers/${enc(id)}/move`, { workspace_id: workspaceId });
+  listStreamConnections = async () => {
+    const r = await this.request<{ connections: StreamConnection[] } | StreamConnection[]>('GET', '/streaming/connections');
+    return Array.isArray(r) ? r : r.connections;
+  };
+  addStreamConnection = (body: StreamConnectionBody) => this.request<StreamConnection>('POST', '/streaming/connections', body);
+  deleteStreamConnection = (name: string) => this.request<{ success: true }>('DELETE', '/streaming/connections', { name }, { name });
+  startStream = (id: string, connectionName: string) =>
+    this.request<{ success: true; status: 'streaming'; pid: number }>('POST', `/computers/${enc(id)}/stream/start`, { connection_name: connectionName });
+  streamStatus = (id: string) => this.request<StreamStatus>('GET', `/computers/${enc(id)}/stream/status`);
+  stopStream = (id: string) => this.request<{ success: true }>('POST', `/computers/${enc(id)}/stream/stop`);
 
   // Actions
   bash = (id: string, command: string, timeout?: number) => this.request<BashResult>('POST', `/computers/${enc(id)}/bash`, { command, timeout });
