@@ -11,6 +11,7 @@ import { uploadBody, type UploadOptions, type UploadSource } from './upload.js';
 import { saveUrlTo, type DownloadOptions } from './download.js';
 import type { Clipboard } from './types.js';
 import type { EventCatalog } from './channels.js';
+import type { StreamConnection, StreamConnectionBody, StreamConnectionList, StreamStartAnswer, StreamStatus } from './manage.js';
 
 export const ORGO_CLOUD_URL = 'https://www.orgo.ai/api';
 
@@ -181,6 +182,16 @@ export class OrgoClient {
   setClipboard = (id: string, text: string) => this.request<{ success: true }>('POST', `/computers/${enc(id)}/clipboard`, { text });
   /** The event types the events websocket delivers, with what each means. */
   eventCatalog = (id: string) => this.request<EventCatalog>('GET', `/computers/${enc(id)}/events`);
+
+  // RTMP streaming: named connections kept by the account (the key is never answered whole)
+  listStreamConnections = async () => (await this.request<StreamConnectionList>('GET', '/streaming/connections')).connections;
+  /** 409 when a connection of that name exists (delete it first to change its key). */
+  addStreamConnection = (body: StreamConnectionBody) => this.request<StreamConnection>('POST', '/streaming/connections', body);
+  deleteStreamConnection = (name: string) => this.request<{ success: true }>('DELETE', `/streaming/connections/${enc(name)}`);
+  /** Streams the computer's screen and sound to a named connection; 404 unknown connection, 409 already streaming, 400 not running. */
+  startStream = (id: string, connectionName: string) => this.request<StreamStartAnswer>('POST', `/computers/${enc(id)}/stream/start`, { connection_name: connectionName });
+  streamStatus = (id: string) => this.request<StreamStatus>('GET', `/computers/${enc(id)}/stream/status`);
+  stopStream = (id: string) => this.request<{ success: true }>('POST', `/computers/${enc(id)}/stream/stop`);
 }
 
 export interface ScreenshotOptions {
