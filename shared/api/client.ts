@@ -11,6 +11,7 @@ import { uploadBody, type UploadOptions, type UploadSource } from './upload.js';
 import { saveUrlTo, type DownloadOptions } from './download.js';
 import type { Clipboard } from './types.js';
 import type { EventCatalog } from './channels.js';
+import type { CloneBody, ResizeAnswer, ResizeBody } from './manage.js';
 import type { StreamConnection, StreamConnectionBody, StreamConnectionList, StreamStartAnswer, StreamStatus } from './manage.js';
 
 export const ORGO_CLOUD_URL = 'https://www.orgo.ai/api';
@@ -86,6 +87,8 @@ export class OrgoClient {
   };
   createWorkspace = (name: string) => this.request<Workspace>('POST', '/workspaces', { name });
   getWorkspace = (id: string) => this.request<Workspace>('GET', `/workspaces/${enc(id)}`);
+  /** This host's extension (Orgo has no rename): `PATCH /workspaces/{id} {name}`. */
+  renameWorkspace = (id: string, name: string) => this.request<Workspace>('PATCH', `/workspaces/${enc(id)}`, { name });
   deleteWorkspace = (id: string, options: { force?: boolean } = {}) =>
     this.request<{ success: true }>('DELETE', `/workspaces/${enc(id)}`, undefined, { force: options.force ? 'true' : undefined });
 
@@ -106,6 +109,14 @@ export class OrgoClient {
   restartComputer = (id: string) => this.request<Computer>('POST', `/computers/${enc(id)}/restart`);
   getAutoStop = (id: string) => this.request<AutoStop>('GET', `/computers/${enc(id)}/auto-stop`);
   setAutoStop = (id: string, minutes: number) => this.request<AutoStop>('PATCH', `/computers/${enc(id)}/auto-stop`, { auto_stop_minutes: minutes });
+
+  // Management (clone, resize, move)
+  /** Answers 201 with the new computer running. */
+  cloneComputer = (id: string, body: CloneBody = {}) => this.request<Computer>('POST', `/computers/${enc(id)}/clone`, body);
+  /** 200 all applied, 207 some (see `results`); 422 none, thrown as an OrgoApiError whose body is the same answer. */
+  resizeComputer = (id: string, body: ResizeBody) => this.request<ResizeAnswer>('PATCH', `/computers/${enc(id)}/resize`, body);
+  moveComputer = (id: string, workspaceId: string) =>
+    this.request<{ success: true; id: string; workspace_id: string; project_id: string }>('PATCH', `/computers/${enc(id)}/move`, { workspace_id: workspaceId });
 
   // Actions
   bash = (id: string, command: string, timeout?: number) => this.request<BashResult>('POST', `/computers/${enc(id)}/bash`, { command, timeout });
