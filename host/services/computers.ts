@@ -168,14 +168,19 @@ export class Computers extends EventEmitter {
     });
   }
 
-  /** Restart rotates the VNC password: whoever held the old one must fetch the new one. */
+  /**
+   * Restart rotates the VNC password: whoever held the old one must fetch the new one. Its
+   * progress shows in the status: `restarting` while the desktop stops (a host that dies then
+   * brings it back, as UP_STATES says), `starting` while it boots again, then `running`; so a list
+   * or a viewer that polls sees where it is rather than one frozen word.
+   */
   restart(id: string): Promise<ComputerRow> {
     this.get(id);
     return this.serial(id, async () => {
       this.store.update(id, { status: 'restarting' });
       await this.halt(id);
       this.store.update(id, { vnc_password: newVncPassword() });
-      return this.boot(id, 'restarting');
+      return this.boot(id, 'starting');
     });
   }
 
