@@ -72,7 +72,7 @@ export const ComputerRow = memo(function ComputerRow({ c, workspace, workspaces 
               </button>
             </>
           ) : (
-            <button className="button" disabled={moving || c.status === 'suspended'} onClick={() => run('start')} data-testid="start">
+            <button className="button" disabled={moving || c.status === 'suspended' || c.status === 'unknown'} onClick={() => run('start')} data-testid="start">
               {busy === 'start' || (moving && c.status !== 'stopped') ? <span className="spinner" /> : <Icon name="play" />} Start
             </button>
           )}

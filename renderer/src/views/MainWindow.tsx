@@ -14,6 +14,7 @@ import { useSession } from '../hooks/useSession';
 import { useToast } from '../hooks/useToasts';
 import { ALL, ComputerList, byWorkspace } from '../main/ComputerList';
 import { EmptyState } from '../main/EmptyState';
+import { HostBanner } from '../main/HostBanner';
 import { ListBanner } from '../main/ListBanner';
 import { LocalHostPanel } from '../main/LocalHostPanel';
 import { Sidebar } from '../main/Sidebar';
@@ -27,7 +28,9 @@ export type MainContent = 'local-host' | 'sign-in' | 'loading' | 'empty' | 'list
 export function mainContent(session: SessionView, profile: ProfileView, snapshot: ComputersSnapshot | null): MainContent {
   const host = session.localHost;
   const hostPending = profile.kind === 'local' && host.state !== 'running' && !snapshot?.loaded;
-  if (profile.kind === 'local' && (host.state === 'error' || hostPending)) return 'local-host';
+  // A host that died after the list showed keeps its list (rows unknown) under the host banner.
+  const hostFailed = host.state === 'error' && !(snapshot?.loaded && snapshot.hostDown);
+  if (profile.kind === 'local' && (hostFailed || hostPending)) return 'local-host';
   if (!session.signedIn) return 'sign-in';
   if (!snapshot?.loaded) return 'loading';
   return snapshot.computers.length ? 'list' : 'empty';
@@ -118,7 +121,8 @@ export function MainWindow() {
           )}
         </header>
         <KeychainBanner session={session} />
-        {snapshot?.loaded && snapshot.error && <ListBanner error={snapshot.error} at={snapshot.at} onRetry={() => orgo.computers.refresh()} />}
+        {snapshot?.loaded && snapshot.hostDown && <HostBanner down={snapshot.hostDown} onRestart={() => orgo.localHost.start()} onRetry={() => orgo.computers.refresh()} />}
+        {snapshot?.loaded && snapshot.error && !snapshot.hostDown && <ListBanner error={snapshot.error} at={snapshot.at} onRetry={() => orgo.computers.refresh()} />}
         <div className="content-body">{body[mainContent(session, profile, snapshot)]()}</div>
       </main>
       {settings && <StreamingSettings onClose={() => setSettings(false)} />}

@@ -92,7 +92,7 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
   };
   const workspaceName = snapshot?.workspaces.find((w) => w.id === computer?.workspace_id)?.name ?? null;
   const apiBase = session?.profiles.find((p) => p.id === session.activeId)?.baseUrl ?? null;
-  const ctx: PanelContext = { computerId, computerName: computer?.name ?? null, running, filesVersion, workspaceName, apiBase, upload: uploads.add, events };
+  const ctx: PanelContext = { computerId, computerName: computer?.name ?? null, running, filesVersion, workspaceName, apiBase, upload: uploads.add, events, hostEvents: snapshot?.hostEvents ?? [] };
 
   return (
     <div className={`viewer${fullscreen.fullscreen ? ' is-fullscreen' : ''}`} {...drop.handlers}>
