@@ -12,6 +12,7 @@ import { saveScreenshot } from './screenshots.js';
 import { assertSafeTransport } from './profiles.js';
 import { fileView } from './files.js';
 import type { DownloadAnswer } from '../shared/ipc/types.js';
+import { manageHandlers } from './manage-handlers.js';
 
 /** The window (or browser tab) a call came from. */
 export interface ClientContext {
@@ -143,6 +144,7 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
       await act((c) => c.deleteComputer(id));
     },
     'computers.stopAll': async () => stopAll(s),
+    ...manageHandlers(s, act),
     'workspaces.create': async ({ name }) => {
       const w = await act((c) => c.createWorkspace(name));
       return { id: w.id, name: w.name };
