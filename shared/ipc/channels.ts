@@ -107,6 +107,25 @@ export interface Calls {
   'modelKeys.get': [void, ModelKeysView];
   'modelKeys.set': [{ provider: 'anthropic'; key: string }, ModelKeysView];
   'modelKeys.clear': [{ provider: 'anthropic' }, ModelKeysView];
+  /** The OpenAI-compatible providers added in the app (their keys kept by main, never sent here). */
+  'modelProviders.list': [void, ModelProviderView[]];
+  'modelProviders.save': [ModelProviderInput, ModelProviderView[]];
+  'modelProviders.remove': [{ name: string }, ModelProviderView[]];
+}
+
+export interface ModelProviderInput {
+  name: string;
+  baseUrl: string;
+  models: string[];
+  /** Left out: the kept key stays; '': the kept key is removed. */
+  key?: string;
+}
+
+export interface ModelProviderView {
+  name: string;
+  baseUrl: string;
+  models: string[];
+  key: { set: boolean; hint: string | null };
 }
 
 export interface ResizeFields {
@@ -200,6 +219,9 @@ export const CHANNELS = [
   'modelKeys.get',
   'modelKeys.set',
   'modelKeys.clear',
+  'modelProviders.list',
+  'modelProviders.save',
+  'modelProviders.remove',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = ['session.changed', 'computers.changed', 'login.progress', 'app.command', 'files.progress', 'agent.event'] as const satisfies readonly EventName[];

@@ -32,6 +32,13 @@ const pngDataUrl = z
   .max(32 * 1024 * 1024, 'the screenshot is too large')
   .regex(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/, 'the screenshot must be a PNG data URL');
 
+const providerName = z
+  .string()
+  .trim()
+  .min(1, 'Give the provider a name')
+  .max(100)
+  .regex(/^[\w .@:-]+$/, 'A provider name has letters, digits, spaces and . _ - : @ only');
+
 export const inputSchemas = {
   'app.info': none,
   'session.get': none,
@@ -143,6 +150,21 @@ export const inputSchemas = {
     key: z.string().trim().min(8, 'That does not look like an API key').max(500).regex(/^\S+$/, 'An API key has no spaces'),
   }),
   'modelKeys.clear': z.object({ provider: z.literal('anthropic', { error: 'provider must be anthropic' }) }),
+  'modelProviders.list': none,
+  'modelProviders.save': z.object({
+    name: providerName,
+    baseUrl: z
+      .string()
+      .trim()
+      .max(2000)
+      .regex(/^https?:\/\/[^\s@]+$/, 'The base URL must be an http(s) URL, such as http://localhost:11434/v1'),
+    models: z
+      .array(z.string().trim().min(1).max(200).regex(/^\S+$/, 'A model name has no spaces'))
+      .min(1, 'Name at least one model')
+      .max(50),
+    key: z.union([z.literal(''), z.string().trim().min(1).max(1000).regex(/^\S+$/, 'An API key has no spaces')]).optional(),
+  }),
+  'modelProviders.remove': z.object({ name: providerName }),
 } satisfies { [C in Channel]: z.ZodType<CallInput<C>, unknown> };
 
 export type ParsedInput<C extends Channel> = z.output<(typeof inputSchemas)[C]>;
