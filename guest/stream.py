@@ -58,7 +58,9 @@ def ffmpeg_argv(url, width, height, fps):
         "-thread_queue_size", "64", "-f", "x11grab", "-draw_mouse", "1", "-framerate", str(fps),
         "-video_size", f"{w}x{h}", "-i", ":1",
         "-thread_queue_size", "1024", "-f", "pulse", "-sample_rate", "48000", "-channels", "2",
-        "-name", "Orgo stream", "-i", "@DEFAULT_MONITOR@",
+        # 20 ms pieces: asked for nothing, PulseAudio runs the null sink's monitor with seconds of
+        # latency, and the sound would trail the picture by as much.
+        "-fragment_size", "3840", "-name", "Orgo stream", "-i", "@DEFAULT_MONITOR@",
         "-map", "0:v", "-map", "1:a",
         # superfast, one thread: the cheapest that keeps text legible at this rate (bench/manage.ts).
         "-c:v", "libx264", "-preset", "superfast", "-tune", "zerolatency", "-threads", "1",
@@ -68,6 +70,9 @@ def ffmpeg_argv(url, width, height, fps):
         "-x264-params", "nal-hrd=cbr",
         # A keyframe every 2 s exactly, never more often for scene cuts.
         "-g", gop, "-keyint_min", gop, "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*2)",
+        # The monitor yields nothing while nothing plays: those gaps become silence by the
+        # timestamps, so the sound stays with the picture.
+        "-af", "aresample=async=1000:first_pts=0",
         "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ar", "48000", "-ac", "2",
         # A server that stops reading (not closing) is noticed within 15 s.
         "-rw_timeout", "15000000",
