@@ -31,6 +31,7 @@ import procs  # noqa: E402
 import seed  # noqa: E402
 import session  # noqa: E402
 import sound_server  # noqa: E402
+import stream  # noqa: E402
 import terminals  # noqa: E402
 import wallpaper  # noqa: E402
 
@@ -81,6 +82,7 @@ def main():
     # Streams (terminals, audio, events) each get a connection on /run/orgo/channels.sock.
     def on_resize(w, h, d):
         send({"event": "resolution", "width": w, "height": h, "depth": d})
+        stream.on_resize(w, h)  # an RTMP stream follows the screen's size
         background(wallpaper.paint)  # the gradient spans the new height
 
     activity = events.Events(reaper, on_resize)

@@ -7,6 +7,7 @@ PROTOCOL.md beside this file; the host's typed side of this table is host/runtim
 import clipboard
 import login_env
 import procs
+import stream
 
 OPS = {}
 
@@ -47,3 +48,19 @@ def clipboard_get(req, reaper):
 def clipboard_set(req, reaper):
     clipboard.write(reaper, req["text"])
     return {}
+
+
+@op("stream_start")
+def stream_start(req, reaper):
+    """RTMP: the screen and sound to `url` (server URL and key), at `fps` (stream.py)."""
+    return stream.start(reaper, req["url"], req["connection_name"], int(req.get("fps", 15)))
+
+
+@op("stream_stop")
+def stream_stop(req, reaper):
+    return stream.stop()
+
+
+@op("stream_status")
+def stream_status(req, reaper):
+    return stream.status()

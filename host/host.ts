@@ -13,6 +13,8 @@ import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, guardServer } from './http/edge.js
 import { logger } from '../shared/node/log.js';
 import { Computers } from './services/computers.js';
 import { Manage } from './services/manage.js';
+import { Streams } from './services/stream.js';
+import { StreamConnectionStore } from './store/stream-connections.js';
 import { Files } from './files/service.js';
 import { ComputerStore } from './store/computers.js';
 import { DeviceCodeStore } from './store/device-codes.js';
@@ -96,7 +98,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   // Known once listening (the port may be chosen then); checked now so a bad --public-url fails the start.
   let publicOrigin = options.publicUrl ? publicOriginFor({ publicUrl: options.publicUrl, listen: '', port: 0, tls: false, hostname: '' }) : '';
-  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files, deviceCodes: new DeviceCodeStore(db), manage: new Manage(computers, computerStore), threads, agents, publicOrigin: () => publicOrigin };
+  const services = { workspaces, computerStore, computers, keys, keyChecker: new KeyChecker(keys), files, deviceCodes: new DeviceCodeStore(db), manage: new Manage(computers, computerStore), streams: new Streams(computers, new StreamConnectionStore(db)), threads, agents, publicOrigin: () => publicOrigin };
 
   const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
   const app = buildApp(services, { tls });
@@ -125,6 +127,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       (closing ??= (async () => {
         sockets.close();
         await agents.shutdown();
+        services.streams.close();
         await recovery;
         await computers.shutdown();
         await app.close();

@@ -20,6 +20,7 @@ import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
 import { computerRoutes } from './routes/computers.js';
 import { manageRoutes } from './routes/manage.js';
+import { streamRoutes } from './routes/stream.js';
 import { deviceRoutes } from './routes/device.js';
 import { fileRoutes } from './routes/files.js';
 import { keyRoutes } from './routes/keys.js';
@@ -148,6 +149,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       keyRoutes(api, services);
       computerRoutes(api, services);
       manageRoutes(api, services);
+      streamRoutes(api, services);
       actionRoutes(api, services);
       clipboardRoutes(api, services);
       eventRoutes(api, services);

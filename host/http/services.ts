@@ -4,6 +4,7 @@ import type { KeyChecker } from '../auth/keys.js';
 import type { Files } from '../files/service.js';
 import type { Computers } from '../services/computers.js';
 import type { Manage } from '../services/manage.js';
+import type { Streams } from '../services/stream.js';
 import type { ComputerStore } from '../store/computers.js';
 import type { DeviceCodeStore } from '../store/device-codes.js';
 import type { KeyStore } from '../store/keys.js';
@@ -19,6 +20,7 @@ export interface HostServices {
   files: Files;
   deviceCodes: DeviceCodeStore;
   manage: Manage;
+  streams: Streams;
   threads: ThreadStore;
   agents: AgentService;
   /** The host's public address (scheme://host:port) as configured, for links a person opens (device login). */

@@ -4,6 +4,8 @@
  * fails when this list and the guest's table differ.
  */
 
+import type { StreamStatus } from '../../shared/api/manage.js';
+
 /** What a command run in the computer answers (bash, exec). */
 export interface RunAnswer {
   output: string;
@@ -11,6 +13,9 @@ export interface RunAnswer {
   timed_out: boolean;
   duration_ms: number;
 }
+
+/** A stream as the guest tells it (the API's StreamStatus, shared/api/manage.ts). */
+export type GuestStreamStatus = StreamStatus;
 
 export interface GuestOps {
   /** The guest's own table of ops. */
@@ -21,13 +26,22 @@ export interface GuestOps {
   exec: { input: { code: string; timeout: number }; answer: RunAnswer };
   clipboard_get: { input: Record<string, never>; answer: { text: string } };
   clipboard_set: { input: { text: string }; answer: Record<string, never> };
+  /**
+   * RTMP streaming (guest/stream.py): ffmpeg in the computer publishes its screen and sound to
+   * `url` (the server URL with the stream key). Answers once frames reach the server (`started`),
+   * or why not; `busy` when a stream is already running.
+   */
+  stream_start: { input: { url: string; connection_name: string; fps: number }; answer: GuestStreamStatus & { started: boolean; busy?: boolean } };
+  /** `stopped`: a stream was running. */
+  stream_stop: { input: Record<string, never>; answer: { stopped: boolean } };
+  stream_status: { input: Record<string, never>; answer: GuestStreamStatus };
   /** Answers, then ends the computer (the host's stop path closes stdin instead). */
   stop: { input: Record<string, never>; answer: Record<string, never> };
 }
 
 export type GuestOp = keyof GuestOps;
 
-export const GUEST_OPS = ['bash', 'clipboard_get', 'clipboard_set', 'exec', 'ops', 'stop'] as const satisfies readonly GuestOp[];
+export const GUEST_OPS = ['bash', 'clipboard_get', 'clipboard_set', 'exec', 'ops', 'stop', 'stream_start', 'stream_status', 'stream_stop'] as const satisfies readonly GuestOp[];
 // Every op of the map is in the list (the list is what the contract test compares).
 const _complete: Exclude<GuestOp, (typeof GUEST_OPS)[number]> extends never ? true : never = true;
 void _complete;

@@ -1,9 +1,10 @@
 /**
  * A stand-in for the internet: a network namespace of the test's own, joined to the host by a
- * veth pair and routed like any outside network, with an HTTP server in it. Names carry
- * `manage` and a random tag, so tests of several engineers and hosts never collide.
+ * veth pair and routed like any outside network, with a server in it (an HTTP server, or an
+ * RTMP server: rtmp-server.ts). Names carry `manage` and a random tag, so tests of several
+ * engineers and hosts never collide.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -18,20 +19,28 @@ export interface Internet {
   close(): void;
 }
 
+/** An outside network with nothing in it yet: its address, and a way to run programs in it. */
+export interface OutsideNetwork {
+  ns: string;
+  address: string;
+  /** Runs a program inside the namespace; it is killed at close() if still running. */
+  spawn(argv: string[], options?: SpawnOptions): ChildProcess;
+  close(): void;
+}
+
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
-export async function startInternet(): Promise<Internet> {
+export function startOutsideNetwork(): OutsideNetwork {
   const tag = randomBytes(3).toString('hex');
   const ns = `inet-manage-${tag}`;
   const hostIf = `tm${tag}h`;
   const subnet = `10.231.${randomInt(1, 254)}`;
   const address = `${subnet}.2`;
-  const dir = mkdtempSync('/tmp/manage-inet-');
-  let server: ChildProcess | undefined;
+  const children = new Set<ChildProcess>();
   const close = () => {
-    if (server?.pid) {
+    for (const c of children) {
       try {
-        process.kill(server.pid, 'SIGKILL');
+        if (c.pid && c.exitCode === null && c.signalCode === null) process.kill(c.pid, 'SIGKILL');
       } catch {
         /* gone */
       }
@@ -46,7 +55,6 @@ export async function startInternet(): Promise<Internet> {
     } catch {
       /* not made */
     }
-    rmSync(dir, { recursive: true, force: true });
   };
   try {
     ip('netns', 'add', ns);
@@ -57,19 +65,45 @@ export async function startInternet(): Promise<Internet> {
     ip('-n', ns, 'link', 'set', 'eth0', 'up');
     ip('-n', ns, 'link', 'set', 'lo', 'up');
     ip('-n', ns, 'route', 'add', 'default', 'via', `${subnet}.1`);
+  } catch (e) {
+    close();
+    throw e;
+  }
+  return {
+    ns,
+    address,
+    spawn(argv, options = { stdio: 'ignore' }) {
+      // exec: the pid is the program's own, so killing it ends the server itself.
+      const child = spawn('ip', ['netns', 'exec', ns, ...argv], options);
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+      return child;
+    },
+    close,
+  };
+}
+
+export async function startInternet(): Promise<Internet> {
+  const net = startOutsideNetwork();
+  const dir = mkdtempSync('/tmp/manage-inet-');
+  const close = () => {
+    net.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
     const port = 8080;
-    writeFileSync(`${dir}/hello.txt`, `hello from the internet ${tag}\n`);
-    server = spawn('ip', ['netns', 'exec', ns, 'python3', '-m', 'http.server', String(port), '--bind', address, '--directory', dir], { stdio: 'ignore' });
-    await waitForPort(address, port);
-    return { address, port, url: `http://${address}:${port}`, dir, close };
+    writeFileSync(`${dir}/hello.txt`, `hello from the internet ${net.ns.slice(-6)}\n`);
+    net.spawn(['python3', '-m', 'http.server', String(port), '--bind', net.address, '--directory', dir]);
+    await waitForPort(net.address, port);
+    return { address: net.address, port, url: `http://${net.address}:${port}`, dir, close };
   } catch (e) {
     close();
     throw e;
   }
 }
 
-async function waitForPort(host: string, port: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
+export async function waitForPort(host: string, port: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect({ host, port }, () => (s.destroy(), resolve(true)));
