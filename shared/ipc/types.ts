@@ -3,6 +3,7 @@
  * login progress. Nothing here carries an API key or a VNC password.
  */
 import type { Computer, OrgoFile } from '../api/types.js';
+import type { StreamStatus } from '../api/manage.js';
 import type { ComputerStatus } from '../api/specs.js';
 
 export type ProfileKind = 'local' | 'remote' | 'cloud' | 'env';
@@ -68,7 +69,7 @@ export interface WorkspaceView {
 export type ShownStatus = ComputerStatus | 'unknown';
 
 /** The API's computer as the renderer holds it: no VNC password, URLs or deprecated aliases (made by computerView in channels.ts). */
-export type ComputerView = Pick<Computer, 'id' | 'name' | 'workspace_id' | 'error_message' | 'ram' | 'cpu' | 'disk_size_gb' | 'resolution' | 'auto_stop_minutes' | 'instance_id' | 'created_at'> & {
+export type ComputerView = Pick<Computer, 'id' | 'name' | 'workspace_id' | 'error_message' | 'ram' | 'cpu' | 'disk_size_gb' | 'resolution' | 'auto_stop_minutes' | 'bandwidth_limit_mbps' | 'instance_id' | 'created_at'> & {
   status: ShownStatus;
 };
 
@@ -140,3 +141,12 @@ export interface ConnectionCounts {
   channels: number;
   upstream: number;
 }
+
+/** noVNC's picture settings for one computer's viewer: JPEG quality and zlib compression, 0–9 each. */
+export interface ViewerPrefs {
+  quality: number;
+  compression: number;
+}
+
+/** A computer's RTMP stream as the app shows it; `unavailable` when the host has no streaming (its 404). */
+export type StreamView = StreamStatus | { status: 'unavailable'; reason: string };

@@ -1,5 +1,5 @@
 import { memo, useState } from 'react';
-import type { ComputerView } from '../../../shared/ipc/types';
+import type { ComputerView, WorkspaceView } from '../../../shared/ipc/types';
 import { orgo } from '../orgo';
 import { useToast } from '../hooks/useToasts';
 import { Icon } from './Icon';
@@ -7,6 +7,8 @@ import { ConfirmDialog } from './Modal';
 import { StatusPill } from './StatusPill';
 import { TRANSITIONAL } from './status';
 import { FileDrop } from '../panels/FileDrop';
+import { ComputerLimits } from '../manage/ComputerLimits';
+import { ComputerMenu } from '../manage/ComputerMenu';
 
 type Action = 'start' | 'stop' | 'restart' | 'delete';
 const VERB: Record<Action, string> = { start: 'start', stop: 'stop', restart: 'restart', delete: 'delete' };
@@ -17,7 +19,7 @@ function screen(resolution: string): string {
 }
 
 /** One computer: status, specs and what can be done with it now. Memoized: unchanged rows stay put. */
-export const ComputerRow = memo(function ComputerRow({ c, workspace }: { c: ComputerView; workspace: string | null }) {
+export const ComputerRow = memo(function ComputerRow({ c, workspace, workspaces = [] }: { c: ComputerView; workspace: string | null; workspaces?: readonly WorkspaceView[] }) {
   const toast = useToast();
   const [busy, setBusy] = useState<Action | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -52,9 +54,7 @@ export const ComputerRow = memo(function ComputerRow({ c, workspace }: { c: Comp
             <StatusPill status={status} />
           </div>
           <div className="computer-meta">
-            <span>{c.cpu} CPU</span>
-            <span>{c.ram} GB RAM</span>
-            <span>{c.disk_size_gb} GB disk</span>
+            <ComputerLimits c={c} />
             <span>{screen(c.resolution)}</span>
             {c.auto_stop_minutes > 0 && <span>auto-stop {c.auto_stop_minutes} min</span>}
             {workspace && <span className="meta-workspace">{workspace}</span>}
@@ -79,6 +79,7 @@ export const ComputerRow = memo(function ComputerRow({ c, workspace }: { c: Comp
               {busy === 'start' || (moving && c.status !== 'stopped') ? <span className="spinner" /> : <Icon name="play" />} Start
             </button>
           )}
+          <ComputerMenu computer={c} workspaces={workspaces} disabled={busy !== null || c.status === 'deleting'} />
           <button className="icon-button danger-hover" title="Delete" aria-label="Delete" disabled={busy !== null || c.status === 'deleting'} onClick={() => setConfirmDelete(true)}>
             {busy === 'delete' ? <span className="spinner" /> : <Icon name="trash" />}
           </button>

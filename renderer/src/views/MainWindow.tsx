@@ -20,6 +20,8 @@ import '../styles/host.css';
 import { ListBanner } from '../main/ListBanner';
 import { LocalHostPanel } from '../main/LocalHostPanel';
 import { Sidebar } from '../main/Sidebar';
+import { StreamingSettings } from '../main/StreamingSettings';
+import { WorkspaceActions } from '../main/WorkspaceActions';
 import { orgo } from '../orgo';
 
 export type MainContent = 'local-host' | 'sign-in' | 'loading' | 'empty' | 'list';
@@ -44,6 +46,7 @@ export function MainWindow() {
   const { snapshot, error: watchError } = useComputers(ready || profile?.kind === 'local', profile?.id, session?.signedIn);
   const [filter, setFilter] = useState(ALL);
   const [creating, setCreating] = useState(false);
+  const [settings, setSettings] = useState(false);
 
   useEffect(() => {
     document.title = 'Orgo Desktop';
@@ -105,6 +108,12 @@ export function MainWindow() {
           </div>
           {snapshot?.loaded && (
             <div className="head-actions">
+              {filter !== ALL && workspaces.some((w) => w.id === filter) && (
+                <WorkspaceActions workspace={workspaces.find((w) => w.id === filter)!} workspaces={workspaces} computers={groups.get(filter)?.length ?? 0} onDeleted={() => setFilter(ALL)} />
+              )}
+              <button className="button" onClick={() => setSettings(true)} data-testid="open-settings">
+                Settings
+              </button>
               <button className="button" onClick={() => orgo.windows.openGrid()} disabled={!running} data-testid="open-grid">
                 <Icon name="grid" /> Grid view
               </button>
@@ -119,6 +128,7 @@ export function MainWindow() {
         {snapshot?.loaded && snapshot.error && !snapshot.hostDown && <ListBanner error={snapshot.error} at={snapshot.at} onRetry={() => orgo.computers.refresh()} />}
         <div className="content-body">{body[mainContent(session, profile, snapshot)]()}</div>
       </main>
+      {settings && <StreamingSettings onClose={() => setSettings(false)} />}
       {creating && snapshot && (
         <CreateDialog
           workspaces={workspaces}
