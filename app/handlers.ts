@@ -13,6 +13,7 @@ import { assertSafeTransport } from './profiles.js';
 import { fileView } from './files.js';
 import type { DownloadAnswer } from '../shared/ipc/types.js';
 import { manageHandlers } from './manage-handlers.js';
+import { mintWorkspaceKey } from './keys.js';
 
 /** The window (or browser tab) a call came from. */
 export interface ClientContext {
@@ -145,6 +146,7 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
     },
     'computers.stopAll': async () => stopAll(s),
     ...manageHandlers(s, act),
+    'keys.mint': async ({ workspaceId }) => mintWorkspaceKey(session, workspaceId),
     'workspaces.create': async ({ name }) => {
       const w = await act((c) => c.createWorkspace(name));
       return { id: w.id, name: w.name };
