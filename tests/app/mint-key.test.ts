@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../app/handlers.js';
 import { dispatch } from '../../app/dispatch.js';
-import { connectSnippets } from '../../renderer/src/panels/connectSnippets.js';
+import { connectSnippets } from '../../shared/ipc/connect-snippets.js';
 import { OrgoClient } from '../../shared/api/client.js';
 import type { Computer, Workspace } from '../../shared/api/types.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';

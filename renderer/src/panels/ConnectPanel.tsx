@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { Icon } from '../components/Icon';
-import { connectSnippets } from './connectSnippets';
+import { connectSnippets } from '../../../shared/ipc/connect-snippets';
 import { MintKey } from './MintKey';
 
 function Copy({ text, label }: { text: string; label: string }) {
