@@ -15,6 +15,7 @@ import type {
   FileView,
   ComputerView,
   LoginProgress,
+  MintedKey,
   SessionView,
   StreamView,
   ViewerPrefs,
@@ -58,6 +59,8 @@ export interface Calls {
   'computers.resize': [{ id: string } & ResizeFields, ResizeAnswer];
   'computers.move': [{ id: string; workspace_id: string }, { workspace_id: string }];
   'workspaces.create': [{ name: string }, WorkspaceView];
+  /** A new API key that reaches only this workspace, minted by the host; its text is answered once. */
+  'keys.mint': [{ workspaceId: string }, MintedKey];
   'workspaces.rename': [{ id: string; name: string }, WorkspaceView];
   /** `force` also deletes its computers (the API refuses a workspace that has some without it). */
   'workspaces.delete': [{ id: string; force?: boolean }, { deleted_computers: number }];
@@ -182,6 +185,7 @@ export const CHANNELS = [
   'computers.resize',
   'computers.move',
   'workspaces.create',
+  'keys.mint',
   'workspaces.rename',
   'workspaces.delete',
   'streaming.list',

@@ -87,6 +87,16 @@ export interface HostDownView {
   url: string;
 }
 
+/** A key just minted for one workspace (app/keys.ts): shown once in the window, kept nowhere. */
+export interface MintedKey {
+  key: string;
+  id: string;
+  name: string;
+  workspaceId: string;
+  workspaceName: string;
+  baseUrl: string;
+}
+
 /** A line of the host's history for the activity feed: it stopped answering, it answers again. */
 export interface HostEvent {
   at: number;

@@ -4,7 +4,8 @@
  */
 import { useState } from 'react';
 import { Icon } from '../components/Icon';
-import { connectSnippets } from './connectSnippets';
+import { connectSnippets } from '../../../shared/ipc/connect-snippets';
+import { MintKey } from './MintKey';
 
 function Copy({ text, label }: { text: string; label: string }) {
   const [done, setDone] = useState(false);
@@ -24,7 +25,19 @@ function Copy({ text, label }: { text: string; label: string }) {
   );
 }
 
-export function ConnectPanel({ apiBase, computerId, computerName }: { apiBase: string | null; computerId: string; computerName: string | null }) {
+export function ConnectPanel({
+  apiBase,
+  computerId,
+  computerName,
+  workspaceId = null,
+  workspaceName = null,
+}: {
+  apiBase: string | null;
+  computerId: string;
+  computerName: string | null;
+  workspaceId?: string | null;
+  workspaceName?: string | null;
+}) {
   const [tab, setTab] = useState<string>('curl');
   if (!apiBase) return <p className="panel-empty muted">Sign in to see how to connect.</p>;
   const snippets = connectSnippets(apiBase, computerId, computerName ?? computerId);
@@ -41,7 +54,10 @@ export function ConnectPanel({ apiBase, computerId, computerName }: { apiBase: s
           <code data-testid="connect-id">{computerId}</code> <Copy text={computerId} label="the computer id" />
         </dd>
         <dt>API key</dt>
-        <dd className="muted small">Each snippet reads it from ORGO_API_KEY: the key this app signed in with, or one made for this workspace on the host.</dd>
+        <dd className="muted small">
+          Each snippet reads it from ORGO_API_KEY: the key this app signed in with, or one made for this workspace on the host.
+          <MintKey workspaceId={workspaceId} workspaceName={workspaceName} />
+        </dd>
       </dl>
       <div className="term-tabs" role="tablist">
         {snippets.map((s) => (

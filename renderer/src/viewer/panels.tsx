@@ -22,6 +22,7 @@ export interface PanelContext {
   /** Bumped when an upload lands, so a file list reloads. */
   filesVersion: number;
   workspaceName: string | null;
+  workspaceId: string | null;
   /** The API the app talks to for this computer (the active profile's base URL). */
   apiBase: string | null;
   /** Uploads files to the computer's Desktop, with the viewer's progress list. */
@@ -59,5 +60,5 @@ export const PANELS: readonly PanelSpec[] = [
     ),
   },
   { id: 'agent', label: 'Agent', icon: 'layers', render: (c) => <AgentPanel computerId={c.computerId} running={c.running} /> },
-  { id: 'connect', label: 'Connect', icon: 'plug', render: (c) => <ConnectPanel apiBase={c.apiBase} computerId={c.computerId} computerName={c.computerName} /> },
+  { id: 'connect', label: 'Connect', icon: 'plug', render: (c) => <ConnectPanel apiBase={c.apiBase} computerId={c.computerId} computerName={c.computerName} workspaceId={c.workspaceId} workspaceName={c.workspaceName} /> },
 ];

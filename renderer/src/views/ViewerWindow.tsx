@@ -27,6 +27,7 @@ import { PictureControl } from '../viewer/PictureControl';
 import { StreamToggle } from '../viewer/StreamToggle';
 import { usePicturePrefs } from '../viewer/usePicturePrefs';
 import '../styles/panels.css';
+import '../styles/host.css';
 
 /**
  * The desktop first: the event stream (activity, clipboard) connects once pixels show, or after
@@ -92,7 +93,7 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
   };
   const workspaceName = snapshot?.workspaces.find((w) => w.id === computer?.workspace_id)?.name ?? null;
   const apiBase = session?.profiles.find((p) => p.id === session.activeId)?.baseUrl ?? null;
-  const ctx: PanelContext = { computerId, computerName: computer?.name ?? null, running, filesVersion, workspaceName, apiBase, upload: uploads.add, events, hostEvents: snapshot?.hostEvents ?? [] };
+  const ctx: PanelContext = { computerId, computerName: computer?.name ?? null, running, filesVersion, workspaceName, apiBase, upload: uploads.add, events, hostEvents: snapshot?.hostEvents ?? [], workspaceId: computer?.workspace_id ?? null };
 
   return (
     <div className={`viewer${fullscreen.fullscreen ? ' is-fullscreen' : ''}`} {...drop.handlers}>
