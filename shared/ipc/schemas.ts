@@ -4,7 +4,7 @@
  * each schema to the contract's input type.
  */
 import { z } from 'zod';
-import { CPU_COUNTS, MAX_DISK_GB, RAM_GB, parseResolution } from '../api/specs.js';
+import { computerSpec } from '../api/specs.js';
 import type { CallInput, Channel } from './channels.js';
 
 const id = z.string().min(1, 'id must not be empty').max(200, 'id is too long');
@@ -22,8 +22,6 @@ const httpUrl = z
       return false;
     }
   }, 'must be an http(s) URL');
-const oneOf = (field: string, values: readonly number[]) =>
-  z.number().refine((v) => values.includes(v), `${field} must be one of ${values.join(', ')}`);
 
 /** A PNG as a data URL, at most ~24 MB of base64 (an 8K screen). */
 const pngDataUrl = z
@@ -53,15 +51,8 @@ export const inputSchemas = {
   'localHost.start': none,
   'computers.watch': none,
   'computers.refresh': none,
-  'computers.create': z.object({
-    workspace_id: id,
-    name: z.string().trim().min(1, 'Give the computer a name').max(100, 'name must be at most 100 characters'),
-    ram: oneOf('ram', RAM_GB),
-    cpu: oneOf('cpu', CPU_COUNTS),
-    disk_size_gb: z.number().int().min(1, 'disk must be at least 1 GB').max(MAX_DISK_GB, `disk must be at most ${MAX_DISK_GB} GB`),
-    resolution: z.string().refine((r) => parseResolution(r) !== null, 'resolution must look like 1280x720x24'),
-    auto_stop_minutes: z.number().int().min(0).max(7 * 24 * 60),
-  }),
+  // The spec's own fields and limits (shared/api/specs.ts); the app always sends them all.
+  'computers.create': computerSpec.omit({ os: true }).extend({ workspace_id: id }),
   'computers.start': byId,
   'computers.stop': byId,
   'computers.restart': byId,
