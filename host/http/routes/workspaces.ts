@@ -48,6 +48,16 @@ export function workspaceRoutes(app: FastifyInstance, s: HostServices, path: 'wo
     return withDesktops(req, ws);
   });
 
+  // Not in Orgo's API (its workspaces are renamed on the website); the app renames through it.
+  api.patch(`/${path}/:id`, { schema: { summary: 'Rename a workspace (not in Orgo\'s API)', params, body: createWorkspaceBody } }, async (req) => {
+    requireWorkspace(req, req.params.id);
+    const body = req.body;
+    if (!s.workspaces.get(req.params.id)) throw notFound('Workspace');
+    const other = s.workspaces.byName(body.name);
+    if (other && other.id !== req.params.id) throw conflict(`A workspace named "${body.name}" already exists`, 'workspace_exists');
+    return withDesktops(req, s.workspaces.rename(req.params.id, body.name)!);
+  });
+
   api.delete(`/${path}/:id`, { schema: { summary: 'Delete a workspace', params, querystring: deleteQuery } }, async (req) => {
     requireWorkspace(req, req.params.id);
     const ws = s.workspaces.get(req.params.id);
