@@ -37,6 +37,8 @@ export const ROUTES: Route[] = [
     { method: 'POST', path: () => `/api/${p}`, body: 'json' },
     { method: 'GET', path: () => `/api/${p}` },
     { method: 'GET', path: (w) => `/api/${p}/${w.wsA}`, ids: true },
+    // This host's rename (not in Orgo's API).
+    { method: 'PATCH', path: (w) => `/api/${p}/${w.wsA}`, body: 'json', ids: true },
     { method: 'DELETE', path: (w) => `/api/${p}/${w.wsA}`, ids: true },
   ]),
   { method: 'POST', path: () => '/api/keys', body: 'json' },
