@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ComputerSpec } from '../../shared/api/schemas.js';
+import type { NewComputerSpec } from '../../shared/api/schemas.js';
 import { screenSizeAllowed } from '../../shared/api/specs.js';
 import { logger } from '../../shared/node/log.js';
 import { ApiError, notFound, notRunning, stoppedUnder, unreachable } from '../errors.js';
@@ -111,7 +111,7 @@ export class Computers extends EventEmitter {
    * Creates a computer and boots it; answers once it is running (or in error, with the reason).
    * `fillDisk` (a clone) puts a disk in place instead of a new empty one.
    */
-  async create(spec: ComputerSpec, extra: { bandwidth_limit_mbps?: number | null; fillDisk?: (row: ComputerRow) => Promise<boolean> } = {}): Promise<ComputerRow> {
+  async create(spec: NewComputerSpec, extra: { bandwidth_limit_mbps?: number | null; fillDisk?: (row: ComputerRow) => Promise<boolean> } = {}): Promise<ComputerRow> {
     let row = this.store.insert({
       ...spec,
       id: randomUUID(),

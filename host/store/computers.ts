@@ -1,18 +1,11 @@
-import type { ComputerStatus } from '../../shared/api/specs.js';
-import type { ComputerSpec } from '../../shared/api/schemas.js';
+import type { ComputerSpec, ComputerStatus } from '../../shared/api/specs.js';
+import type { NewComputerSpec } from '../../shared/api/schemas.js';
 import type { Db } from './db.js';
 
-/** A computer as the store holds it; the API view adds the URLs (see http/views.ts). */
-export interface ComputerRow {
+/** A computer as the store holds it: its spec and its state; the API view adds the URLs (see http/views.ts). */
+export interface ComputerRow extends ComputerSpec {
   id: string;
   workspace_id: string;
-  name: string;
-  os: 'linux';
-  ram: number;
-  cpu: number;
-  disk_size_gb: number;
-  resolution: string;
-  auto_stop_minutes: number;
   /** Both directions, in Mbit/s; null: no limit. */
   bandwidth_limit_mbps: number | null;
   /** 1: the disk is a filesystem image of its own, so disk_size_gb holds (runtime/disk.ts). */
@@ -28,7 +21,7 @@ export interface ComputerRow {
 export class ComputerStore {
   constructor(private readonly db: Db) {}
 
-  insert(row: { id: string; instance_id: string; vnc_password: string; status: ComputerStatus } & ComputerSpec): ComputerRow {
+  insert(row: { id: string; instance_id: string; vnc_password: string; status: ComputerStatus } & NewComputerSpec): ComputerRow {
     const now = new Date().toISOString();
     this.db
       .prepare(

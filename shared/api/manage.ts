@@ -3,12 +3,7 @@
  * streaming. Kept beside schemas.ts rather than in it, with the same conventions.
  */
 import { z } from 'zod';
-import { CPU_COUNTS, MAX_DISK_GB, RAM_GB } from './specs.js';
-
-const oneOf = <T extends readonly number[]>(field: string, values: T) =>
-  z
-    .number({ error: `${field} must be a number, one of ${values.join(', ')}` })
-    .refine((v) => (values as readonly number[]).includes(v), `${field} must be one of ${values.join(', ')}`);
+import { specField } from './specs.js';
 
 export const MAX_BANDWIDTH_MBPS = 10_000;
 
@@ -27,14 +22,10 @@ export const resizeBody = z.preprocess(
   (b) => alias(b, [['cpu', 'vcpus'], ['ram', 'mem_gb']]),
   z
     .object({
-      vcpus: oneOf('vcpus', CPU_COUNTS).optional(),
-      mem_gb: oneOf('mem_gb', RAM_GB).optional(),
-      disk_size_gb: z
-        .number({ error: 'disk_size_gb must be a number of gigabytes' })
-        .int('disk_size_gb must be a whole number of gigabytes')
-        .min(1, 'disk_size_gb must be at least 1')
-        .max(MAX_DISK_GB, `disk_size_gb must be at most ${MAX_DISK_GB}`)
-        .optional(),
+      // The spec's fields (specs.ts) under resize's names.
+      vcpus: specField.cpu('vcpus').optional(),
+      mem_gb: specField.ram('mem_gb').optional(),
+      disk_size_gb: specField.disk_size_gb().optional(),
       bandwidth_limit_mbps: z
         .number({ error: 'bandwidth_limit_mbps must be a number of Mbit/s (0 or null: no limit)' })
         .int('bandwidth_limit_mbps must be a whole number of Mbit/s')
@@ -42,12 +33,7 @@ export const resizeBody = z.preprocess(
         .max(MAX_BANDWIDTH_MBPS, `bandwidth_limit_mbps must be at most ${MAX_BANDWIDTH_MBPS}`)
         .nullable()
         .optional(),
-      auto_stop_minutes: z
-        .number({ error: 'auto_stop_minutes must be a number of minutes (0 disables)' })
-        .int('auto_stop_minutes must be a whole number of minutes')
-        .min(0, 'auto_stop_minutes must be 0 or more')
-        .max(7 * 24 * 60, 'auto_stop_minutes must be at most 10080 (a week)')
-        .optional(),
+      auto_stop_minutes: specField.auto_stop_minutes().optional(),
     })
     .strict()
     .refine((o) => Object.values(o).some((v) => v !== undefined), 'nothing to resize: give vcpus, mem_gb, disk_size_gb, bandwidth_limit_mbps or auto_stop_minutes'),

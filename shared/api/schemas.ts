@@ -4,27 +4,10 @@
  * workspaceId) are folded into the documented names here, once.
  */
 import { z } from 'zod';
-import { CPU_COUNTS, DEFAULT_DISK_GB, GPU_NONE, DEFAULT_RESOLUTION, MAX_DISK_GB, RAM_GB, parseResolution } from './specs.js';
+import { COMPUTER_DEFAULTS, GPU_NONE, computerSpec, displayName, specField } from './specs.js';
 
-const name = (what: string) =>
-  z
-    .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(100, `${what} must be at most 100 characters`)
-    // Shown in lists, titles and terminals: no control characters, no lone surrogates.
-    .refine((v) => !/[\p{Cc}\uD800-\uDFFF]/u.test(v), `${what} must not contain control characters`);
-
-const oneOf = <T extends readonly number[]>(field: string, values: T) =>
-  z
-    .number({ error: `${field} must be a number, one of ${values.join(', ')}` })
-    .refine((v) => (values as readonly number[]).includes(v), `${field} must be one of ${values.join(', ')}`);
-
-const autoStop = z
-  .number({ error: 'auto_stop_minutes must be a number of minutes (0 disables)' })
-  .int('auto_stop_minutes must be a whole number of minutes')
-  .min(0, 'auto_stop_minutes must be 0 or more')
-  .max(7 * 24 * 60, 'auto_stop_minutes must be at most 10080 (a week)');
+const name = displayName;
+const autoStop = specField.auto_stop_minutes();
 
 /** Accepts the deprecated alias of a field and answers with the documented name. */
 function alias(body: unknown, from: string, to: string): unknown {
@@ -38,33 +21,30 @@ function alias(body: unknown, from: string, to: string): unknown {
 export const createWorkspaceBody = z.object({ name: name('name') });
 export type CreateWorkspaceBody = z.infer<typeof createWorkspaceBody>;
 
+const spec = computerSpec.shape;
+
 export const createComputerBody = z.preprocess(
   (b) => alias(alias(alias(b, 'project_id', 'workspace_id'), 'workspaceId', 'workspace_id'), 'projectId', 'workspace_id'),
-  z.object({
-    workspace_id: z.string({ error: (i) => (i.input === undefined ? 'workspace_id is required' : 'workspace_id must be a string') }).min(1, 'workspace_id is required'),
-    name: name('name'),
-    os: z.literal('linux', { error: 'os must be "linux"' }).default('linux'),
-    ram: oneOf('ram', RAM_GB).default(4),
-    cpu: oneOf('cpu', CPU_COUNTS).default(1),
-    disk_size_gb: z
-      .number({ error: 'disk_size_gb must be a number of gigabytes' })
-      .int('disk_size_gb must be a whole number of gigabytes')
-      .min(1, 'disk_size_gb must be at least 1')
-      .max(MAX_DISK_GB, `disk_size_gb must be at most ${MAX_DISK_GB}`)
-      .default(DEFAULT_DISK_GB),
-    resolution: z
-      .string({ error: 'resolution must be a string like 1280x720x24' })
-      .refine((r) => parseResolution(r) !== null, 'resolution must look like WIDTHxHEIGHTxDEPTH, e.g. 1280x720x24 (320x200 to 7680x4320, depth 8, 16, 24 or 32)')
-      .default(DEFAULT_RESOLUTION),
-    auto_stop_minutes: autoStop.default(0),
-    gpu: z
-      .string({ error: 'gpu must be a string' })
-      .refine((g) => g === GPU_NONE, { error: (i) => `gpu "${String(i.input)}" is not available: this host has no GPUs (use "none" or leave it out)` })
-      .optional(),
-  }).transform(({ gpu: _none, ...spec }) => spec),
+  z
+    .object({
+      workspace_id: z.string({ error: (i) => (i.input === undefined ? 'workspace_id is required' : 'workspace_id must be a string') }).min(1, 'workspace_id is required'),
+      name: spec.name,
+      os: spec.os.default(COMPUTER_DEFAULTS.os),
+      ram: spec.ram.default(COMPUTER_DEFAULTS.ram),
+      cpu: spec.cpu.default(COMPUTER_DEFAULTS.cpu),
+      disk_size_gb: spec.disk_size_gb.default(COMPUTER_DEFAULTS.disk_size_gb),
+      resolution: spec.resolution.default(COMPUTER_DEFAULTS.resolution),
+      auto_stop_minutes: spec.auto_stop_minutes.default(COMPUTER_DEFAULTS.auto_stop_minutes),
+      gpu: z
+        .string({ error: 'gpu must be a string' })
+        .refine((g) => g === GPU_NONE, { error: (i) => `gpu "${String(i.input)}" is not available: this host has no GPUs (use "none" or leave it out)` })
+        .optional(),
+    })
+    .transform(({ gpu: _none, ...rest }) => rest),
 );
 export type CreateComputerBody = z.input<typeof createComputerBody>;
-export type ComputerSpec = z.output<typeof createComputerBody>;
+/** A computer to make, in a workspace. */
+export type NewComputerSpec = z.output<typeof createComputerBody>;
 
 export const autoStopBody = z.object({ auto_stop_minutes: autoStop });
 

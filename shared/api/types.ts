@@ -1,5 +1,5 @@
 /** Answers of the Orgo API as this project serves and reads them. */
-import type { ComputerStatus } from './specs.js';
+import type { ComputerSpec, ComputerStatus } from './specs.js';
 
 export interface Workspace {
   id: string;
@@ -10,25 +10,19 @@ export interface Workspace {
   desktops?: Computer[];
 }
 
-export interface Computer {
+/** A computer: its spec (specs.ts) and its state, with the addresses to reach it. */
+export interface Computer extends ComputerSpec {
   id: string;
-  name: string;
   workspace_id: string;
   /** Deprecated alias of workspace_id. */
   project_id: string;
   status: ComputerStatus;
   /** Why the computer is in `error`, in words; null otherwise. */
   error_message: string | null;
-  os: 'linux';
-  ram: number;
-  cpu: number;
-  disk_size_gb: number;
   /** False where the host's filesystem cannot hold a computer to its disk size. */
   disk_size_enforced: boolean;
   /** Both directions, Mbit/s; null: no limit (PATCH /computers/{id}/resize). */
   bandwidth_limit_mbps?: number | null;
-  resolution: string;
-  auto_stop_minutes: number;
   instance_id: string;
   /** Deprecated alias of instance_id. */
   fly_instance_id: string;

@@ -5,6 +5,7 @@
  * so they cannot drift. Input validation lives beside it in schemas.ts.
  */
 import type { Computer } from '../api/types.js';
+import type { ComputerSpec } from '../api/specs.js';
 import type { AgentEvent, ThreadDetail, ThreadSummary } from '../api/agent.js';
 import type { ResizeAnswer, StreamConnection } from '../api/manage.js';
 import type {
@@ -22,15 +23,8 @@ import type {
   WorkspaceView,
 } from './types.js';
 
-export interface NewComputer {
-  workspace_id: string;
-  name: string;
-  ram: number;
-  cpu: number;
-  disk_size_gb: number;
-  resolution: string;
-  auto_stop_minutes: number;
-}
+/** A computer the app asks for: every field of the spec but `os` (always linux), in a workspace. */
+export type NewComputer = Omit<ComputerSpec, 'os'> & { workspace_id: string };
 
 /** channel -> [input, answer]. `void` input means the function takes no argument. */
 export interface Calls {

@@ -4,7 +4,7 @@
  * each schema to the contract's input type.
  */
 import { z } from 'zod';
-import { CPU_COUNTS, MAX_DISK_GB, RAM_GB, parseResolution } from '../api/specs.js';
+import { MAX_DISK_GB, computerSpec, specField } from '../api/specs.js';
 import { MAX_BANDWIDTH_MBPS, streamConnectionBody } from '../api/manage.js';
 import type { CallInput, Channel } from './channels.js';
 
@@ -23,8 +23,6 @@ const httpUrl = z
       return false;
     }
   }, 'must be an http(s) URL');
-const oneOf = (field: string, values: readonly number[]) =>
-  z.number().refine((v) => values.includes(v), `${field} must be one of ${values.join(', ')}`);
 
 /** A PNG as a data URL, at most ~24 MB of base64 (an 8K screen). */
 const pngDataUrl = z
@@ -61,15 +59,8 @@ export const inputSchemas = {
   'localHost.start': none,
   'computers.watch': none,
   'computers.refresh': none,
-  'computers.create': z.object({
-    workspace_id: id,
-    name: z.string().trim().min(1, 'Give the computer a name').max(100, 'name must be at most 100 characters'),
-    ram: oneOf('ram', RAM_GB),
-    cpu: oneOf('cpu', CPU_COUNTS),
-    disk_size_gb: z.number().int().min(1, 'disk must be at least 1 GB').max(MAX_DISK_GB, `disk must be at most ${MAX_DISK_GB} GB`),
-    resolution: z.string().refine((r) => parseResolution(r) !== null, 'resolution must look like 1280x720x24'),
-    auto_stop_minutes: z.number().int().min(0).max(7 * 24 * 60),
-  }),
+  // The spec's own fields and limits (shared/api/specs.ts); the app always sends them all.
+  'computers.create': computerSpec.omit({ os: true }).extend({ workspace_id: id }),
   'computers.start': byId,
   'computers.stop': byId,
   'computers.restart': byId,
@@ -83,8 +74,8 @@ export const inputSchemas = {
   'computers.resize': z
     .object({
       id,
-      vcpus: oneOf('vCPUs', CPU_COUNTS).optional(),
-      mem_gb: oneOf('RAM', RAM_GB).optional(),
+      vcpus: specField.cpu('vCPUs').optional(),
+      mem_gb: specField.ram('RAM').optional(),
       disk_size_gb: z.number().int('Disk must be a whole number of GB').min(1, 'Disk must be at least 1 GB').max(MAX_DISK_GB, `Disk must be at most ${MAX_DISK_GB} GB`).optional(),
       bandwidth_limit_mbps: z.number().int().min(0).max(MAX_BANDWIDTH_MBPS, `Bandwidth must be at most ${MAX_BANDWIDTH_MBPS} Mbit/s`).nullable().optional(),
       auto_stop_minutes: z.number().int().min(0).max(7 * 24 * 60).optional(),

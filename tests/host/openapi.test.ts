@@ -94,7 +94,7 @@ function recorder(sent: Sent[]): typeof fetch {
         ? Object.keys(JSON.parse(text) as object)
         : [];
     sent.push({ method: init.method ?? 'GET', path: url.pathname, query: [...url.searchParams.keys()], contentType, fields });
-    const answer = { url: 'http://sdk.invalid/downloads/f1/a.txt', image: '', keys: [], computers: [], files: [], password: '', text: '' };
+    const answer = { url: 'http://sdk.invalid/downloads/f1/a.txt', image: '', keys: [], computers: [], files: [], connections: [], password: '', text: '' };
     return new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
 }
@@ -110,6 +110,7 @@ describe("the OpenAPI document against the SDK (shared/api/client.ts)", () => {
     listWorkspaces: () => sdk.listWorkspaces(),
     createWorkspace: () => sdk.createWorkspace('w'),
     getWorkspace: () => sdk.getWorkspace('w1'),
+    renameWorkspace: () => sdk.renameWorkspace('w1', 'w2'),
     deleteWorkspace: () => sdk.deleteWorkspace('w1', { force: true }),
     renameWorkspace: () => sdk.renameWorkspace('w1', 'w'),
     listKeys: () => sdk.listKeys(),
@@ -147,6 +148,15 @@ describe("the OpenAPI document against the SDK (shared/api/client.ts)", () => {
     getClipboard: () => sdk.getClipboard('c1'),
     setClipboard: () => sdk.setClipboard('c1', 'hi'),
     eventCatalog: () => sdk.eventCatalog('c1'),
+    cloneComputer: () => sdk.cloneComputer('c1', { name: 'c2', workspace_id: 'w1' }),
+    resizeComputer: () => sdk.resizeComputer('c1', { vcpus: 2, mem_gb: 4, disk_size_gb: 16, bandwidth_limit_mbps: 10, auto_stop_minutes: 5 }),
+    moveComputer: () => sdk.moveComputer('c1', 'w2'),
+    listStreamConnections: () => sdk.listStreamConnections(),
+    addStreamConnection: () => sdk.addStreamConnection({ name: 's', server_url: 'rtmp://127.0.0.1/live', stream_key: 'k' }),
+    deleteStreamConnection: () => sdk.deleteStreamConnection('s'),
+    startStream: () => sdk.startStream('c1', 's'),
+    streamStatus: () => sdk.streamStatus('c1'),
+    stopStream: () => sdk.stopStream('c1'),
   };
 
   it('has a call here for every endpoint function of the SDK', () => {

@@ -49,11 +49,9 @@ export function workspaceRoutes(app: FastifyInstance, s: HostServices, path: 'wo
   });
 
   // Not in Orgo's API (its workspaces are renamed on the website); the app renames through it.
-  api.patch(`/${path}/:id`, {
-    // Another workspace's key learns nothing about the body it sent: 403 before any 400.
-    preValidation: async (req: FastifyRequest<{ Params: { id: string } }>) => requireWorkspace(req, req.params.id),
-    schema: { summary: 'Rename a workspace (not in Orgo\'s API)', params, body: createWorkspaceBody },
-  }, async (req) => {
+  // Another workspace's key is refused (403) before the body is validated.
+  const inScope = { preValidation: async (req: FastifyRequest) => requireWorkspace(req, (req.params as { id: string }).id) };
+  api.patch(`/${path}/:id`, { ...inScope, schema: { summary: 'Rename a workspace (not in Orgo\'s API)', params, body: createWorkspaceBody } }, async (req) => {
     const body = req.body;
     if (!s.workspaces.get(req.params.id)) throw notFound('Workspace');
     const other = s.workspaces.byName(body.name);
