@@ -4,7 +4,6 @@
  * continuously; the tray's "Stop all computers" stops them). The app picks up the host's key
  * from the 0600 `api-key` file the host writes in its data dir on first start.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -124,6 +123,9 @@ export class LocalHost {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const logFile = join(dataDir, 'host.log');
     const out = openSync(logFile, 'a', 0o600);
+    // Loaded here, not at the top: the command line reads this module on every call and most
+    // calls never start a host (child_process costs it a few milliseconds of start-up).
+    const { spawn } = await import('node:child_process');
     const child = spawn(this.options.nodePath ?? process.execPath, [...program, '--data-dir', dataDir, '--port', String(this.options.port ?? LOCAL_HOST_PORT)], {
       // A packaged app's root (app.asar) is no folder a process can stand in: there, the data dir.
       cwd: basename(projectRoot) === 'app.asar' ? dataDir : projectRoot,

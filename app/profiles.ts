@@ -6,7 +6,6 @@
  * key of whichever profile the environment chose (only that one, so switching profiles never
  * sends it to another server).
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ORGO_CLOUD_URL } from '../shared/api/client.js';
 import { isPlainHttpToAnotherMachine, PLAIN_HTTP_WARNING } from '../shared/ipc/plain-http.js';
@@ -133,7 +132,9 @@ export class Profiles {
     if (this.list().some((p) => p.name.toLowerCase() === name.toLowerCase())) throw new Error(`A profile named "${name}" exists already`);
     const plain = isPlainHttpToAnotherMachine(url);
     if (plain && !allowPlainHttp) throw new Error(PLAIN_HTTP_WARNING);
-    const p: Profile = { id: `p_${randomUUID().slice(0, 8)}`, name, kind: 'remote', baseUrl: url, ...(plain ? { insecure: true as const } : {}) };
+    // The global Web Crypto, not node:crypto: importing that at the top would load all of crypto
+    // on every `orgo` command that reads profiles.
+    const p: Profile = { id: `p_${globalThis.crypto.randomUUID().slice(0, 8)}`, name, kind: 'remote', baseUrl: url, ...(plain ? { insecure: true as const } : {}) };
     this.save({ ...this.stored, custom: [...custom, p] });
     return p;
   }

@@ -3,9 +3,10 @@
  * first use, about 0.2 s of CPU: more than the rest of a command like `orgo computers list`
  * together. Requests with a streamed body (uploads from a File) still go through the real fetch; answers
  * offer what the SDK reads (status, headers, text, json, arrayBuffer, and body as a stream).
+ * node:https (with tls and crypto) loads only for an https address: most calls here go to the
+ * built-in host over loopback http, and loading it costs more than the request.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 
 interface LightResponse {
@@ -51,13 +52,13 @@ function answer(res: IncomingMessage): LightResponse {
   };
 }
 
-export const lightFetch = ((input: string | URL, init: RequestInit = {}) => {
+export const lightFetch = (async (input: string | URL, init: RequestInit = {}) => {
   const body = init.body;
   if (body !== undefined && body !== null && typeof body !== 'string') return fetch(input, init);
   const url = new URL(String(input));
   const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
   if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const send = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
   return new Promise<LightResponse>((resolve, reject) => {
     const req = send(url, { method: init.method ?? 'GET', headers, signal: init.signal ?? undefined }, (res) => resolve(answer(res)));
     req.once('error', (e: Error & { code?: string }) => {

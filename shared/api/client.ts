@@ -12,6 +12,8 @@ import { saveUrlTo, type DownloadOptions } from './download.js';
 import { downloadToPath, inNode, uploadPath } from './node-transfer.js';
 import type { Clipboard } from './types.js';
 import type { EventCatalog } from './channels.js';
+import type { CloneBody, ResizeAnswer, ResizeBody } from './manage.js';
+import type { StreamConnection, StreamConnectionBody, StreamConnectionList, StreamStartAnswer, StreamStatus } from './manage.js';
 
 export const ORGO_CLOUD_URL = 'https://www.orgo.ai/api';
 
@@ -94,6 +96,8 @@ export class OrgoClient {
   };
   createWorkspace = (name: string) => this.request<Workspace>('POST', '/workspaces', { name });
   getWorkspace = (id: string) => this.request<Workspace>('GET', `/workspaces/${enc(id)}`);
+  /** This host's extension (Orgo has no rename): `PATCH /workspaces/{id} {name}`. */
+  renameWorkspace = (id: string, name: string) => this.request<Workspace>('PATCH', `/workspaces/${enc(id)}`, { name });
   deleteWorkspace = (id: string, options: { force?: boolean } = {}) =>
     this.request<{ success: true }>('DELETE', `/workspaces/${enc(id)}`, undefined, { force: options.force ? 'true' : undefined });
 
@@ -114,6 +118,14 @@ export class OrgoClient {
   restartComputer = (id: string) => this.request<Computer>('POST', `/computers/${enc(id)}/restart`);
   getAutoStop = (id: string) => this.request<AutoStop>('GET', `/computers/${enc(id)}/auto-stop`);
   setAutoStop = (id: string, minutes: number) => this.request<AutoStop>('PATCH', `/computers/${enc(id)}/auto-stop`, { auto_stop_minutes: minutes });
+
+  // Management (clone, resize, move)
+  /** Answers 201 with the new computer running. */
+  cloneComputer = (id: string, body: CloneBody = {}) => this.request<Computer>('POST', `/computers/${enc(id)}/clone`, body);
+  /** 200 all applied, 207 some (see `results`); 422 none, thrown as an OrgoApiError whose body is the same answer. */
+  resizeComputer = (id: string, body: ResizeBody) => this.request<ResizeAnswer>('PATCH', `/computers/${enc(id)}/resize`, body);
+  moveComputer = (id: string, workspaceId: string) =>
+    this.request<{ success: true; id: string; workspace_id: string; project_id: string }>('PATCH', `/computers/${enc(id)}/move`, { workspace_id: workspaceId });
 
   // Actions
   bash = (id: string, command: string, timeout?: number) => this.request<BashResult>('POST', `/computers/${enc(id)}/bash`, { command, timeout });
@@ -196,6 +208,16 @@ export class OrgoClient {
   setClipboard = (id: string, text: string) => this.request<{ success: true }>('POST', `/computers/${enc(id)}/clipboard`, { text });
   /** The event types the events websocket delivers, with what each means. */
   eventCatalog = (id: string) => this.request<EventCatalog>('GET', `/computers/${enc(id)}/events`);
+
+  // RTMP streaming: named connections kept by the account (the key is never answered whole)
+  listStreamConnections = async () => (await this.request<StreamConnectionList>('GET', '/streaming/connections')).connections;
+  /** 409 when a connection of that name exists (delete it first to change its key). */
+  addStreamConnection = (body: StreamConnectionBody) => this.request<StreamConnection>('POST', '/streaming/connections', body);
+  deleteStreamConnection = (name: string) => this.request<{ success: true }>('DELETE', `/streaming/connections/${enc(name)}`);
+  /** Streams the computer's screen and sound to a named connection; 404 unknown connection, 409 already streaming, 400 not running. */
+  startStream = (id: string, connectionName: string) => this.request<StreamStartAnswer>('POST', `/computers/${enc(id)}/stream/start`, { connection_name: connectionName });
+  streamStatus = (id: string) => this.request<StreamStatus>('GET', `/computers/${enc(id)}/stream/status`);
+  stopStream = (id: string) => this.request<{ success: true }>('POST', `/computers/${enc(id)}/stream/stop`);
 }
 
 export interface ScreenshotOptions {

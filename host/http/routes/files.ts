@@ -4,7 +4,8 @@
  * and the signed links they hand out (`GET /downloads/...`, no API key: see downloads.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { exportFileBody } from '../../../shared/api/schemas.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { exportFileBody, fileIdQuery, fileListQuery, uploadForm } from '../../../shared/api/schemas.js';
 import type { OrgoFile } from '../../../shared/api/types.js';
 import { readForm } from '../../files/multipart.js';
 import { cleanName } from '../../files/names.js';
@@ -12,7 +13,7 @@ import type { Incoming } from '../../files/service.js';
 import type { ComputerRow } from '../../store/computers.js';
 import type { FileRow } from '../../store/files.js';
 import type { HostServices } from '../services.js';
-import { originOf, parse } from '../request.js';
+import { originOf } from '../request.js';
 import { ApiError, badRequest, notFound } from '../../errors.js';
 import { requireWorkspace } from '../scope.js';
 import { downloadRoutes } from './downloads.js';
@@ -59,8 +60,10 @@ export function fileRoutes(app: FastifyInstance, s: HostServices): void {
   downloadRoutes(app, s);
 }
 
-function apiRoutes(api: FastifyInstance, s: HostServices): void {
-  api.post<{ Querystring: Fields }>('/files/upload', async (req, reply) => {
+function apiRoutes(app: FastifyInstance, s: HostServices): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  // The form is read part by part as it streams in: documented, not validated as a whole.
+  api.post<{ Querystring: Fields }>('/files/upload', { config: { status: 201, multipartForm: uploadForm }, schema: { summary: 'Upload a file (multipart, field "file")', querystring: fileListQuery } }, async (req, reply) => {
     const max = s.files.maxUploadBytes;
     // Refuse what is plainly too large before reading a byte of it.
     if (Number(req.headers['content-length']) > max + FORM_OVERHEAD) throw tooLarge(max);
@@ -102,7 +105,7 @@ function apiRoutes(api: FastifyInstance, s: HostServices): void {
     }
   });
 
-  api.get<{ Querystring: Fields }>('/files', async (req) => {
+  api.get('/files', { schema: { summary: "List a workspace's files", querystring: fileListQuery } }, async (req) => {
     const q = req.query;
     const workspaceId = workspaceField(q) ?? req.apiKey.workspace_id ?? undefined;
     const desktopId = desktopField(q);
@@ -116,13 +119,13 @@ function apiRoutes(api: FastifyInstance, s: HostServices): void {
     return { files: s.files.list({ workspaceId, desktopId }).map(fileView) };
   });
 
-  api.get<{ Querystring: Fields }>('/files/download', async (req) => {
+  api.get('/files/download', { schema: { summary: 'A signed download link for a file', querystring: fileIdQuery } }, async (req) => {
     const row = reachableFile(s, req, req.query.id);
     return { ...fileView(row), ...s.files.link(row, originOf(req)) };
   });
 
-  api.post('/files/export', async (req, reply) => {
-    const body = parse(exportFileBody, req.body);
+  api.post('/files/export', { config: { status: 201 }, schema: { summary: "Copy a file out of a computer's /home/user", body: exportFileBody } }, async (req, reply) => {
+    const body = req.body;
     const computer = s.computerStore.get(body.desktopId);
     if (!computer) throw notFound('Computer');
     requireWorkspace(req, computer.workspace_id);
@@ -130,7 +133,7 @@ function apiRoutes(api: FastifyInstance, s: HostServices): void {
     return reply.status(201).send({ ...fileView(row), ...s.files.link(row, originOf(req)) });
   });
 
-  api.delete<{ Querystring: Fields }>('/files/delete', async (req) => {
+  api.delete('/files/delete', { schema: { summary: "Delete a workspace's file", querystring: fileIdQuery } }, async (req) => {
     const row = reachableFile(s, req, req.query.id);
     s.files.remove(row);
     return { success: true, id: row.id };
