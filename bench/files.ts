@@ -2,9 +2,12 @@
  * Files: upload and download throughput over loopback against a host in its own process, beside
  * `cp` of the same file on the same disk in the same run (the limit: a copy that never leaves
  * the kernel's page cache). Ours through the SDK (as the app's main process uploads) and through
- * curl (a client with no JavaScript in the way), as MB/s; the ratio is ours / cp.
+ * curl (a client with no JavaScript in the way), as MB/s; the ratio is ours / cp. A second
+ * baseline from the same run is the floor of HTTP through Node itself (bench/bare-http.ts: a bare
+ * server that drops an upload and pipes a file out), so what is ours shows apart from what
+ * loopback HTTP in Node costs on this machine.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -39,10 +42,14 @@ export async function run(): Promise<void> {
     };
     console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores; other work on this machine shows in the numbers)`);
 
-    const rows = { cp: [] as number[], sdk: [] as number[], sdkDesktop: [] as number[], curl: [] as number[], down: [] as number[], curlDown: [] as number[] };
+    const bare = await startBare(src);
+    const rows = { bareUp: [] as number[], bareDown: [] as number[], cp: [] as number[], sdk: [] as number[], sdkDesktop: [] as number[], curl: [] as number[], down: [] as number[], curlDown: [] as number[] };
     for (let i = 0; i < N; i++) {
       rows.cp.push(rate(await time(async () => run1('cp', [src, `${work}/copy.bin`]))));
       rmSync(`${work}/copy.bin`);
+      rows.bareUp.push(rate(await time(async () => run1('curl', ['-sSf', '-o', '/dev/null', '-F', `file=@${src}`, `${bare.url}/upload`]))));
+      rows.bareDown.push(rate(await time(async () => run1('curl', ['-sSf', '-o', `${work}/down.bin`, `${bare.url}/file`]))));
+      rmSync(`${work}/down.bin`);
 
       let id = '';
       rows.sdk.push(rate(await time(() => hostCpu('upload', async () => (id = (await client.uploadFile(src, { workspaceId: ws })).id)))));
@@ -63,13 +70,25 @@ export async function run(): Promise<void> {
       await client.deleteFile(id);
       await client.bash(pc, `rm -f ~/Desktop/in-${i}.bin`);
     }
+    bare.close();
     const peer = { peer: rows.cp, peerName: `cp (same disk)`, unit: 'MB/s' };
     printTable(`files: ${MB} MB over loopback, host in its own process (n=${N}; higher is better; ratio = ours / cp)`, [
+      { what: 'floor: upload, curl -F → bare Node server (drops it)', ours: rows.bareUp, ...peer },
+      { what: 'floor: download, curl -o ← bare Node server (pipe)', ours: rows.bareDown, ...peer },
       { what: 'upload, SDK from a path', ours: rows.sdk, ...peer },
       { what: 'upload, SDK, onto a desktop', ours: rows.sdkDesktop, ...peer },
       { what: 'upload, curl -F', ours: rows.curl, ...peer },
       { what: 'download, SDK downloadFile → file', ours: rows.down, ...peer },
       { what: 'download (signed link), curl -o', ours: rows.curlDown, ...peer },
+    ]);
+    const up = { peer: rows.bareUp, peerName: 'curl -F → bare Node', unit: 'MB/s' };
+    const down = { peer: rows.bareDown, peerName: 'curl -o ← bare Node', unit: 'MB/s' };
+    printTable('the same, beside the floor of HTTP through Node in this run (ratio = ours / floor)', [
+      { what: 'upload, SDK from a path', ours: rows.sdk, ...up },
+      { what: 'upload, SDK, onto a desktop', ours: rows.sdkDesktop, ...up },
+      { what: 'upload, curl -F', ours: rows.curl, ...up },
+      { what: 'download, SDK downloadFile → file', ours: rows.down, ...down },
+      { what: 'download (signed link), curl -o', ours: rows.curlDown, ...down },
     ]);
     // Host memory: the peak growth of its RSS over one upload of the whole file onto a desktop.
     const status = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${host.pid}/status`, 'utf8'))![1]) / 1024;
@@ -97,6 +116,21 @@ export async function run(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** bench/bare-http.ts in its own process, serving `file`; close() ends it. */
+async function startBare(file: string): Promise<{ url: string; close(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-http.ts', file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`bench/bare-http.ts exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => child.stdin!.end() };
 }
 
 function run1(cmd: string, args: string[]): void {

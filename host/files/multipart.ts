@@ -38,7 +38,7 @@ export interface FormHandlers {
   /** A field's value, complete. May throw to refuse the form. */
   field(name: string, value: string): void;
   /** A file part begins: answers where its bytes go (it is ended when the part ends). May throw. */
-  file(part: FilePart): Promise<Writable> | Writable;
+  file(part: FilePart): Writable;
   /** The file's bytes beyond this many are refused with `tooLarge`. */
   maxFileBytes: number;
   tooLarge(): Error;
@@ -68,13 +68,13 @@ export async function readForm(body: Readable, contentType: string | undefined, 
   const reader = new FormReader(Buffer.from(`\r\n--${boundaryOf(contentType)}`), limits, h);
   try {
     // The body's first boundary has no line break before it: read as if it had (RFC 2046's preamble rule).
-    await reader.push(Buffer.from('\r\n'));
+    reader.push(Buffer.from('\r\n'));
     // Events, not an async iterator: leaving one early destroys the request, and with it the
-    // connection the refusal is to be sent on.
+    // connection the refusal is to be sent on. The request is paused only while the file's sink
+    // is behind: pausing for every piece would stop and restart the socket's reading each time.
     await new Promise<void>((resolve, reject) => {
-      // The piece being parsed: 'end' (and 'close') can come while it still is, since pausing
-      // stops only further pieces, so they wait for it.
-      let parsing: Promise<void> = Promise.resolve();
+      // A piece waiting for the sink: 'end' (and 'close') can come meanwhile, and wait for it.
+      let waiting: Promise<void> | undefined;
       let ended = false;
       const settle = (e?: unknown) => {
         body.off('data', onData);
@@ -85,13 +85,24 @@ export async function readForm(body: Readable, contentType: string | undefined, 
         else resolve();
       };
       const onData = (chunk: Buffer) => {
-        body.pause(); // until this piece is parsed and taken by the file
-        parsing = reader.push(chunk);
-        parsing.then(() => body.resume(), settle);
+        try {
+          const wait = reader.push(chunk);
+          if (!wait) return;
+          body.pause();
+          waiting = wait.then(() => {
+            waiting = undefined;
+            body.resume();
+          });
+          waiting.catch(settle);
+        } catch (e) {
+          settle(e);
+        }
       };
+      const atEnd = () => settle(reader.state === 'end' ? undefined : malformed('Unexpected end of form (no closing boundary)'));
       const onEnd = () => {
         ended = true;
-        parsing.then(() => settle(reader.state === 'end' ? undefined : malformed('Unexpected end of form (no closing boundary)')), settle);
+        if (waiting) waiting.then(atEnd, settle);
+        else atEnd();
       };
       const onClose = () => {
         if (!ended) settle(Object.assign(new Error('The upload was cut off before the file ended'), { code: 'UPLOAD_CUT_OFF' }));
@@ -102,6 +113,7 @@ export async function readForm(body: Readable, contentType: string | undefined, 
       body.once('close', onClose);
       body.resume();
     });
+    await reader.finishing; // the file's last bytes are on disk (or its error, such as a full disk)
   } catch (e) {
     await reader.abort();
     throw e;
@@ -130,7 +142,13 @@ export class FormReader {
     private readonly h: FormHandlers,
   ) {}
 
-  async push(chunk: Buffer): Promise<void> {
+  /** The file part's sink once ended, until it has finished writing. */
+  finishing: Promise<void> = Promise.resolve();
+  /** The sink took more than it can hold: go on once it drains. */
+  private full = false;
+
+  /** Parses a piece; answers a promise only when the rest must wait for the sink to drain. */
+  push(chunk: Buffer): Promise<void> | undefined {
     let data = chunk;
     while (data.length && this.state !== 'end') {
       switch (this.state) {
@@ -138,16 +156,22 @@ export class FormReader {
           data = this.readAfterDelimiter(data);
           break;
         case 'headers':
-          data = await this.readHeaders(data);
+          data = this.readHeaders(data);
           break;
         default:
-          data = await this.readBody(data);
+          data = this.readBody(data);
+      }
+      if (this.full) {
+        this.full = false;
+        const rest = data;
+        return drained(this.sink!, () => this.sinkError).then(() => this.push(rest));
       }
     }
+    return undefined;
   }
 
-  /** Bytes of the current part's body up to the delimiter; answers what follows it. */
-  private async readBody(chunk: Buffer): Promise<Buffer> {
+  /** Bytes of the current part's body up to the delimiter (or while the sink can take them); answers what follows. */
+  private readBody(chunk: Buffer): Buffer {
     const d = this.delimiter;
     let data = chunk;
     if (this.carry.length) {
@@ -160,24 +184,25 @@ export class FormReader {
         const joined = Buffer.concat([carry, data.subarray(0, d.length - 1)]);
         const at = joined.indexOf(d);
         if (at >= 0 && at < carry.length) {
-          await this.emit(joined.subarray(0, at));
+          this.emit(joined.subarray(0, at));
           return this.delimiterFound(data.subarray(at + d.length - carry.length));
         }
-        await this.emit(carry);
+        this.emit(carry);
+        if (this.full) return data;
       }
     }
     const at = data.indexOf(d);
     if (at >= 0) {
-      await this.emit(data.subarray(0, at));
+      this.emit(data.subarray(0, at));
       return this.delimiterFound(data.subarray(at + d.length));
     }
     const keep = partialAtEnd(data, d);
-    await this.emit(data.subarray(0, data.length - keep));
+    this.emit(data.subarray(0, data.length - keep));
     if (keep) this.carry = Buffer.from(data.subarray(data.length - keep));
     return Buffer.alloc(0);
   }
 
-  private async emit(bytes: Buffer): Promise<void> {
+  private emit(bytes: Buffer): void {
     if (!bytes.length) return;
     if (this.state === 'field') {
       this.fieldBytes += bytes.length;
@@ -188,23 +213,24 @@ export class FormReader {
     } else if (this.state === 'file') {
       this.fileBytes += bytes.length;
       if (this.fileBytes > this.h.maxFileBytes) throw this.h.tooLarge();
-      const sink = this.sink!;
       if (this.sinkError) throw this.sinkError;
-      if (!sink.write(bytes)) await once(sink, 'drain'); // rejects on the sink's error (a full disk)
+      if (!this.sink!.write(bytes)) this.full = true;
     }
     // preamble and skipped parts: dropped
   }
 
   /** The current part ended: finish it; what follows is "--" (the end) or a line break (a part). */
-  private async delimiterFound(rest: Buffer): Promise<Buffer> {
+  private delimiterFound(rest: Buffer): Buffer {
     if (this.state === 'field') {
       this.h.field(this.fieldName, Buffer.concat(this.fieldValue).toString('utf8'));
       this.fieldValue = [];
     } else if (this.state === 'file') {
+      // Ended here, waited for at the end of the form (readForm): the sink keeps its own order.
       const sink = this.sink!;
-      this.sink = undefined;
+      this.full = false;
+      this.finishing = finished(sink);
+      this.finishing.catch(() => {});
       sink.end();
-      await finished(sink);
     }
     this.state = 'afterDelimiter';
     this.afterDelimiter = Buffer.alloc(0);
@@ -236,7 +262,7 @@ export class FormReader {
     return seen.subarray(lf + 1);
   }
 
-  private async readHeaders(data: Buffer): Promise<Buffer> {
+  private readHeaders(data: Buffer): Buffer {
     // The block is searched with the delimiter line's own line break in front (this.header
     // starts with it), so that a part with no headers at all ends its block at once.
     this.header.push(data);
@@ -249,18 +275,18 @@ export class FormReader {
     }
     if (end > MAX_HEADER_BYTES) throw malformed('Malformed part header (too large)');
     this.header = [];
-    await this.startPart(parseHeaders(block.subarray(2, Math.max(2, end)).toString('utf8'), this.limits.headerPairs));
+    this.startPart(parseHeaders(block.subarray(2, Math.max(2, end)).toString('utf8'), this.limits.headerPairs));
     return block.subarray(end + 4);
   }
 
-  private async startPart(headers: Map<string, string>): Promise<void> {
+  private startPart(headers: Map<string, string>): void {
     const disposition = parseDisposition(headers.get('content-disposition'));
     if (!disposition) {
       this.state = 'skip';
       return;
     }
     if (disposition.filename !== undefined) {
-      const sink = await this.h.file({ fieldname: disposition.name, filename: disposition.filename, mimetype: headers.get('content-type') });
+      const sink = this.h.file({ fieldname: disposition.name, filename: disposition.filename, mimetype: headers.get('content-type') });
       sink.on('error', (e: Error) => (this.sinkError ??= e));
       this.sink = sink;
       this.state = 'file';
@@ -286,6 +312,25 @@ export class FormReader {
     sink.destroy();
     await closed;
   }
+}
+
+/** Once `sink` drains; its error (a full disk) or its closing first rejects. */
+function drained(sink: Writable, error: () => Error | undefined): Promise<void> {
+  if (sink.destroyed) return Promise.reject(error() ?? new Error('The file was closed while it was being written'));
+  return new Promise<void>((resolve, reject) => {
+    const done = (e?: Error) => {
+      sink.off('drain', onDrain);
+      sink.off('error', done);
+      sink.off('close', onClose);
+      if (e) reject(e);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(error() ?? new Error('The file was closed while it was being written'));
+    sink.on('drain', onDrain);
+    sink.on('error', done);
+    sink.on('close', onClose);
+  });
 }
 
 /** How many bytes at the end of `data` are the start of `d` (the most that could be). */

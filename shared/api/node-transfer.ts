@@ -4,7 +4,7 @@
  * WHATWG streams, a promise or two per 64 KB piece each way; measured against curl on the same
  * host, that held the SDK to about 0.6× of curl's throughput with twice the client CPU. Here the
  * file is read in 1 MB pieces into two reused buffers straight onto the socket, and a download is
- * written in batches of about 1 MB with writev, the socket paused while the disk catches up.
+ * piped into a write stream that gathers what arrives while a write is under way into one writev.
  * Same wire format and same answers as the fetch path (upload.ts, download.ts).
  *
  * Only Node: shared/api is also built for the browser, so Node's modules are loaded by names held
@@ -18,6 +18,8 @@ import { errorBody } from './answer.js';
 const NODE_HTTP: string = 'node:http';
 const NODE_HTTPS: string = 'node:https';
 const NODE_FS: string = 'node:fs';
+const NODE_BUFFER: string = 'node:buffer';
+const NODE_STREAM: string = 'node:stream';
 const CHUNK = 1 << 20;
 
 type Bytes = Uint8Array;
@@ -49,15 +51,23 @@ interface Fs {
   open(path: string, flags: string, mode: number, cb: FsCb<number>): void;
   fstat(fd: number, cb: FsCb<{ size: number; isFile(): boolean }>): void;
   read(fd: number, buffer: Bytes, offset: number, length: number, position: number, cb: FsCb<number>): void;
-  writev(fd: number, buffers: Bytes[], position: number, cb: FsCb<number>): void;
+  createWriteStream(path: string, options: { mode: number; highWaterMark: number }): WriteStream;
   close(fd: number, cb: (e: Error | null) => void): void;
   rename(from: string, to: string, cb: (e: Error | null) => void): void;
   rm(path: string, options: { force: boolean }, cb: (e: Error | null) => void): void;
   constants: { O_RDONLY: number };
   Buffer?: never;
 }
+interface WriteStream {
+  readonly closed: boolean;
+  once(event: 'close', fn: () => void): void;
+}
+interface Stream {
+  pipeline(from: Incoming, to: unknown, cb: (e?: Error | null) => void): void;
+}
 interface Mods {
   fs: Fs;
+  stream: Stream;
   http: Http;
   https: Http;
   alloc(size: number): Bytes;
@@ -69,9 +79,9 @@ const done = (fn: (cb: (e: Error | null) => void) => void) => new Promise<void>(
 let mods: Promise<Mods> | undefined;
 function load(): Promise<Mods> {
   return (mods ??= (async () => {
-    const [fs, http, https, buffer] = await Promise.all([NODE_FS, NODE_HTTP, NODE_HTTPS, 'node:buffer'].map((m) => import(/* @vite-ignore */ m)));
+    const [fs, http, https, buffer, stream] = await Promise.all([NODE_FS, NODE_HTTP, NODE_HTTPS, NODE_BUFFER, NODE_STREAM].map((m) => import(/* @vite-ignore */ m)));
     const B = (buffer as { Buffer: { allocUnsafeSlow(n: number): Bytes } }).Buffer;
-    return { fs: fs as Fs, http: http as Http, https: https as Http, alloc: (n: number) => B.allocUnsafeSlow(n) };
+    return { fs: fs as Fs, http: http as Http, https: https as Http, stream: stream as Stream, alloc: (n: number) => B.allocUnsafeSlow(n) };
   })());
 }
 
@@ -181,13 +191,13 @@ export async function uploadPath(url: string, apiKey: string, path: string, opti
 
 /** GETs `url` (a signed link: no key) into `toPath`, through `<toPath>.part` renamed at the end. */
 export async function downloadToPath(url: string, toPath: string, options: DownloadOptions = {}): Promise<number> {
-  const { fs, http, https } = await load();
+  const { fs, http, https, stream } = await load();
   const target = new URL(url);
   const signal = options.signal;
   if (signal?.aborted) throw abortReason(signal);
   const part = `${toPath}.part`;
-  const fd = await call<number>((cb) => fs.open(part, 'w', 0o644, cb));
   let received = 0;
+  let file: WriteStream | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -208,50 +218,19 @@ export async function downloadToPath(url: string, toPath: string, options: Downl
         }
         const lengthHeader = res.headers['content-length'];
         const total = typeof lengthHeader === 'string' ? Number(lengthHeader) : null;
-        // Pieces gathered to about 1 MB and written with one writev; the socket waits while a write is under way and the next batch is full.
-        let batch: Bytes[] = [];
-        let batchBytes = 0;
-        let position = 0;
-        let writing: Promise<void> = Promise.resolve();
-        let paused = false;
-        const flush = () => {
-          const [bufs, bytes, at] = [batch, batchBytes, position];
-          batch = [];
-          batchBytes = 0;
-          position += bytes;
-          writing = writing.then(() => writeAll(fs, fd, bufs, bytes, at));
-          writing.catch((e: Error) => {
-            res.destroy(e);
-            finish(e);
-          });
-          return writing;
-        };
         res.on('data', (d) => {
           received += d.byteLength;
           options.onProgress?.({ received, total });
-          batch.push(d);
-          batchBytes += d.byteLength;
-          if (batchBytes < CHUNK) return;
-          const w = flush();
-          if (!paused) {
-            paused = true;
-            res.pause();
-            w.then(() => {
-              paused = false;
-              res.resume();
-            }, () => {});
-          }
         });
-        let ended = false;
-        res.on('error', (e) => finish(fetchFailed(e)));
-        res.on('end', () => {
-          ended = true;
-          flush().then(() => {
-            if (total !== null && received !== total) finish(new Error(`Download ended early: ${received} of ${total} bytes`));
-            else finish();
-          }, finish);
+        // A write stream with room for a few MB: pieces queued while a write is under way go out
+        // together in one writev, and the socket is paused only when the disk is that far behind
+        // (pausing at every megabyte stalled the sender on a busy machine).
+        file = fs.createWriteStream(part, { mode: 0o644, highWaterMark: 4 * CHUNK });
+        stream.pipeline(res, file, (e) => {
+          if (e) return finish(signal?.aborted ? abortReason(signal) : e);
+          if (total !== null && received !== total) return finish(new Error(`Download ended early: ${received} of ${total} bytes`));
+          finish();
         });
-        res.on('close', () => ended || finish(new Error(`Download ended early: ${received}${total === null ? '' : ` of ${total}`} bytes`)));
       });
       const onAbort = () => {
         req.destroy(abortReason(signal));
@@ -261,29 +240,14 @@ export async function downloadToPath(url: string, toPath: string, options: Downl
       req.on('error', (e) => finish(signal?.aborted ? abortReason(signal) : fetchFailed(e)));
       req.end();
     });
-    await done((cb) => fs.close(fd, cb));
     await done((cb) => fs.rename(part, toPath, cb));
     return received;
   } catch (e) {
-    await done((cb) => fs.close(fd, cb)).catch(() => {});
+    // Once the file is closed: a stream still opening it would make it again after the rm.
+    const f = file;
+    if (f && !f.closed) await new Promise<void>((r) => f.once('close', () => r()));
     await done((cb) => fs.rm(part, { force: true }, cb)).catch(() => {});
     throw e;
-  }
-}
-
-async function writeAll(fs: Fs, fd: number, bufs: Bytes[], bytes: number, at: number): Promise<void> {
-  let written = 0;
-  while (written < bytes) {
-    let skip = written;
-    const rest: Bytes[] = [];
-    for (const b of bufs) {
-      if (skip >= b.byteLength) skip -= b.byteLength;
-      else {
-        rest.push(skip ? b.subarray(skip) : b);
-        skip = 0;
-      }
-    }
-    written += await call<number>((cb) => fs.writev(fd, rest, at + written, cb));
   }
 }
 
