@@ -21,7 +21,7 @@ export function keyRoutes(app: FastifyInstance, s: HostServices): void {
     return reply.status(201).send(created);
   });
 
-  api.get('/keys', { ...accountRoute, schema: { summary: 'List API keys' } }, async (req) => {
+  api.get('/keys', { ...accountRoute, schema: { summary: 'List API keys' } }, async () => {
     return { keys: s.keys.all().map(keyView) };
   });
 

@@ -23,8 +23,11 @@ export const ComputerRow = memo(function ComputerRow({ c, workspace, workspaces 
   const toast = useToast();
   const [busy, setBusy] = useState<Action | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const running = c.status === 'running';
-  const moving = TRANSITIONAL.has(c.status) || busy !== null;
+  // A restart is under way from the click until the host answers it, even between two polls
+  // that both read "running" (a fast restart); the host's own phases show as they are read.
+  const status = busy === 'restart' && c.status === 'running' ? 'restarting' : c.status;
+  const running = status === 'running';
+  const moving = TRANSITIONAL.has(status) || busy !== null;
 
   const run = async (action: Action) => {
     setBusy(action);
@@ -41,14 +44,14 @@ export const ComputerRow = memo(function ComputerRow({ c, workspace, workspaces 
   // Files dropped on the row go to this computer's Desktop (stopped ones too: the host puts them on its disk).
   return (
     <FileDrop computerId={c.id} name={c.name} enabled={c.status !== 'deleting' && c.status !== 'error'}>
-      <div className={`computer-row${running ? ' is-running' : ''}`} data-testid="computer-row" data-name={c.name} data-status={c.status}>
+      <div className={`computer-row${running ? ' is-running' : ''}`} data-testid="computer-row" data-name={c.name} data-status={status}>
         <div className={`computer-icon tone-${running ? 'ok' : 'off'}`}>
           <Icon name="monitor" size={20} />
         </div>
         <div className="computer-main">
           <div className="computer-title">
             <span className="computer-name">{c.name}</span>
-            <StatusPill status={c.status} />
+            <StatusPill status={status} />
           </div>
           <div className="computer-meta">
             <ComputerLimits c={c} />

@@ -34,17 +34,18 @@ export function PictureControl({ prefs, set, error }: { prefs: ViewerPrefs | nul
   return (
     <div className="popover-anchor" ref={ref}>
       <button
-        className={`tool${open ? ' active' : ''}`}
+        className={`tool icon-only${open ? ' active' : ''}`}
         aria-expanded={open}
-        title={prefs ? `Picture: quality ${prefs.quality}, compression ${prefs.compression}` : 'Picture quality'}
+        aria-label="Picture quality"
+        title={prefs ? `Picture: ${preset ? preset.label : 'custom'} (quality ${prefs.quality}, compression ${prefs.compression})` : 'Picture quality'}
+        data-preset={preset ? preset.id : 'custom'}
         onClick={() => setOpen(!open)}
         disabled={!prefs}
         data-testid="picture-tool"
         data-quality={prefs?.quality}
         data-compression={prefs?.compression}
       >
-        <Icon name="eye" size={16} />
-        <span>{preset ? preset.label : 'Custom'}</span>
+        <Icon name="image" size={16} />
       </button>
       {open && prefs && (
         <div className="tool-popover" role="dialog" aria-label="Picture" data-testid="picture-popover">

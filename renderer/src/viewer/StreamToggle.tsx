@@ -46,7 +46,8 @@ export function StreamToggle({ computerId, running }: { computerId: string; runn
   return (
     <div className="popover-anchor" ref={ref}>
       <button
-        className={`tool${live ? ' active stream-state-streaming' : ''}`}
+        className={`tool${live ? ' active stream-state-streaming' : ' icon-only'}`}
+        aria-label="Stream"
         aria-pressed={live}
         aria-expanded={open}
         title={words}
@@ -54,8 +55,14 @@ export function StreamToggle({ computerId, running }: { computerId: string; runn
         data-testid="stream-toggle"
         data-status={s?.status ?? 'unknown'}
       >
-        {live ? <span className="stream-live" /> : <Icon name="globe" size={16} />}
-        <span>{live ? 'Live' : 'Stream'}</span>
+        {live ? (
+          <>
+            <span className="stream-live" />
+            <span>Live</span>
+          </>
+        ) : (
+          <Icon name="broadcast" size={16} />
+        )}
       </button>
       {open && (
         <div className="tool-popover" role="dialog" aria-label="Stream" data-testid="stream-popover">

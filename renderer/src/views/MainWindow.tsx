@@ -15,6 +15,8 @@ import { useToast } from '../hooks/useToasts';
 import { ALL, ComputerList, byWorkspace } from '../main/ComputerList';
 import { EmptyState } from '../main/EmptyState';
 import { HostBanner } from '../main/HostBanner';
+import { HostStatus } from '../main/HostStatus';
+import '../styles/host.css';
 import { ListBanner } from '../main/ListBanner';
 import { LocalHostPanel } from '../main/LocalHostPanel';
 import { Sidebar } from '../main/Sidebar';
@@ -94,6 +96,7 @@ export function MainWindow() {
         filter={filter}
         setFilter={setFilter}
         onSignOut={() => void signOut()}
+        status={session.mode === 'browser' ? <HostStatus session={session} profile={profile} snapshot={snapshot} /> : undefined}
       />
       <main className="content">
         <header className="content-head">
