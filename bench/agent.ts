@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const which of ['ours', 'fixed'] as const) {
         Object.assign(settle, which === 'ours' ? SETTLE : SETTLE_FIXED_WINDOW);
-        const from = double.requests.length; // a task of its own each time: the same body again would be taken for a retry
+        const from = double.requests.length; // a task of its own each time, so each run is told apart in the threads
         const r = await chat(api, { computer_id: c.id, max_steps: plan.length + 1, messages: [{ role: 'user', content: `bench ${which} ${round}` }] }, { 'x-anthropic-key': double.key });
         if (r.status !== 200) throw new Error(`the run failed: ${JSON.stringify(r.body)}`);
         if (double.problems.length) throw new Error(`the double saw problems: ${double.problems.join('; ')}`);

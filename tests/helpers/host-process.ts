@@ -21,14 +21,15 @@ export interface HostProcess {
 }
 
 /**
- * Starts the host on `dataDir` with the test key on a free port, `args` added to its command line;
+ * Starts the host on `dataDir` with the test key on a free port, `args` added to its command line
+ * and `env` to its environment;
  * answers once it prints the address it listens on. Its stderr is shown (`inherit`) or kept for
  * the error when it exits before listening (`pipe`).
  */
-export async function startHostProcess(dataDir: string, options: { args?: string[]; stderr?: 'inherit' | 'pipe' } = {}): Promise<HostProcess> {
+export async function startHostProcess(dataDir: string, options: { args?: string[]; stderr?: 'inherit' | 'pipe'; env?: Record<string, string> } = {}): Promise<HostProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'host/cli.ts', '--data-dir', dataDir, '--port', '0', ...(options.args ?? [])], {
     cwd: projectRoot,
-    env: { ...process.env, ORGO_HOST_BOOTSTRAP_KEY: TEST_KEY },
+    env: { ...process.env, ...options.env, ORGO_HOST_BOOTSTRAP_KEY: TEST_KEY },
     stdio: ['ignore', 'pipe', options.stderr ?? 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {
