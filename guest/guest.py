@@ -34,6 +34,7 @@ import sound_server  # noqa: E402
 import stream  # noqa: E402
 import terminals  # noqa: E402
 import wallpaper  # noqa: E402
+import zygote  # noqa: E402,F401  (forked guests: zygote.py)
 
 out_lock = threading.Lock()
 
@@ -224,6 +225,9 @@ def shutdown(code):
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--zygote"]:
+        import zygote
+        zygote.serve(sys.argv[2], sys.modules[__name__])
     try:
         main()
     except Exception as e:

@@ -2,16 +2,18 @@
  * One running computer: the `unshare` + guest process pair and the line protocol
  * to the guest (guest/guest.py, the program inside each computer). The host's side of a computer's life.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { chmodSync, mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { logger } from '../../shared/node/log.js';
 import type { GuestOp, GuestOps, GuestResult } from './guest-ops.js';
 import { guestScript, MAX_SOCKET_PATH, type ComputerPaths } from './paths.js';
 import { obfuscateVncPassword } from '../../shared/node/vnc-password.js';
 import type { ComputerLink, HostNetwork } from './network.js';
+import type { GuestZygote } from './zygote.js';
 
 const log = logger('desktop');
 const READY_TIMEOUT_MS = 20_000;
@@ -29,6 +31,8 @@ export interface DesktopOptions {
   network?: { host: HostNetwork; computerId: string; bandwidthMbps: number | null };
   /** `cgroup.procs` files the computer's first process joins before anything of it starts (cgroups.ts). */
   cgroupProcs?: string[];
+  /** Where the guest is forked from (zygote.ts); without it, or when it is down, the guest is spawned. */
+  zygote?: GuestZygote;
 }
 
 type Pending = { resolve: (a: GuestResult<GuestOp>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -39,7 +43,11 @@ type Pending = { resolve: (a: GuestResult<GuestOp>) => void; reject: (e: Error) 
  * changed (a viewer's remote resize).
  */
 export class Desktop extends EventEmitter {
-  private proc?: ChildProcessWithoutNullStreams;
+  /** The guest's stdin (a pipe, or the zygote's connection). */
+  private input?: Writable;
+  /** The computer's outermost process (`unshare`, or the zygote's fork): its group is the computer. */
+  private leader?: number;
+  private launched = false;
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private stopping = false;
@@ -59,11 +67,11 @@ export class Desktop extends EventEmitter {
   }
 
   get pid(): number | undefined {
-    return this.proc?.pid;
+    return this.leader;
   }
 
   get alive(): boolean {
-    return !!this.proc && !this.exited;
+    return this.launched && !this.exited;
   }
 
   /** Starts the computer and resolves once its display takes input and VNC accepts clients. */
@@ -83,7 +91,6 @@ export class Desktop extends EventEmitter {
     writeFileSync(paths.vncPasswordFile, await obfuscateVncPassword(vncPassword), { mode: 0o600 });
 
     mkdirSync(dirname(paths.log), { recursive: true, mode: 0o700 });
-    const logFd = openSync(paths.log, 'a', 0o600);
     const env = {
       PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
       ORGO_DISK: paths.disk,
@@ -94,25 +101,46 @@ export class Desktop extends EventEmitter {
       ORGO_MASK: this.options.masks.join(':'),
       LANG: 'C.UTF-8',
     };
-    // --kill-child: if `unshare` dies, the computer's pid 1 (and with it every process in it) dies.
-    // --net: a namespace the network module joins to the host while the desktop starts.
     const network = this.options.network;
-    let argv = ['unshare', '--mount', '--uts', '--ipc', '--pid', ...(network ? ['--net'] : []), '--fork', '--kill-child', '--propagation', 'private', '--',
-      '/usr/bin/python3', '-S', '-E', '-X', `pycache_prefix=${paths.pycache}`, guestScript];
     const procsFiles = this.options.cgroupProcs ?? [];
-    if (procsFiles.length) {
-      // The shell joins the computer's cgroups and then becomes `unshare`: every process of the
-      // computer starts inside its limits, with no window in which one could escape them.
-      argv = ['/bin/sh', '-c', 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 111; shift; n=$((n-1)); done; exec "$@"',
-        'sh', String(procsFiles.length), ...procsFiles, ...argv];
-    }
     const spawnedAt = performance.now();
     const mark = (name: string) => (this.phases[name] = Math.round(performance.now() - spawnedAt));
-    const proc = spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', logFd], detached: true }) as unknown as ChildProcessWithoutNullStreams;
-    closeSync(logFd);
-    this.proc = proc;
-    const linked = network && proc.pid
-      ? network.host.attach(proc.pid, network.computerId, network.bandwidthMbps).then((l) => { this.link = l; mark('network'); })
+    const forked = await this.options.zygote?.fork({ env, cgroupProcs: procsFiles, net: !!network, log: paths.log });
+    mark(forked ? 'forked' : 'spawning');
+    let output: Readable;
+    let leader: Promise<number>;
+    if (forked) {
+      this.input = output = forked;
+      leader = new Promise<number>((resolve, reject) => {
+        this.once('spawned', resolve);
+        this.once('exit', () => reject(new Error('the computer ended before it started')));
+      });
+      forked.on('error', () => {}); // the close below reports it
+      forked.on('close', () => this.onExit(this.exitReason ?? 'the computer\'s processes ended (its connection closed)'));
+    } else {
+      // --kill-child: if `unshare` dies, the computer's pid 1 (and with it every process in it) dies.
+      // --net: a namespace the network module joins to the host while the desktop starts.
+      let argv = ['unshare', '--mount', '--uts', '--ipc', '--pid', ...(network ? ['--net'] : []), '--fork', '--kill-child', '--propagation', 'private', '--',
+        '/usr/bin/python3', '-S', '-E', '-X', `pycache_prefix=${paths.pycache}`, guestScript];
+      if (procsFiles.length) {
+        // The shell joins the computer's cgroups and then becomes `unshare`: every process of the
+        // computer starts inside its limits, with no window in which one could escape them.
+        argv = ['/bin/sh', '-c', 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 111; shift; n=$((n-1)); done; exec "$@"',
+          'sh', String(procsFiles.length), ...procsFiles, ...argv];
+      }
+      const logFd = openSync(paths.log, 'a', 0o600);
+      const proc = spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', logFd], detached: true });
+      closeSync(logFd);
+      this.input = proc.stdin!;
+      output = proc.stdout!;
+      this.leader = proc.pid;
+      leader = proc.pid ? Promise.resolve(proc.pid) : Promise.reject(new Error('the computer did not start'));
+      proc.on('error', (e) => this.onExit(`could not start the sandbox: ${e.message}`));
+      proc.on('exit', (code, signal) => this.onEnded(code, signal, procsFiles.length > 0));
+    }
+    this.launched = true;
+    const linked = network
+      ? leader.then((pid) => network.host.attach(pid, network.computerId, network.bandwidthMbps)).then((l) => { this.link = l; mark('network'); })
       : Promise.resolve();
     linked.catch(() => {}); // awaited below; an early exit must not leave it unhandled
 
@@ -141,14 +169,15 @@ export class Desktop extends EventEmitter {
           this.kill();
         },
       );
-      createInterface({ input: proc.stdout }).on('line', (line) => this.onLine(line));
-      proc.stdin.on('error', () => {}); // EPIPE after exit: the exit handler reports it
-      proc.on('error', (e) => this.onExit(`could not start the sandbox: ${e.message}`));
-      proc.on('exit', (code, signal) => {
-        const cgroupFailed = code === 111 && procsFiles.length > 0 && !this.exitReason;
-        this.onExit(this.exitReason ?? (cgroupFailed ? 'the computer could not join its cgroups (its limits)' : `the computer's processes ended (${signal ? `signal ${signal}` : `code ${code}`})`));
-      });
+      createInterface({ input: output }).on('line', (line) => this.onLine(line));
+      this.input!.on('error', () => {}); // EPIPE after exit: the exit handler reports it
     });
+  }
+
+  /** How the computer's outermost process ended, in words (111: the cgroup join failed). */
+  private onEnded(code: number | null, signal: string | null, joinedCgroups: boolean): void {
+    const cgroupFailed = code === 111 && joinedCgroups && !this.exitReason;
+    this.onExit(this.exitReason ?? (cgroupFailed ? 'the computer could not join its cgroups (its limits)' : `the computer's processes ended (${signal ? `signal ${signal}` : `code ${code}`})`));
   }
 
   /** Sends one request to the guest (guest/PROTOCOL.md; the ops: guest-ops.ts). */
@@ -161,41 +190,47 @@ export class Desktop extends EventEmitter {
         reject(new Error(`the computer did not answer within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, timer });
-      this.proc!.stdin.write(JSON.stringify({ id, op, ...input }) + '\n');
+      this.input!.write(JSON.stringify({ id, op, ...input }) + '\n');
     });
   }
 
   /** Stops every process of the computer, politely first. Its disk stays as it is. */
   async stop(): Promise<void> {
-    if (!this.proc || this.exited) return;
+    if (!this.launched || this.exited) return;
     this.stopping = true;
     const done = new Promise<void>((r) => this.exitWaiters.push(r));
     // Closing stdin tells the guest the host is done with it.
-    this.proc.stdin.end();
+    this.input!.end();
     const timer = setTimeout(() => this.kill(), STOP_GRACE_MS);
     await done;
     clearTimeout(timer);
   }
 
   private kill(): void {
-    if (this.proc?.pid && !this.exited) {
+    if (this.leader && !this.exited) {
       try {
-        process.kill(-this.proc.pid, 'SIGKILL');
+        process.kill(-this.leader, 'SIGKILL');
       } catch {
         /* already gone */
       }
     }
+    // A fork not yet started (no leader known): its guest ends when its connection does.
+    if (!this.leader) this.input?.destroy();
   }
 
   private onLine(line: string): void {
-    let msg: { id?: number; event?: string; reason?: string; width?: number; height?: number; depth?: number; phases?: Record<string, number> } & GuestResult<GuestOp>;
+    let msg: { id?: number; event?: string; reason?: string; width?: number; height?: number; depth?: number; phases?: Record<string, number>; pid?: number; code?: number | null; signal?: string | null } & GuestResult<GuestOp>;
     try {
       msg = JSON.parse(line);
     } catch {
       log.warn(`${this.options.instanceId}: unreadable guest line: ${line.slice(0, 200)}`);
       return;
     }
-    if (msg.event === 'ready') {
+    if (msg.event === 'spawned' && typeof msg.pid === 'number') {
+      this.leader = msg.pid;
+      this.emit('spawned', msg.pid);
+    } else if (msg.event === 'ended') this.onEnded(msg.code ?? null, msg.signal ?? null, (this.options.cgroupProcs ?? []).length > 0);
+    else if (msg.event === 'ready') {
       for (const [k, v] of Object.entries(msg.phases ?? {})) if (typeof v === 'number') this.phases[`guest.${k}`] = v;
       this.emit('ready');
     }

@@ -24,11 +24,17 @@ function unescapeMount(p: string): string {
   return p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
-/** The mount options of `dir` when something is mounted there (mountinfo's field 6), else null. */
+/**
+ * The options of what is mounted on `dir`, else null: the mount's own (mountinfo's field 6) and
+ * its filesystem's (the super options after the ` - ` separator). Both matter: ext4 turning
+ * itself read-only after a write error (errors=remount-ro) shows only in the second.
+ */
 function mountOptions(dir: string): string[] | null {
   for (const l of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     const f = l.split(' ');
-    if (f[4] !== undefined && unescapeMount(f[4]) === dir) return (f[5] ?? '').split(',');
+    if (f[4] === undefined || unescapeMount(f[4]) !== dir) continue;
+    const superOptions = l.split(' - ')[1]?.split(' ')[2] ?? '';
+    return [...(f[5] ?? '').split(','), ...superOptions.split(',')];
   }
   return null;
 }

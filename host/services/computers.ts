@@ -19,6 +19,7 @@ import { fitFilesystem, makeImage, mountImage, SpareImages, unmountImage } from 
 import { DEFAULT_DISK_GB } from '../../shared/api/specs.js';
 import { HostNetwork } from '../runtime/network.js';
 import { computerPaths } from '../runtime/paths.js';
+import { GuestZygote } from '../runtime/zygote.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
 import { preloadKeymap } from '../x11/preload.js';
 import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
@@ -33,6 +34,11 @@ export interface ComputersConfig {
   isolation?: { network: boolean; limits: boolean };
   /** A filesystem image per computer so disk_size_gb holds (default on). */
   diskImages?: boolean;
+  /**
+   * Guests forked from one interpreter (runtime/zygote.ts) instead of one `python3` each
+   * (default on; ORGO_GUEST_ZYGOTE=0 turns it off, for comparing the two).
+   */
+  zygote?: boolean;
 }
 
 /** `oom_kill` event: the memory controller killed a process inside a computer. */
@@ -52,6 +58,7 @@ export class Computers extends EventEmitter {
   readonly cgroups?: HostCgroups;
   private readonly oomSeen = new Map<string, number>();
   private readonly spare?: SpareImages;
+  private readonly zygote?: GuestZygote;
   private readonly oomTicker: NodeJS.Timeout;
   private readonly desktops = new Map<string, Desktop>();
   private readonly lifecycle = new KeyedQueue();
@@ -88,8 +95,17 @@ export class Computers extends EventEmitter {
         log.warn(`no spare disk image: ${(e as Error).message}`);
       }
     }
+    if ((config.zygote ?? process.env.ORGO_GUEST_ZYGOTE !== '0')) {
+      this.zygote = new GuestZygote(join(config.dataDir, 'run', 'zygote.sock'), computerPaths(config.dataDir, '-', '-').pycache);
+      void this.zygote.ready(); // now, so the first computer does not wait for it
+    }
     this.oomTicker = setInterval(() => this.oomTick(), OOM_POLL_MS);
     this.oomTicker.unref();
+  }
+
+  /** The guest zygote's pid while it runs (runtime/zygote.ts). */
+  get zygotePid(): number | undefined {
+    return this.zygote?.pid;
   }
 
   /** Whether cpu and ram are real limits on this host (cgroups found and writable). */
@@ -286,6 +302,7 @@ export class Computers extends EventEmitter {
     clearInterval(this.oomTicker);
     await Promise.all([...this.desktops.values()].map((d) => d.stop()));
     await Promise.all([...this.exits.values()]);
+    this.zygote?.close();
     await this.network?.close();
     this.cgroups?.close();
     await this.spare?.close();
@@ -360,6 +377,7 @@ export class Computers extends EventEmitter {
       masks: [this.config.dataDir],
       network: this.network ? { host: this.network, computerId: id, bandwidthMbps: row.bandwidth_limit_mbps } : undefined,
       cgroupProcs,
+      zygote: this.zygote,
     });
     this.oomSeen.set(id, 0);
     this.desktops.set(id, desk);
