@@ -13,6 +13,7 @@ export type TrayAction =
   | { kind: 'start'; id: string }
   | { kind: 'stop'; id: string }
   | { kind: 'stop-all' }
+  | { kind: 'install-cli' }
   | { kind: 'quit' };
 
 export interface TrayItem {
@@ -89,6 +90,8 @@ export function trayMenu(s: TrayState): TrayItem[] {
     { label: 'Grid view', enabled: running > 0, action: { kind: 'open-grid' } },
     { label: 'Stop all computers', enabled: running > 0, action: { kind: 'stop-all' } },
     SEP,
+    // The terminal's way in (app/cli-install.ts): an `orgo` launcher in ~/.local/bin.
+    { label: 'Install the orgo command…', action: { kind: 'install-cli' } },
     { label: 'Quit', action: { kind: 'quit' } },
   );
   return items;
