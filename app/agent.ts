@@ -2,12 +2,15 @@
  * The app's side of the agent: runs, controls, threads and the live feed of a computer's runs,
  * over the active profile's agent endpoint (the built-in host, another host or Orgo's cloud all
  * answer `/api/v1/chat/completions`). The Anthropic key lives in the keychain (Credentials, as a
- * profile key does) and is added here as `x-anthropic-key`; the renderer never holds it.
+ * profile key does) and is added here as `x-anthropic-key`; the renderer never holds it. The
+ * OpenAI-compatible providers added in the app (model-providers.ts) go along with the runs of
+ * their models the same way.
  */
 import type { AgentEvent, ThreadDetail, ThreadSummary } from '../shared/api/agent.js';
 import type { EventName, Events } from '../shared/ipc/channels.js';
 import type { Credentials } from './credentials.js';
 import { logger } from './log.js';
+import type { ModelProviders } from './model-providers.js';
 import type { Session } from './session.js';
 
 const log = logger('agent');
@@ -40,6 +43,7 @@ export class AppAgent {
     private readonly session: Session,
     private readonly credentials: Credentials,
     private readonly broadcast: Broadcast,
+    readonly providers: ModelProviders,
   ) {}
 
   async keyStatus(): Promise<{ anthropic: { set: boolean; source: string | null; hint: string | null } }> {
@@ -57,9 +61,11 @@ export class AppAgent {
     return this.keyStatus();
   }
 
+  /** The host's models, then the app's own providers' (a host that has none of its own still runs them). */
   async models(): Promise<Array<{ id: string; owned_by: string }>> {
     const r = await this.call<{ data: Array<{ id: string; owned_by: string }> }>('GET', '/v1/models');
-    return r.data.map((m) => ({ id: m.id, owned_by: m.owned_by }));
+    const host = r.data.map((m) => ({ id: m.id, owned_by: m.owned_by }));
+    return [...host, ...this.providers.models().filter((m) => !host.some((h) => h.id === m.id))];
   }
 
   async threads(computerId: string): Promise<ThreadSummary[]> {
@@ -84,10 +90,11 @@ export class AppAgent {
    */
   async run(input: { computerId: string; model: string; task: string; threadId?: string; maxSteps?: number }): Promise<{ threadId: string }> {
     const { url, headers } = await this.endpoint();
+    const provider = await this.providers.headersFor(input.model);
     const abort = new AbortController();
     const res = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { ...headers, ...provider, 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({
         computer_id: input.computerId,
         model: input.model,

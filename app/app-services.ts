@@ -18,6 +18,7 @@ import { VncRelay } from './relay.js';
 import { ChannelRelay } from './channel-relay.js';
 import { AppFiles } from './files.js';
 import { Session } from './session.js';
+import { ModelProviders } from './model-providers.js';
 import { AppAgent } from './agent.js';
 
 export interface AppServicesOptions {
@@ -89,7 +90,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     o.broadcast?.(event, payload);
     for (const l of listeners) l(event, payload);
   };
-  const agent = new AppAgent(session, credentials, broadcast);
+  const agent = new AppAgent(session, credentials, broadcast, new ModelProviders(dirs.config, credentials));
   session.onChange((v) => broadcast('session.changed', v));
   feed.onChange((snap) => broadcast('computers.changed', snap));
   return {

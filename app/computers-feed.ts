@@ -2,19 +2,26 @@
  * The live list of workspaces and computers for the active profile. Polls while someone watches
  * (quickly while a computer is between states or just after an action, slowly otherwise) and
  * pushes a snapshot only when something a person would see changed, so lists do not flicker.
- * A failed refresh keeps the last good list and says why.
+ * A failed refresh keeps the last good list and says why; a host that does not answer at all is
+ * said as such (host-health.ts), its computers shown as `unknown`, and the built-in host is
+ * restarted by the app.
  */
 import type { Computer, Workspace } from '../shared/api/types.js';
 import { computerView } from '../shared/ipc/channels.js';
 import type { ComputersSnapshot } from '../shared/ipc/types.js';
 import { describeError } from './errors.js';
+import { HostHealth, unreachable } from './host-health.js';
 import { logger } from './log.js';
+import { LOCAL_ID } from './profiles.js';
 import type { Session } from './session.js';
 
 const log = logger('computers-feed');
 const STEADY_MS = 2000;
 const BUSY_MS = 400;
-const SETTLED = new Set(['running', 'stopped', 'error', 'suspended']);
+// A host that does not answer is asked again at the steady pace, not the busy one.
+const SETTLED = new Set(['running', 'stopped', 'error', 'suspended', 'unknown']);
+/** A list call the host does not answer within this is "not answering" (a hung host, not just a slow one). */
+const LIST_TIMEOUT_MS = 15_000;
 
 export class ComputersFeed {
   private snapshot: ComputersSnapshot;
@@ -25,6 +32,10 @@ export class ComputersFeed {
   private listeners = new Set<(s: ComputersSnapshot) => void>();
   /** The API's full answers of the last refresh (with VNC passwords): main-side only, for the relay. */
   private full = new Map<string, Computer>();
+  private readonly health = new HostHealth();
+  /** Whose host `health` describes: a profile switch starts a new history. */
+  private healthOf: string | null = null;
+  private restartingHost = false;
 
   constructor(
     private readonly session: Session,
@@ -34,7 +45,7 @@ export class ComputersFeed {
   }
 
   private empty(): ComputersSnapshot {
-    return { profileId: this.session.profiles.active().id, workspaces: [], computers: [], error: null, at: 0, loaded: false };
+    return { profileId: this.session.profiles.active().id, workspaces: [], computers: [], error: null, hostDown: null, hostEvents: [], at: 0, loaded: false };
   }
 
   onChange(listener: (s: ComputersSnapshot) => void): () => void {
@@ -90,10 +101,17 @@ export class ComputersFeed {
   }
 
   private async load(): Promise<ComputersSnapshot> {
-    const profileId = this.session.profiles.active().id;
+    const profile = this.session.profiles.active();
+    const profileId = profile.id;
+    const builtIn = profileId === LOCAL_ID;
+    if (this.healthOf !== profileId) {
+      this.health.reset();
+      this.healthOf = profileId;
+    }
     let next: ComputersSnapshot;
     try {
-      const { client } = await this.session.client();
+      // Once its list has shown, a dead built-in host is said before the app starts another.
+      const { client } = await this.session.client({ ensure: !(builtIn && this.snapshot.loaded), timeoutMs: LIST_TIMEOUT_MS });
       const [workspaces, computers] = await Promise.all([client.listWorkspaces(), client.listComputers()]);
       if (profileId === this.session.profiles.active().id) this.full = new Map(computers.map((c) => [c.id, c]));
       next = {
@@ -101,21 +119,54 @@ export class ComputersFeed {
         workspaces: workspaces.map((w: Workspace) => ({ id: w.id, name: w.name })),
         computers: computers.map((c: Computer) => computerView(c)).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.name.localeCompare(b.name)),
         error: null,
+        hostDown: null,
+        hostEvents: [],
         at: Date.now(),
         loaded: true,
       };
+      if (this.health.answered()) log.info(`the host of ${profile.name} answers again`);
     } catch (e) {
       const words = describeError(e).message;
       log.debug(`refresh failed: ${words}`);
+      const why = unreachable(e);
+      if (why && this.health.noAnswer(why, builtIn, new URL(profile.baseUrl).origin)) log.warn(`the host of ${profile.name} stopped answering: ${why}`);
+      if (why && builtIn) this.restartBuiltIn();
       const keep = this.snapshot.profileId === profileId ? this.snapshot : this.empty();
-      next = { ...keep, profileId, error: words, at: Date.now() };
+      // What the list last said is no longer known while nobody answers: never a stale "Running".
+      const computers = why ? keep.computers.map((c) => ({ ...c, status: 'unknown' as const })) : keep.computers;
+      next = { ...keep, computers, profileId, error: words, at: Date.now() };
     }
+    next = { ...next, hostDown: this.health.down, hostEvents: this.health.events };
     // The profile may have changed while we were asking: drop an answer for the old one.
     if (profileId !== this.session.profiles.active().id) return this.snapshot;
     const changed = JSON.stringify({ ...this.snapshot, at: 0 }) !== JSON.stringify({ ...next, at: 0 });
     this.snapshot = next;
     if (changed) this.emit();
     return next;
+  }
+
+  /**
+   * The built-in host stopped answering: start it again (computers run continuously, so the app
+   * brings their host back), and say what happened in the history either way.
+   */
+  private restartBuiltIn(): void {
+    if (this.restartingHost) return;
+    this.restartingHost = true;
+    this.health.restarting(true);
+    const host = this.session.localHost;
+    const before = host.pid;
+    void host
+      .ensure()
+      .then(
+        // It may have come back by itself (a service manager, a person): only a new process is a restart.
+        () => host.pid !== before && this.health.restarted(),
+        (e: unknown) => this.health.restartFailed(describeError(e).message),
+      )
+      .finally(() => {
+        this.restartingHost = false;
+        this.health.restarting(false);
+        void this.refresh();
+      });
   }
 
   private emit(): void {

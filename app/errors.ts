@@ -24,7 +24,8 @@ export function describeError(e: unknown): IpcError {
   }
   const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'TimeoutError') return { message: 'The server took too long to answer', code: 'timeout' };
-  if (err?.message === 'fetch failed' || err?.cause?.code) {
+  // An error wrapping an API answer (its cause has a `code` too) is words already, not a network failure.
+  if (err?.message === 'fetch failed' || (err?.cause?.code && !(err.cause instanceof OrgoApiError))) {
     const code = err.cause?.code ?? '';
     return { message: `Could not reach the server: ${NET[code] ?? err.cause?.message ?? 'network error'}`, code: 'unreachable' };
   }

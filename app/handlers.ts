@@ -12,6 +12,7 @@ import { saveScreenshot } from './screenshots.js';
 import { assertSafeTransport } from './profiles.js';
 import { fileView } from './files.js';
 import type { DownloadAnswer } from '../shared/ipc/types.js';
+import { manageHandlers } from './manage-handlers.js';
 
 /** The window (or browser tab) a call came from. */
 export interface ClientContext {
@@ -143,6 +144,7 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
       await act((c) => c.deleteComputer(id));
     },
     'computers.stopAll': async () => stopAll(s),
+    ...manageHandlers(s, act),
     'workspaces.create': async ({ name }) => {
       const w = await act((c) => c.createWorkspace(name));
       return { id: w.id, name: w.name };
@@ -209,6 +211,9 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
     'modelKeys.get': async () => s.agent.keyStatus(),
     'modelKeys.set': async ({ key }) => s.agent.setKey(key),
     'modelKeys.clear': async () => s.agent.clearKey(),
+    'modelProviders.list': async () => s.agent.providers.list(),
+    'modelProviders.save': async (input) => s.agent.providers.save(input),
+    'modelProviders.remove': async ({ name }) => s.agent.providers.remove(name),
   };
 }
 

@@ -50,14 +50,17 @@ export class Session {
     return hostKey ? { key: hostKey, source: 'host' } : null;
   }
 
-  /** A client for the active profile; starts the built-in host first when that is the profile. */
-  async client(): Promise<{ profile: Profile; client: OrgoClient }> {
+  /**
+   * A client for the active profile; starts the built-in host first when that is the profile
+   * (unless `ensure: false`: the computers feed notices a dead host before it restarts one).
+   */
+  async client(options: { ensure?: boolean; timeoutMs?: number } = {}): Promise<{ profile: Profile; client: OrgoClient }> {
     const profile = this.profiles.active();
-    if (profile.id === LOCAL_ID) await this.localHost.ensure();
+    if (profile.id === LOCAL_ID && options.ensure !== false) await this.localHost.ensure();
     const apiKey = await this.keyFor(profile);
     if (!apiKey) throw new NotSignedIn(profile);
     assertSafeTransport(profile);
-    return { profile, client: new OrgoClient({ baseUrl: profile.baseUrl, apiKey, timeoutMs: 180_000 }) };
+    return { profile, client: new OrgoClient({ baseUrl: profile.baseUrl, apiKey, timeoutMs: options.timeoutMs ?? 180_000 }) };
   }
 
   async view(): Promise<SessionView> {

@@ -4,7 +4,10 @@
  * step, screenshot p50/p95 and click p50 over a sample of computers, memory per computer (the
  * drop in available memory, and PSS over the sample), and CPU while they all sit idle (their
  * processes' CPU time, per computer, and the machine's). Then a table of what one idle
- * desktop spends, per process; then every computer is deleted.
+ * desktop spends, per process, and where create → running spent its time, phase by phase (the
+ * host's own record of each start: disk, desktop start with the guest's marks inside it, network
+ * beside it, keymap); then every computer is deleted. Creating stops as soon as available memory
+ * falls under the reserve (`--reserve-mb`), not only at the end of a step.
  *   npm run bench -- density --max 150 --step 50
  */
 import { loadavg } from 'node:os';
@@ -35,15 +38,24 @@ export async function run(): Promise<void> {
     console.log('| computers | create→running p50 (this step) | p95 | screenshot p50 | screenshot p95 | click p50 | memory each (drop in available) | PSS each (sample) | their CPU each, idle | host process CPU | machine busy | load |');
     console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     let detail: ReturnType<typeof perProcess> | undefined;
-    while (ids.length < max) {
+    const phaseSteps: Array<{ at: number; phases: Record<string, number[]> }> = [];
+    let short = false;
+    while (ids.length < max && !short) {
       const boots: number[] = [];
+      const phases: Record<string, number[]> = {};
       for (let i = 0; i < step && ids.length < max; i++) {
+        if (memAvailableKb() < reserveKb) {
+          short = true;
+          break;
+        }
         boots.push(await time(async () => {
           const c = await client.createComputer({ workspace_id: ws.id, name: `dense-${ids.length}` });
           if (c.status !== 'running') throw new Error(`computer ${c.id} is ${c.status}: ${c.error_message}`);
           ids.push(c.id);
+          for (const [k, v] of Object.entries(host.computers.lastStartPhases(c.id) ?? {})) (phases[k] ??= []).push(v);
         }));
       }
+      phaseSteps.push({ at: ids.length, phases });
       await sleep(5000); // the sessions start behind `running`: let them settle
       const sample = Array.from({ length: Math.min(sampleSize, ids.length) }, (_, k) => ids[Math.floor((k * ids.length) / Math.min(sampleSize, ids.length))]!);
       // Memory and CPU first, while nothing has touched the new computers: an idle desktop's
@@ -76,11 +88,12 @@ export async function run(): Promise<void> {
       const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
       const ms = (v: number) => `${v.toFixed(1)} ms`;
       console.log(`| ${ids.length} | ${ms(percentile(boots, 50))} | ${ms(percentile(boots, 95))} | ${ms(percentile(shots, 50))} | ${ms(percentile(shots, 95))} | ${ms(percentile(clicks, 50))} | ${mb((available0 - availableNow) / ids.length)} | ${mb(pssEach)} | ${(theirs * 100).toFixed(3)} % of a core | ${(((hostUse.user + hostUse.system) / 1e6 / seconds) * 100).toFixed(1)} % | ${(busy * 100).toFixed(0)} % of 2 cores | ${loadavg()[0]!.toFixed(2)} |`);
-      if (availableNow < reserveKb) {
-        console.log(`stopped: ${mb(availableNow)} available`);
+      if (availableNow < reserveKb || short) {
+        console.log(`stopped: ${mb(memAvailableKb())} available`);
         break;
       }
     }
+    printPhases(phaseSteps);
     if (detail) {
       console.log(`\n## one idle desktop, per process (mean over the first step's sample of ${Math.min(sampleSize, ids.length)}; CPU over ${idleS} s idle)`);
       console.log('| process | count | RSS | PSS | private | CPU (% of a core) |');
@@ -93,6 +106,16 @@ export async function run(): Promise<void> {
     console.log(`\ndeleted ${ids.length} computers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await close();
   }
+}
+
+/** create → running phase by phase (p50 per step; the desktop's marks are ms from its spawn, the others durations). */
+function printPhases(steps: Array<{ at: number; phases: Record<string, number[]> }>): void {
+  const names = [...new Set(steps.flatMap((s) => Object.keys(s.phases)))];
+  if (!names.length) return;
+  console.log('\n## where create→running went (p50 per step, ms; `desktop.*` are marks from the guest\'s spawn, the rest durations)');
+  console.log(`| phase | ${steps.map((s) => `to ${s.at}`).join(' | ')} |`);
+  console.log(`|---|${steps.map(() => '---|').join('')}`);
+  for (const n of names) console.log(`| ${n} | ${steps.map((s) => (s.phases[n]?.length ? percentile(s.phases[n]!, 50).toFixed(1) : '-')).join(' | ')} |`);
 }
 
 /** Per command name, the mean over `desktops` of memory and of CPU between two looks. */

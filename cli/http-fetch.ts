@@ -1,7 +1,7 @@
 /**
  * A small `fetch` over node:http for the CLI's JSON requests. Node's own fetch loads undici on
  * first use, about 0.2 s of CPU: more than the rest of a command like `orgo computers list`
- * together. Requests with a streamed body (uploads) still go through the real fetch; answers
+ * together. Requests with a streamed body (uploads from a File) still go through the real fetch; answers
  * offer what the SDK reads (status, headers, text, json, arrayBuffer, and body as a stream).
  * node:https (with tls and crypto) loads only for an https address: most calls here go to the
  * built-in host over loopback http, and loading it costs more than the request.
@@ -68,4 +68,6 @@ export const lightFetch = (async (input: string | URL, init: RequestInit = {}) =
     });
     req.end(body ?? undefined);
   });
-}) as unknown as typeof fetch;
+}) as unknown as typeof fetch & { nodeHttp?: boolean };
+// Over node:http too: the SDK may then move files to and from paths over node:http (shared/api/node-transfer.ts).
+lightFetch.nodeHttp = true;

@@ -17,6 +17,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# Every module of the guest is imported here, before the computer's root replaces the host's:
+# the guest's folder (and the bytecode cache under the host's data dir) cannot be seen after.
 import audio  # noqa: E402
 import caps  # noqa: E402
 import login_env  # noqa: E402
@@ -59,12 +61,21 @@ def wait_for_socket(path, deadline):
 def main():
     env = os.environ
     hostname = env["ORGO_HOSTNAME"]
+    # Where a start's time goes (ms since this process began its main), sent with `ready`.
+    t0 = time.monotonic()
+    phases = {}
+
+    def mark(name):
+        phases[name] = round((time.monotonic() - t0) * 1000, 1)
+
     seed.seed(env["ORGO_DISK"], hostname)
+    mark("seed")
     masks = [p for p in env.get("ORGO_MASK", "").split(":") if p]
     mounts.build_root(env["ORGO_RUN"] + "/root", env["ORGO_DISK"], env["ORGO_RUN"],
                       os.path.dirname(os.path.abspath(__file__)), masks)
     socket.sethostname(hostname)
     caps.drop_to_container_set()
+    mark("root")
 
     reaper = procs.Reaper()
     # Streams (terminals, audio, events) each get a connection on /run/orgo/channels.sock.
@@ -80,23 +91,30 @@ def main():
     })
     desktop = session.Desktop(reaper, env)
     desktop.start_display()
+    mark("xvnc_spawned")
     global display_pid
     display_pid = desktop.display_pid
     try:
         wait_for_socket("/tmp/.X11-unix/X1", time.monotonic() + 15)
         wait_for_socket("/run/orgo/vnc.sock", time.monotonic() + 15)
+        mark("display")
     except TimeoutError as e:
         send({"event": "exit", "reason": f"the display did not start: {e}"})
         shutdown(1)
-    desktop.start_session()
-    sound_server.SoundServer(reaper).start()
-    background(wallpaper.paint)
-    desktop_icons.DesktopIcons(reaper).start()
     # The audio channel records from PulseAudio, whose socket the guest holds from here on
     # (sound_server.py): a viewer's recorder connects at once and is answered by the server
     # that connection starts, so sound works from the first second without waiting for it
     # (and without starting it, by a probe, in computers that never play anything).
-    send({"event": "ready"})
+    sound_server.SoundServer(reaper).start()
+    # Running: the display takes input and VNC clients. The session (window manager, panel) and
+    # the desktop's cosmetics start right behind, while the host finishes its own part.
+    mark("ready")
+    t = os.times()
+    phases["cpu_self"] = round((t.user + t.system) * 1000, 1)  # this interpreter's, from its exec
+    send({"event": "ready", "phases": phases})
+    desktop.start_session()
+    background(wallpaper.paint)
+    desktop_icons.DesktopIcons(reaper).start()
     # The first `bash` action should not pay for reading the login profile either.
     threading.Thread(target=login_env.get, args=(reaper, procs.spawn_user), daemon=True).start()
     activity.start()

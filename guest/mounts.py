@@ -10,7 +10,6 @@ same system calls bwrap makes, written out.
 """
 import ctypes
 import os
-import platform
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
@@ -19,7 +18,7 @@ libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
-SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}[platform.machine()]
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}[os.uname().machine]  # not `platform`: 11 ms to import
 
 # The host's system folders that form the computer's read-only base. Never "/" itself:
 # /root, /home and the host's data dir must not show through.

@@ -7,9 +7,7 @@ at every boot.
 """
 import json
 import os
-import shutil
 import stat
-import uuid
 
 USER, UID, GID = "user", 1000, 1000
 
@@ -34,7 +32,7 @@ def seed(disk, hostname):
     _write(f"{etc}/hosts", f"127.0.0.1\tlocalhost\n127.0.1.1\t{hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n")
     _write_browser_policy(etc)
     if not os.path.exists(f"{etc}/machine-id"):
-        _write(f"{etc}/machine-id", uuid.uuid4().hex + "\n")
+        _write(f"{etc}/machine-id", os.urandom(16).hex() + "\n")
 
 
 def _hide_host_content(disk):
@@ -78,7 +76,8 @@ def _write_accounts(etc):
     _write(f"{etc}/gshadow", "".join(f"{g[0]}:*::{g[3]}\n" for g in groups), 0o640)
     for name in ("shadow", "gshadow"):
         try:
-            shutil.chown(f"{etc}/{name}", "root", "shadow")
+            import grp
+            os.chown(f"{etc}/{name}", 0, grp.getgrnam("shadow").gr_gid)
         except (LookupError, OSError):
             pass
     os.makedirs(f"{etc}/sudoers.d", exist_ok=True)
@@ -109,6 +108,7 @@ def _write_browser_policy(etc):
 def _write_home(home):
     if os.path.isdir(home):
         return
+    import shutil  # first boot only: with it come bz2, lzma and fnmatch
     shutil.copytree("/etc/skel", home, symlinks=True)
     for sub in ("Desktop", "Downloads", "Documents"):
         os.makedirs(f"{home}/{sub}", exist_ok=True)

@@ -3,7 +3,7 @@
  * Electron (tray.ts turns the items into Electron's Menu). Computers are listed with what can
  * be done to each now; long lists are cut with a way to see the rest.
  */
-import type { ComputerView } from '../../shared/ipc/types.js';
+import type { ComputerView, HostDownView } from '../../shared/ipc/types.js';
 
 export type TrayAction =
   | { kind: 'open-main' }
@@ -30,6 +30,8 @@ export interface TrayState {
   loaded: boolean;
   error: string | null;
   computers: ComputerView[];
+  /** The host does not answer (app/host-health.ts). */
+  hostDown?: HostDownView | null;
 }
 
 export type TrayIcon = 'idle' | 'running' | 'busy' | 'error';
@@ -48,6 +50,7 @@ const STATUS_WORD: Record<string, string> = {
   restarting: 'restarting…',
   deleting: 'deleting…',
   error: 'error',
+  unknown: 'unknown (host not answering)',
 };
 
 function computerItem(c: ComputerView): TrayItem {
@@ -75,7 +78,8 @@ export function trayMenu(s: TrayState): TrayItem[] {
     items.push({ label: s.error ? `Cannot reach the server: ${s.error}` : 'Loading computers…', enabled: false });
   } else {
     items.push({ label: `${running} of ${s.computers.length} computer${s.computers.length === 1 ? '' : 's'} running`, enabled: false });
-    if (s.error) items.push({ label: `Not refreshed: ${s.error}`, enabled: false });
+    if (s.hostDown) items.push({ label: s.hostDown.restarting ? 'The built-in host stopped answering: restarting it…' : `The host is not answering: ${s.hostDown.message}`, enabled: false });
+    else if (s.error) items.push({ label: `Not refreshed: ${s.error}`, enabled: false });
     items.push(SEP);
     if (!s.computers.length) items.push({ label: 'No computers yet', enabled: false });
     // Running ones first: they are what a person reaches for from the tray.
@@ -88,7 +92,8 @@ export function trayMenu(s: TrayState): TrayItem[] {
     { label: 'New computer…', enabled: s.signedIn, action: { kind: 'new-computer' } },
     { label: 'Open Orgo Desktop', action: { kind: 'open-main' } },
     { label: 'Grid view', enabled: running > 0, action: { kind: 'open-grid' } },
-    { label: 'Stop all computers', enabled: running > 0, action: { kind: 'stop-all' } },
+    // Asks first (tray.ts), as the page's "Stop all computers" does in browser mode.
+    { label: running > 0 ? `Stop all computers (${running} running)…` : 'Stop all computers', enabled: running > 0 && !s.hostDown, action: { kind: 'stop-all' } },
     SEP,
     // The terminal's way in (app/cli-install.ts): an `orgo` launcher in ~/.local/bin.
     { label: 'Install the orgo command…', action: { kind: 'install-cli' } },

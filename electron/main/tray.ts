@@ -9,6 +9,7 @@ import type { AppServices } from '../../app/app-services.js';
 import { CliInstallRefused, installCli } from '../../app/cli-install.js';
 import { describeError } from '../../app/errors.js';
 import { stopAll } from '../../app/handlers.js';
+import { stopAllAnswer, stopAllQuestion } from '../../shared/ipc/stop-all.js';
 import { trayMenu, trayStatus, type TrayAction, type TrayItem, type TrayState } from './tray-menu.js';
 import type { AppWindows } from './windows.js';
 
@@ -50,7 +51,7 @@ export class AppTray {
 
   private state(): TrayState {
     const snap = this.services.feed.current();
-    return { profileName: this.profileName, signedIn: this.signedIn || snap.loaded, loaded: snap.loaded, error: snap.error, computers: snap.computers };
+    return { profileName: this.profileName, signedIn: this.signedIn || snap.loaded, loaded: snap.loaded, error: snap.error, computers: snap.computers, hostDown: snap.hostDown };
   }
 
   update(): void {
@@ -98,8 +99,13 @@ export class AppTray {
           break;
         }
         case 'stop-all': {
-          const r = await stopAll(this.services);
-          notify(r.failed.length ? 'Some computers did not stop' : 'Computers stopped', r.failed.length ? r.failed.join('\n') : `Stopped ${r.stopped} computer${r.stopped === 1 ? '' : 's'}.`);
+          // The same question as the page's (shared/ipc/stop-all.ts): how many, before any stops.
+          const running = this.services.feed.current().computers.filter((c) => c.status === 'running').length;
+          const q = stopAllQuestion(running, this.profileName);
+          const { response } = await dialog.showMessageBox({ type: 'warning', title: q.title, message: q.title, detail: q.body, buttons: ['Cancel', q.confirm], defaultId: 0, cancelId: 0 });
+          if (response !== 1) break;
+          const a = stopAllAnswer(await stopAll(this.services));
+          notify(a.title, a.detail);
           break;
         }
         case 'install-cli':

@@ -3,8 +3,8 @@
  * computer's persistent X connection and its action queue (services/actions.ts), never a spawned
  * xdotool or scrot. Coordinates arrive in the screenshot's space (scaled down when the screen is
  * over the model's image limit) and are mapped back to the screen's. After an input action the
- * screenshot waits for the screen to settle (no X damage for SETTLE_QUIET_MS, at most
- * SETTLE_MAX_MS) instead of the reference loop's fixed 2 s.
+ * screenshot is taken once the screen is still (X DAMAGE, settle.ts: as soon as a redraw has
+ * ended, at most 2 s) instead of after the reference loop's fixed 2 s.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Image } from '../imaging/pixels.js';
@@ -15,9 +15,8 @@ import type { ComputerRow } from '../store/computers.js';
 import { parseKeySpec, UnknownKeyError } from '../x11/keysyms.js';
 import type { Button, ScrollDirection, XSession } from '../x11/session.js';
 import { modelScreen, type ImageLimit } from './models.js';
+import { markStart, SETTLE, settledShot, type SettleRule } from './settle.js';
 
-export const SETTLE_QUIET_MS = 100;
-export const SETTLE_MAX_MS = 2000;
 /** The reference loop sleeps this long after every action; the bench compares against it. */
 export const REFERENCE_DELAY_MS = 2000;
 
@@ -66,11 +65,15 @@ const CLICKS: Record<string, { button: Button; clicks: number }> = {
 export class ComputerTool {
   /** The screen size the model was last told, to map its coordinates back. */
   private screen = { width: 0, height: 0, scale: 1 };
+  /** How long the last screenshot took (capture and encoding): how early a speculative one starts. */
+  private shotMs = 25;
 
   constructor(
     private readonly actions: Actions,
     private readonly row: ComputerRow,
     private readonly limit: ImageLimit,
+    /** Read at every action (the bench compares rules within one run). */
+    private readonly rule: SettleRule = SETTLE,
   ) {}
 
   /** The display size to declare in the tool definition (the screenshot's, after scaling). */
@@ -97,6 +100,8 @@ export class ComputerTool {
 
     let at: { x: number; y: number } | undefined;
     let to: { x: number; y: number } | undefined;
+    const watch = await (await this.actions.session(this.row)).drawing();
+    const draws = watch ? await markStart(watch) : 0;
     const end = await this.queued(async (s) => {
       if (a in CLICKS) {
         const { button, clicks } = CLICKS[a]!;
@@ -137,8 +142,8 @@ export class ComputerTool {
       }
       return performance.now();
     });
-    await (await this.actions.session(this.row)).settle(end, SETTLE_QUIET_MS, SETTLE_MAX_MS);
-    return { image: await this.screenshot(), at, to };
+    const { shot } = await settledShot(watch, { draws, end }, this.rule, () => this.screenshot(), this.shotMs, (ms) => (this.shotMs = Math.min(ms, 60)));
+    return { image: shot, at, to };
   }
 
   /** The screen as the model sees it: at its own size within the model's limit, else scaled down. */

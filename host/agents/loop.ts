@@ -17,6 +17,7 @@ import { stepView, type ThreadStore } from '../store/threads.js';
 import { ComputerTool, ToolInputError, type ComputerInput, type Shot, type ToolOutput } from './computer.js';
 import { costCents, type AgentModel } from './models.js';
 import { AgentError, Cancelled, type BetaContentBlockParam, type BetaMessageParam, type Provider, type Usage } from './provider.js';
+import type { SettleRule } from './settle.js';
 import { ShellTools } from './shell.js';
 
 const log = logger('agent');
@@ -66,6 +67,7 @@ export interface RunSetup {
   /** Usage so far on this thread (a continued thread keeps counting). */
   usage: Usage;
   steps: number;
+  settle?: SettleRule;
 }
 
 /**
@@ -95,7 +97,7 @@ export class Run extends EventEmitter {
     this.usage = { ...s.usage };
     this.steps = s.steps;
     this.stepN = s.store.nextStep(s.threadId);
-    this.computer = new ComputerTool(s.actions, s.row, s.model.image);
+    this.computer = new ComputerTool(s.actions, s.row, s.model.image, s.settle);
     this.shell = new ShellTools(s.computers, s.actions, s.row, s.threadId);
     this.result = this.loop();
     this.result.catch(() => {});

@@ -90,6 +90,17 @@ export class ModelCatalog {
     return [...ANTHROPIC_MODELS, ...extra];
   }
 
+  /**
+   * A model of an OpenAI-compatible provider the client names in its request (the app's own
+   * providers: x-openai-base-url, x-openai-key, x-openai-provider), for a model name that is not
+   * one of Anthropic's.
+   */
+  fromRequest(name: string, provider: { baseUrl: string; apiKey?: string; name?: string }): CompatModel | undefined {
+    const id = name.trim();
+    if (!id || ANTHROPIC_MODELS.some((m) => m.id === canonicalName(id))) return undefined;
+    return { provider: 'openai', id, providerName: provider.name || new URL(provider.baseUrl).host, baseUrl: provider.baseUrl, apiKey: provider.apiKey, image: STANDARD, maxTokens: 4096 };
+  }
+
   find(name: string | undefined): AgentModel | undefined {
     const id = canonicalName(name ?? DEFAULT_MODEL);
     return this.all().find((m) => m.id === id);

@@ -15,6 +15,7 @@ import { Run, type RunLimits } from './loop.js';
 import { ModelCatalog, type AgentModel, type CompatProviderConfig } from './models.js';
 import { OpenAICompatProvider } from './openai-compat.js';
 import { AgentError, type BetaMessageParam, type Provider } from './provider.js';
+import type { SettleRule } from './settle.js';
 
 const log = logger('agent');
 
@@ -31,6 +32,8 @@ export interface AgentConfig {
   dropGraceMs?: number;
   /** Retries of the model API (the SDK's backoff); fewer in tests. */
   maxRetries?: number;
+  /** When the screenshot after an action is taken (settle.ts's SETTLE); the bench compares rules. */
+  settle?: SettleRule;
 }
 
 export const DEFAULT_LIMITS: RunLimits = { maxSteps: 100, tokenBudget: 5_000_000, timeLimitMs: 60 * 60_000 };
@@ -118,6 +121,7 @@ export class AgentService {
       publish: (e) => this.publish(r.row.id, e),
       usage: t ? { input: t.input_tokens - t.cache_write_tokens - t.cache_read_tokens, output: t.output_tokens, cacheWrite: t.cache_write_tokens, cacheRead: t.cache_read_tokens } : { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
       steps: t?.steps ?? 0,
+      settle: this.config.settle,
     });
     this.byComputer.set(r.row.id, run);
     this.byThread.set(threadId, run);

@@ -6,8 +6,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { copyToDesktop } from './desktop-drop.js';
 import { FileSink } from './file-sink.js';
 import { copySparse } from './sparse-copy.js';
@@ -75,16 +73,15 @@ export class Files {
     return join(this.dir, row.id);
   }
 
-  /** Writes a stream to a new temp file as it arrives, with backpressure. */
-  async receive(stream: Readable): Promise<Incoming> {
+  /** A new temp file for an upload's bytes, written through `sink` as they arrive (see file-sink.ts). */
+  incoming(): Incoming & { sink: FileSink } {
     const path = join(this.dir, INCOMING + randomBytes(8).toString('hex'));
-    try {
-      await pipeline(stream, new FileSink(path));
-      return { path, size: statSync(path).size };
-    } catch (e) {
-      rmSync(path, { force: true });
-      throw e;
-    }
+    return { path, size: 0, sink: new FileSink(path) };
+  }
+
+  /** The upload's bytes are all written: their size, from the file itself. */
+  received(incoming: Incoming): Incoming {
+    return { path: incoming.path, size: statSync(incoming.path).size };
   }
 
   discard(incoming: Incoming | undefined): void {

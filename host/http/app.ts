@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { logger } from '../../shared/node/log.js';
+import type { ComputerRow } from '../store/computers.js';
 import type { KeyRow } from '../store/keys.js';
 import type { HostServices } from './services.js';
 import { ApiError, badRequest } from '../errors.js';
@@ -11,7 +12,8 @@ import { keyCheck } from './auth.js';
 import { clientError, drainBody, hostOf, newRequestId, originForm, serverTimeouts, watchBody } from './edge.js';
 import { jsonBodies } from './json-body.js';
 import { RouteMethods } from './methods.js';
-import { openApiDocument } from './openapi.js';
+import { openApi } from './openapi.js';
+import { validatorCompiler } from './validation.js';
 import { actionRoutes } from './routes/actions.js';
 import { chatRoutes } from './routes/chat.js';
 import { clipboardRoutes } from './routes/clipboard.js';
@@ -30,6 +32,8 @@ const API_VERSION = '1';
 declare module 'fastify' {
   interface FastifyRequest {
     apiKey: KeyRow;
+    /** On a computer's routes: the computer, found and in the key's reach (routes/computers.ts). */
+    computer: ComputerRow;
   }
 }
 
@@ -72,8 +76,14 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
   const methods = new RouteMethods();
   methods.watch(app);
   jsonBodies(app);
+  // Requests are validated by the routes' zod schemas (validation.ts). Answers are sent as the
+  // routes build them: their schemas describe them in the OpenAPI document, they do not reshape.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  openApi(app, API_VERSION);
 
   app.decorateRequest('apiKey', null as unknown as KeyRow);
+  app.decorateRequest('computer', null as unknown as ComputerRow);
   // Python's requests sessions (Orgo's SDK among them) send Content-Type: application/json on
   // every call, body-less POSTs and DELETEs too: an empty body is no body (json-body.ts).
   app.addHook('onSend', async (req, reply) => {
@@ -130,9 +140,6 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
   });
 
   app.get('/health', async () => ({ ok: true }));
-  // Built on first request, when every route is registered.
-  let openapi: Record<string, unknown> | undefined;
-  app.get('/api/openapi.json', async () => (openapi ??= openApiDocument(methods.list(), API_VERSION)));
 
   app.register(
     async (api) => {

@@ -25,11 +25,6 @@ export class RouteMethods {
     return [...methods].sort();
   }
 
-  /** Every route registered: its pattern (`/api/computers/:id`) and methods. */
-  list(): Array<{ url: string; methods: string[] }> {
-    return this.routes.map((r) => ({ url: r.url, methods: [...r.methods].sort() }));
-  }
-
   private static compile(url: string): RegExp {
     const body = url
       .split('/')

@@ -20,3 +20,8 @@ export function requireWorkspace(req: FastifyRequest, workspaceId: string): void
     });
   }
 }
+
+/** Options of a route for account-wide keys only: refused (403) before its request is validated. */
+export const accountRoute = {
+  preValidation: async (req: FastifyRequest) => requireAccountKey(req),
+};

@@ -48,6 +48,11 @@ export class Desktop extends EventEmitter {
   private exitWaiters: Array<() => void> = [];
   /** The computer's end of its network, once attached. */
   link?: ComputerLink;
+  /**
+   * Where the start's time went, in ms from the spawn: `network` (attached), `ready` (the guest
+   * said so), and the guest's own marks (`guest.seed`, `guest.root`, ...: from its main()).
+   */
+  readonly phases: Record<string, number> = {};
 
   constructor(readonly options: DesktopOptions) {
     super();
@@ -101,11 +106,13 @@ export class Desktop extends EventEmitter {
       argv = ['/bin/sh', '-c', 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 111; shift; n=$((n-1)); done; exec "$@"',
         'sh', String(procsFiles.length), ...procsFiles, ...argv];
     }
+    const spawnedAt = performance.now();
+    const mark = (name: string) => (this.phases[name] = Math.round(performance.now() - spawnedAt));
     const proc = spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', logFd], detached: true }) as unknown as ChildProcessWithoutNullStreams;
     closeSync(logFd);
     this.proc = proc;
     const linked = network && proc.pid
-      ? network.host.attach(proc.pid, network.computerId, network.bandwidthMbps).then((l) => { this.link = l; })
+      ? network.host.attach(proc.pid, network.computerId, network.bandwidthMbps).then((l) => { this.link = l; mark('network'); })
       : Promise.resolve();
     linked.catch(() => {}); // awaited below; an early exit must not leave it unhandled
 
@@ -120,7 +127,7 @@ export class Desktop extends EventEmitter {
       };
       this.once('exit', onEarlyExit);
       // Running: the display is up and the network is joined (the two happen side by side).
-      const displayUp = new Promise<void>((r) => this.once('ready', r));
+      const displayUp = new Promise<void>((r) => this.once('ready', () => { mark('ready'); r(); }));
       Promise.all([displayUp, linked]).then(
         () => {
           clearTimeout(timer);
@@ -181,14 +188,17 @@ export class Desktop extends EventEmitter {
   }
 
   private onLine(line: string): void {
-    let msg: { id?: number; event?: string; reason?: string; width?: number; height?: number; depth?: number } & GuestResult<GuestOp>;
+    let msg: { id?: number; event?: string; reason?: string; width?: number; height?: number; depth?: number; phases?: Record<string, number> } & GuestResult<GuestOp>;
     try {
       msg = JSON.parse(line);
     } catch {
       log.warn(`${this.options.instanceId}: unreadable guest line: ${line.slice(0, 200)}`);
       return;
     }
-    if (msg.event === 'ready') this.emit('ready');
+    if (msg.event === 'ready') {
+      for (const [k, v] of Object.entries(msg.phases ?? {})) if (typeof v === 'number') this.phases[`guest.${k}`] = v;
+      this.emit('ready');
+    }
     else if (msg.event === 'exit') this.exitReason = msg.reason ?? 'the computer stopped';
     else if (msg.event === 'resolution') this.emit('resolution', { width: msg.width, height: msg.height, depth: msg.depth });
     else if (typeof msg.id === 'number') {

@@ -15,7 +15,7 @@ import { KeyedQueue } from './keyed-queue.js';
 import { HostCgroups, type OomKill } from '../runtime/cgroups.js';
 import { Desktop } from '../runtime/desktop.js';
 import type { GuestOp, GuestOps, GuestResult } from '../runtime/guest-ops.js';
-import { fitFilesystem, makeImage, mountImage, SpareImage, unmountImage } from '../runtime/disk.js';
+import { fitFilesystem, makeImage, mountImage, SpareImages, unmountImage } from '../runtime/disk.js';
 import { DEFAULT_DISK_GB } from '../../shared/api/specs.js';
 import { HostNetwork } from '../runtime/network.js';
 import { computerPaths } from '../runtime/paths.js';
@@ -51,7 +51,7 @@ export class Computers extends EventEmitter {
   readonly network?: HostNetwork;
   readonly cgroups?: HostCgroups;
   private readonly oomSeen = new Map<string, number>();
-  private readonly spare?: SpareImage;
+  private readonly spare?: SpareImages;
   private readonly oomTicker: NodeJS.Timeout;
   private readonly desktops = new Map<string, Desktop>();
   private readonly lifecycle = new KeyedQueue();
@@ -59,6 +59,8 @@ export class Computers extends EventEmitter {
   private readonly viewers = new Map<string, number>();
   private closing = false;
   private readonly ticker: NodeJS.Timeout;
+  /** Each computer's last start, phase by phase (ms; `total` from the request), for the log and the bench. */
+  private readonly startPhases = new Map<string, Record<string, number>>();
 
   constructor(
     private readonly store: ComputerStore,
@@ -81,7 +83,7 @@ export class Computers extends EventEmitter {
     if (config.diskImages !== false) {
       try {
         mkdirSync(join(config.dataDir, 'disks'), { recursive: true, mode: 0o700 });
-        this.spare = new SpareImage(join(config.dataDir, 'disks'), DEFAULT_DISK_GB);
+        this.spare = new SpareImages(join(config.dataDir, 'disks'), DEFAULT_DISK_GB);
       } catch (e) {
         log.warn(`no spare disk image: ${(e as Error).message}`);
       }
@@ -119,7 +121,10 @@ export class Computers extends EventEmitter {
     });
     if (extra.bandwidth_limit_mbps) row = this.store.update(row.id, { bandwidth_limit_mbps: extra.bandwidth_limit_mbps });
     const id = row.id;
+    const requested = performance.now();
     return this.serial(id, async () => {
+      const queued = performance.now() - requested;
+      const diskAt = performance.now();
       try {
         const image = extra.fillDisk ? await extra.fillDisk(this.get(id)) : await this.newDisk(this.get(id));
         if (image) this.store.update(id, { disk_image: 1 });
@@ -129,15 +134,21 @@ export class Computers extends EventEmitter {
         }
         log.warn(`computer ${id}: no disk image (${(e as Error).message}); its disk is a folder without a size limit`);
       }
-      return this.boot(id, 'creating');
+      return this.boot(id, 'creating', { requested, queued, disk: performance.now() - diskAt });
     });
+  }
+
+  /** Where the last start of `id` spent its time (ms), phase by phase. */
+  lastStartPhases(id: string): Record<string, number> | undefined {
+    return this.startPhases.get(id);
   }
 
   /** A new empty image of the computer's size, mounted; false when images are off. */
   private async newDisk(row: ComputerRow): Promise<boolean> {
     if (this.config.diskImages === false) return false;
     const p = this.paths(row);
-    if (!(await this.spare?.take(p.image, row.disk_size_gb))) await makeImage(p.image, row.disk_size_gb);
+    if (await this.spare?.take(p.image, p.disk, row.disk_size_gb)) return true;
+    await makeImage(p.image, row.disk_size_gb);
     await mountImage(p.image, p.disk);
     return true;
   }
@@ -168,14 +179,19 @@ export class Computers extends EventEmitter {
     });
   }
 
-  /** Restart rotates the VNC password: whoever held the old one must fetch the new one. */
+  /**
+   * Restart rotates the VNC password: whoever held the old one must fetch the new one. Its
+   * progress shows in the status: `restarting` while the desktop stops (a host that dies then
+   * brings it back, as UP_STATES says), `starting` while it boots again, then `running`; so a list
+   * or a viewer that polls sees where it is rather than one frozen word.
+   */
   restart(id: string): Promise<ComputerRow> {
     this.get(id);
     return this.serial(id, async () => {
       this.store.update(id, { status: 'restarting' });
       await this.halt(id);
       this.store.update(id, { vnc_password: newVncPassword() });
-      return this.boot(id, 'restarting');
+      return this.boot(id, 'starting');
     });
   }
 
@@ -188,6 +204,7 @@ export class Computers extends EventEmitter {
       await this.dropDisk(row);
       this.store.delete(id);
       this.lastActivity.delete(id);
+      this.startPhases.delete(id);
     });
   }
 
@@ -310,10 +327,18 @@ export class Computers extends EventEmitter {
     }
   }
 
-  private async boot(id: string, state: 'creating' | 'starting' | 'restarting'): Promise<ComputerRow> {
+  private async boot(id: string, state: 'creating' | 'starting' | 'restarting', before: { requested: number; queued: number; disk: number } = { requested: performance.now(), queued: 0, disk: 0 }): Promise<ComputerRow> {
     if (this.closing) throw new ApiError(503, 'The host is shutting down', 'host_shutting_down');
     const row = this.store.update(id, { status: state, error_message: null });
+    const phases: Record<string, number> = { queued: before.queued, disk: before.disk };
+    let at = performance.now();
+    const lap = (name: string) => {
+      const now = performance.now();
+      phases[name] = (phases[name] ?? 0) + (now - at);
+      at = now;
+    };
     await this.exits.get(id);
+    lap('cleanup');
     if (row.disk_image) {
       try {
         await mountImage(this.paths(row).image, this.paths(row).disk);
@@ -322,7 +347,10 @@ export class Computers extends EventEmitter {
       } catch (e) {
         return this.store.update(id, { status: 'error', error_message: `the computer's disk could not be mounted: ${(e as Error).message}` });
       }
+      lap('disk');
     }
+    const cgroupProcs = this.cgroups?.create(id, { vcpus: row.cpu, memGb: row.ram });
+    lap('cgroups');
     const desk = new Desktop({
       instanceId: row.instance_id,
       hostname: hostnameFor(row.name),
@@ -331,7 +359,7 @@ export class Computers extends EventEmitter {
       paths: this.paths(row),
       masks: [this.config.dataDir],
       network: this.network ? { host: this.network, computerId: id, bandwidthMbps: row.bandwidth_limit_mbps } : undefined,
-      cgroupProcs: this.cgroups?.create(id, { vcpus: row.cpu, memGb: row.ram }),
+      cgroupProcs,
     });
     this.oomSeen.set(id, 0);
     this.desktops.set(id, desk);
@@ -363,10 +391,17 @@ export class Computers extends EventEmitter {
     });
     try {
       await desk.start();
+      lap('desktop');
       // Before anyone can start an application on it: the keyboard's extra characters.
       await preloadKeymap(this.paths(row).xSocket);
+      lap('keymap');
       this.touch(id);
-      return this.store.update(id, { status: 'running', error_message: null });
+      const done = this.store.update(id, { status: 'running', error_message: null });
+      const all: Record<string, number> = { total: performance.now() - before.requested, ...phases, ...Object.fromEntries(Object.entries(desk.phases).map(([k, v]) => [`desktop.${k}`, v])) };
+      for (const k of Object.keys(all)) all[k] = Math.round(all[k]! * 10) / 10;
+      this.startPhases.set(id, all);
+      log.info(`computer ${id} running in ${Math.round(all.total!)} ms (${Object.entries(all).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')})`);
+      return done;
     } catch (e) {
       await desk.stop();
       return this.store.update(id, { status: 'error', error_message: (e as Error).message });

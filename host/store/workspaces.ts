@@ -37,6 +37,11 @@ export class WorkspaceStore {
     return this.db.prepare(`${SELECT} WHERE w.name = ? LIMIT 1`).get(name) as Row | undefined;
   }
 
+  rename(id: string, name: string): Workspace | undefined {
+    this.db.prepare('UPDATE workspaces SET name = ? WHERE id = ?').run(name, id);
+    return this.get(id);
+  }
+
   delete(id: string): void {
     this.db.prepare('DELETE FROM workspaces WHERE id = ?').run(id);
   }

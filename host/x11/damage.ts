@@ -1,26 +1,30 @@
 /**
- * When the screen has settled: a DAMAGE object on the root window (NonEmpty: the server says
- * "something was drawn" once, then nothing until we empty it again), so waiting for a quiet
+ * What the screen is drawing: a DAMAGE object on the root window (NonEmpty: the server says
+ * "something was drawn" once, then nothing until we empty it again), so watching for a quiet
  * screen costs one event per burst of drawing rather than a stream of rectangles or repeated
- * screenshots to compare. Used by the agent loop instead of a fixed sleep after each action.
+ * screenshots to compare. The agent loop reads it to take its screenshot once the screen is
+ * still (host/agents/settle.ts) instead of after a fixed sleep.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Callback, Damage, XClient, XEvent } from './wire.js';
 
 export class DamageWatch {
-  private lastDamage = 0;
+  /** performance.now() when the last DamageNotify was read. */
+  lastDamage = 0;
+  /** DamageNotify events read so far: a change means something was drawn in between. */
+  draws = 0;
 
   private constructor(
-    private readonly X: XClient,
     private readonly ext: Damage,
     private readonly id: number,
+    /** A round trip: once it resolves, every DamageNotify the server sent before it has been read. */
+    readonly sync: () => Promise<void>,
   ) {}
 
-  static async open(X: XClient, root: number, request: <T>(fn: (cb: Callback<T>) => void) => Promise<T>): Promise<DamageWatch> {
+  static async open(X: XClient, root: number, request: <T>(fn: (cb: Callback<T>) => void) => Promise<T>, sync: () => Promise<void>): Promise<DamageWatch> {
     const ext = await request<Damage>((cb) => X.require('damage', cb));
     const id = X.AllocID();
     ext.Create(id, root, ext.ReportLevel.NonEmpty);
-    const w = new DamageWatch(X, ext, id);
+    const w = new DamageWatch(ext, id, sync);
     w.lastDamage = performance.now();
     return w;
   }
@@ -29,24 +33,9 @@ export class DamageWatch {
   onEvent(ev: XEvent): void {
     if (ev.name !== 'DamageNotify' || ev.damage !== this.id) return;
     this.lastDamage = performance.now();
+    this.draws++;
     // Empty the damage so the next drawing is reported again.
     this.ext.Subtract(this.id, 0, 0);
-  }
-
-  /**
-   * Resolves once nothing has been drawn for `quietMs` (counted from `since`, the end of the
-   * action, at the earliest), or `maxMs` after `since` at the latest. Answers whether it settled.
-   */
-  async settled(sync: () => Promise<void>, since: number, quietMs: number, maxMs: number): Promise<boolean> {
-    for (;;) {
-      // A round trip first: every DamageNotify the server sent before now has been read.
-      await sync();
-      const now = performance.now();
-      const quietSince = Math.max(this.lastDamage, since);
-      if (now - quietSince >= quietMs) return true;
-      if (now - since >= maxMs) return false;
-      await sleep(Math.min(quietMs - (now - quietSince), since + maxMs - now) + 1);
-    }
   }
 
   close(): void {

@@ -42,7 +42,7 @@ export class XSession extends EventEmitter {
   private readonly screen: ScreenCapture;
   /** The last click's time and the keyboard focus right after the server took it in. */
   private lastClick?: { at: number; focus: number };
-  /** Opened at the first settle() (the agent loop's); plain API actions never pay for it. */
+  /** Opened at the first drawing() (the agent loop's); plain API actions never pay for it. */
   private damage?: Promise<DamageWatch | null>;
   private damageWatch?: DamageWatch;
 
@@ -450,24 +450,18 @@ export class XSession extends EventEmitter {
   }
 
   /**
-   * Waits until the screen has been quiet (no X damage) for `quietMs`, counted from `since`
-   * (performance.now() when the action ended), but no longer than `maxMs` after it. Answers
-   * whether it settled; where DAMAGE is missing, it waits `maxMs` as a fixed delay would.
+   * The screen's drawing, watched from the first call on (the agent loop's; plain API actions
+   * never pay for it). Null where the X server has no DAMAGE: the caller then waits by time.
    */
-  async settle(since: number, quietMs: number, maxMs: number): Promise<boolean> {
-    this.damage ??= DamageWatch.open(this.X, this.root, (fn) => this.request(fn)).then(
+  drawing(): Promise<DamageWatch | null> {
+    this.damage ??= DamageWatch.open(this.X, this.root, (fn) => this.request(fn), () => this.sync()).then(
       (w) => (this.damageWatch = w),
       (e) => {
         log.warn(`DAMAGE unavailable, settling by time: ${(e as Error).message}`);
         return null;
       },
     );
-    const watch = await this.damage;
-    if (!watch) {
-      await sleep(Math.max(0, since + maxMs - performance.now()));
-      return false;
-    }
-    return watch.settled(() => this.sync(), since, quietMs, maxMs);
+    return this.damage;
   }
 
   // ---- pixels ----

@@ -9,8 +9,11 @@ import type { FileDownload, OrgoFile } from './types.js';
 import { errorBody, parseJson } from './answer.js';
 import { uploadBody, type UploadOptions, type UploadSource } from './upload.js';
 import { saveUrlTo, type DownloadOptions } from './download.js';
+import { downloadToPath, inNode, uploadPath } from './node-transfer.js';
 import type { Clipboard } from './types.js';
 import type { EventCatalog } from './channels.js';
+import type { CloneBody, ResizeAnswer, ResizeBody } from './manage.js';
+import type { StreamConnection, StreamConnectionBody, StreamConnectionList, StreamStartAnswer, StreamStatus } from './manage.js';
 
 export const ORGO_CLOUD_URL = 'https://www.orgo.ai/api';
 
@@ -33,7 +36,12 @@ export interface ClientOptions {
   /** The API's base, ending in /api. */
   baseUrl: string;
   apiKey: string;
-  fetch?: typeof fetch;
+  /**
+   * Used for every request, except that in Node, uploads from a path and downloads to a path go
+   * over node:http directly (node-transfer.ts: about twice the throughput) unless a fetch of
+   * your own is given here; a fetch marked `nodeHttp: true` (one over node:http itself) keeps that.
+   */
+  fetch?: typeof fetch & { nodeHttp?: boolean };
   /** Per-request timeout; creating and starting computers take the longest. */
   timeoutMs?: number;
 }
@@ -45,11 +53,14 @@ export class OrgoClient {
   private readonly apiKey: string;
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
+  /** Transfers to and from paths over node:http (see ClientOptions.fetch). */
+  private readonly nodeTransfers: boolean;
 
   constructor(options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiKey = options.apiKey;
     this.fetchImpl = options.fetch ?? fetch;
+    this.nodeTransfers = (!options.fetch || options.fetch.nodeHttp === true) && inNode();
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
 
@@ -85,6 +96,8 @@ export class OrgoClient {
   };
   createWorkspace = (name: string) => this.request<Workspace>('POST', '/workspaces', { name });
   getWorkspace = (id: string) => this.request<Workspace>('GET', `/workspaces/${enc(id)}`);
+  /** This host's extension (Orgo has no rename): `PATCH /workspaces/{id} {name}`. */
+  renameWorkspace = (id: string, name: string) => this.request<Workspace>('PATCH', `/workspaces/${enc(id)}`, { name });
   deleteWorkspace = (id: string, options: { force?: boolean } = {}) =>
     this.request<{ success: true }>('DELETE', `/workspaces/${enc(id)}`, undefined, { force: options.force ? 'true' : undefined });
 
@@ -105,6 +118,14 @@ export class OrgoClient {
   restartComputer = (id: string) => this.request<Computer>('POST', `/computers/${enc(id)}/restart`);
   getAutoStop = (id: string) => this.request<AutoStop>('GET', `/computers/${enc(id)}/auto-stop`);
   setAutoStop = (id: string, minutes: number) => this.request<AutoStop>('PATCH', `/computers/${enc(id)}/auto-stop`, { auto_stop_minutes: minutes });
+
+  // Management (clone, resize, move)
+  /** Answers 201 with the new computer running. */
+  cloneComputer = (id: string, body: CloneBody = {}) => this.request<Computer>('POST', `/computers/${enc(id)}/clone`, body);
+  /** 200 all applied, 207 some (see `results`); 422 none, thrown as an OrgoApiError whose body is the same answer. */
+  resizeComputer = (id: string, body: ResizeBody) => this.request<ResizeAnswer>('PATCH', `/computers/${enc(id)}/resize`, body);
+  moveComputer = (id: string, workspaceId: string) =>
+    this.request<{ success: true; id: string; workspace_id: string; project_id: string }>('PATCH', `/computers/${enc(id)}/move`, { workspace_id: workspaceId });
 
   // Actions
   bash = (id: string, command: string, timeout?: number) => this.request<BashResult>('POST', `/computers/${enc(id)}/bash`, { command, timeout });
@@ -154,6 +175,9 @@ export class OrgoClient {
    * a path (Node: streamed from disk) or a File/Blob. Reports progress; cancel with `signal`.
    */
   uploadFile = async (file: string | UploadSource, options: UploadOptions): Promise<OrgoFile> => {
+    if (typeof file === 'string' && this.nodeTransfers) {
+      return answerOf<OrgoFile>((await uploadPath(`${this.baseUrl}/files/upload`, this.apiKey, file, options)) as unknown as Response);
+    }
     const form = await uploadBody(file, options);
     const init = {
       method: 'POST',
@@ -173,7 +197,10 @@ export class OrgoClient {
   downloadUrl = (id: string) => this.request<OrgoFile & FileDownload>('GET', '/files/download', undefined, { id });
   deleteFile = (id: string) => this.request<{ success: true; id: string }>('DELETE', '/files/delete', undefined, { id });
   /** Node: saves a file's bytes to `toPath` through a fresh signed link, streamed, with progress. */
-  downloadFile = async (id: string, toPath: string, options: DownloadOptions = {}) => saveUrlTo(this.fetchImpl, (await this.downloadUrl(id)).url, toPath, options);
+  downloadFile = async (id: string, toPath: string, options: DownloadOptions = {}) => {
+    const { url } = await this.downloadUrl(id);
+    return this.nodeTransfers ? downloadToPath(url, toPath, options) : saveUrlTo(this.fetchImpl, url, toPath, options);
+  };
 
   // Live channels (the websockets themselves: see channels.ts, channelUrl)
   /** The desktop's clipboard text. */
@@ -181,6 +208,16 @@ export class OrgoClient {
   setClipboard = (id: string, text: string) => this.request<{ success: true }>('POST', `/computers/${enc(id)}/clipboard`, { text });
   /** The event types the events websocket delivers, with what each means. */
   eventCatalog = (id: string) => this.request<EventCatalog>('GET', `/computers/${enc(id)}/events`);
+
+  // RTMP streaming: named connections kept by the account (the key is never answered whole)
+  listStreamConnections = async () => (await this.request<StreamConnectionList>('GET', '/streaming/connections')).connections;
+  /** 409 when a connection of that name exists (delete it first to change its key). */
+  addStreamConnection = (body: StreamConnectionBody) => this.request<StreamConnection>('POST', '/streaming/connections', body);
+  deleteStreamConnection = (name: string) => this.request<{ success: true }>('DELETE', `/streaming/connections/${enc(name)}`);
+  /** Streams the computer's screen and sound to a named connection; 404 unknown connection, 409 already streaming, 400 not running. */
+  startStream = (id: string, connectionName: string) => this.request<StreamStartAnswer>('POST', `/computers/${enc(id)}/stream/start`, { connection_name: connectionName });
+  streamStatus = (id: string) => this.request<StreamStatus>('GET', `/computers/${enc(id)}/stream/status`);
+  stopStream = (id: string) => this.request<{ success: true }>('POST', `/computers/${enc(id)}/stream/stop`);
 }
 
 export interface ScreenshotOptions {

@@ -124,6 +124,26 @@ export interface StreamConnection {
   created_at: string;
 }
 
+/** `GET /streaming/connections`. */
+export interface StreamConnectionList {
+  connections: StreamConnection[];
+}
+
+/** `POST /computers/{id}/stream/start`: ffmpeg is running in the computer and reached the server. */
+export interface StreamStartAnswer {
+  success: true;
+  status: 'streaming';
+  /** ffmpeg's pid inside the computer. */
+  pid: number;
+  start_time: string;
+  connection_name: string;
+}
+
+/**
+ * `GET /computers/{id}/stream/status`. `idle`: nothing was streamed since the computer started,
+ * or the stream was stopped; `terminated`: it ended on its own (the computer stopped, ffmpeg
+ * died, the server stayed away), `reason` says which.
+ */
 export interface StreamStatus {
   status: 'idle' | 'streaming' | 'terminated';
   connection_name?: string;
@@ -131,5 +151,8 @@ export interface StreamStatus {
   start_time?: string;
   /** terminated: why, in words; streaming: set while reconnecting after the server dropped. */
   reason?: string;
+  /** streaming: reconnection attempts since the server dropped the connection (0 or absent: connected). */
   retries?: number;
+  /** terminated: when it ended. */
+  end_time?: string;
 }

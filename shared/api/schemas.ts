@@ -112,6 +112,32 @@ export const exportFileBody = z.preprocess(
 );
 export type ExportFileBody = z.input<typeof exportFileBody>;
 
+const optionalString = (description?: string) => z.string({ error: 'must be a string' }).optional().meta(description ? { description } : {});
+
+/** `GET /files` (and the query of an upload): a workspace's files, or one computer's. Unknown parameters are ignored. */
+export const fileListQuery = z
+  .object({
+    workspaceId: optionalString('The workspace (workspace_id, projectId and project_id are its aliases)'),
+    desktopId: optionalString("A computer: its files, or the computer whose desktop an upload lands on (desktop_id, computerId and computer_id are its aliases)"),
+    workspace_id: optionalString(),
+    desktop_id: optionalString(),
+    projectId: optionalString(),
+    project_id: optionalString(),
+    computerId: optionalString(),
+    computer_id: optionalString(),
+  })
+  .catchall(z.string());
+
+/** `GET /files/download`, `DELETE /files/delete`: the file, by id. */
+export const fileIdQuery = z.object({ id: z.string({ error: (i) => (i.input === undefined ? 'id is required' : 'id must be a string') }).min(1, 'id is required') });
+
+/** `POST /files/upload`: a multipart/form-data form with the file in `file` (the ids may come as fields or in the query). */
+export const uploadForm = z.object({
+  file: z.string().meta({ format: 'binary', description: 'The file; its name is the part\'s filename' }),
+  workspaceId: optionalString('The workspace the file goes to'),
+  desktopId: optionalString("A computer whose desktop the file also lands on (~/Desktop)"),
+});
+
 /** The first problem of a failed parse, in words that name the field. */
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -181,7 +207,8 @@ export type WaitBody = { seconds: number } | { duration: number };
 
 /** `GET /computers/{id}/screenshot` query. */
 export const screenshotQuery = z.object({
-  format: z.enum(['png', 'jpeg', 'jpg'], { error: 'format must be "png" or "jpeg"' }).default('png'),
+  /** Left out: PNG, or JPEG for a client whose Accept asks for image/jpeg and not image/png. */
+  format: z.enum(['png', 'jpeg', 'jpg'], { error: 'format must be "png" or "jpeg"' }).optional(),
   quality: z.coerce.number({ error: 'quality must be a number from 1 to 100' }).int('quality must be a whole number from 1 to 100').min(1, 'quality must be from 1 to 100').max(100, 'quality must be from 1 to 100').default(80),
   raw: z.enum(['1', 'true', '0', 'false'], { error: 'raw must be 1 or 0' }).optional(),
 });

@@ -107,6 +107,12 @@ async function fromPath(path: string): Promise<UploadSource> {
 
 export async function uploadBody(file: string | UploadSource, options: UploadOptions): Promise<UploadBody> {
   const source = typeof file === 'string' ? await fromPath(file) : file;
+  const form = framing(source, options);
+  return { body: framed(form.head, source, form.tail, form.length, options.onProgress), length: form.length, contentType: form.contentType };
+}
+
+/** The multipart framing around a file of `source.size` bytes: what goes before it and after it. */
+export function framing(source: { name?: string; size: number; type?: string }, options: UploadOptions): { head: Uint8Array; tail: Uint8Array; length: number; contentType: string } {
   const name = options.name ?? source.name;
   if (!name) throw new Error('The upload needs a name: pass options.name');
   const boundary = `----orgo-${crypto.randomUUID()}`;
@@ -124,8 +130,7 @@ export async function uploadBody(file: string | UploadSource, options: UploadOpt
   const tail = `\r\n--${boundary}--\r\n`;
   const enc = new TextEncoder();
   const [headBytes, tailBytes] = [enc.encode(head), enc.encode(tail)];
-  const length = headBytes.byteLength + source.size + tailBytes.byteLength;
-  return { body: framed(headBytes, source, tailBytes, length, options.onProgress), length, contentType: `multipart/form-data; boundary=${boundary}` };
+  return { head: headBytes, tail: tailBytes, length: headBytes.byteLength + source.size + tailBytes.byteLength, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /** A quoted-string for a header parameter: backslash escapes, no line breaks. */

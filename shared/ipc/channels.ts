@@ -6,6 +6,7 @@
  */
 import type { Computer } from '../api/types.js';
 import type { AgentEvent, ThreadDetail, ThreadSummary } from '../api/agent.js';
+import type { ResizeAnswer, StreamConnection } from '../api/manage.js';
 import type {
   AppInfo,
   ComputersSnapshot,
@@ -15,6 +16,8 @@ import type {
   ComputerView,
   LoginProgress,
   SessionView,
+  StreamView,
+  ViewerPrefs,
   WorkspaceView,
 } from './types.js';
 
@@ -49,7 +52,25 @@ export interface Calls {
   'computers.restart': [{ id: string }, ComputerView];
   'computers.delete': [{ id: string }, void];
   'computers.stopAll': [void, { stopped: number; failed: string[] }];
+  /** A copy of the whole disk, running (the API's 201). */
+  'computers.clone': [{ id: string; name?: string; workspace_id?: string }, ComputerView];
+  /** The API's answer with a result per field, also when none applied (its 422). */
+  'computers.resize': [{ id: string } & ResizeFields, ResizeAnswer];
+  'computers.move': [{ id: string; workspace_id: string }, { workspace_id: string }];
   'workspaces.create': [{ name: string }, WorkspaceView];
+  'workspaces.rename': [{ id: string; name: string }, WorkspaceView];
+  /** `force` also deletes its computers (the API refuses a workspace that has some without it). */
+  'workspaces.delete': [{ id: string; force?: boolean }, { deleted_computers: number }];
+  /** RTMP connections of the account (keys masked by the API). */
+  'streaming.list': [void, StreamConnection[]];
+  'streaming.add': [{ name: string; server_url: string; stream_key: string }, StreamConnection];
+  'streaming.remove': [{ name: string }, void];
+  'stream.status': [{ computerId: string }, StreamView];
+  'stream.start': [{ computerId: string; connection_name: string }, StreamView];
+  'stream.stop': [{ computerId: string }, StreamView];
+  /** The viewer's picture quality and compression for one computer, kept in the app's settings. */
+  'viewerPrefs.get': [{ computerId: string }, ViewerPrefs];
+  'viewerPrefs.set': [{ computerId: string } & ViewerPrefs, ViewerPrefs];
   'windows.openViewer': [{ computerId: string }, void];
   'windows.openGrid': [void, void];
   'windows.openMain': [void, void];
@@ -86,6 +107,33 @@ export interface Calls {
   'modelKeys.get': [void, ModelKeysView];
   'modelKeys.set': [{ provider: 'anthropic'; key: string }, ModelKeysView];
   'modelKeys.clear': [{ provider: 'anthropic' }, ModelKeysView];
+  /** The OpenAI-compatible providers added in the app (their keys kept by main, never sent here). */
+  'modelProviders.list': [void, ModelProviderView[]];
+  'modelProviders.save': [ModelProviderInput, ModelProviderView[]];
+  'modelProviders.remove': [{ name: string }, ModelProviderView[]];
+}
+
+export interface ModelProviderInput {
+  name: string;
+  baseUrl: string;
+  models: string[];
+  /** Left out: the kept key stays; '': the kept key is removed. */
+  key?: string;
+}
+
+export interface ModelProviderView {
+  name: string;
+  baseUrl: string;
+  models: string[];
+  key: { set: boolean; hint: string | null };
+}
+
+export interface ResizeFields {
+  vcpus?: number;
+  mem_gb?: number;
+  disk_size_gb?: number;
+  bandwidth_limit_mbps?: number | null;
+  auto_stop_minutes?: number;
 }
 
 export interface ModelKeysView {
@@ -130,7 +178,20 @@ export const CHANNELS = [
   'computers.restart',
   'computers.delete',
   'computers.stopAll',
+  'computers.clone',
+  'computers.resize',
+  'computers.move',
   'workspaces.create',
+  'workspaces.rename',
+  'workspaces.delete',
+  'streaming.list',
+  'streaming.add',
+  'streaming.remove',
+  'stream.status',
+  'stream.start',
+  'stream.stop',
+  'viewerPrefs.get',
+  'viewerPrefs.set',
   'windows.openViewer',
   'windows.openGrid',
   'windows.openMain',
@@ -158,6 +219,9 @@ export const CHANNELS = [
   'modelKeys.get',
   'modelKeys.set',
   'modelKeys.clear',
+  'modelProviders.list',
+  'modelProviders.save',
+  'modelProviders.remove',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = ['session.changed', 'computers.changed', 'login.progress', 'app.command', 'files.progress', 'agent.event'] as const satisfies readonly EventName[];
@@ -197,6 +261,7 @@ export function computerView(c: Computer): ComputerView {
     disk_size_gb: c.disk_size_gb,
     resolution: c.resolution,
     auto_stop_minutes: c.auto_stop_minutes ?? 0,
+    bandwidth_limit_mbps: c.bandwidth_limit_mbps ?? null,
     instance_id: c.instance_id ?? c.fly_instance_id,
     created_at: c.created_at,
   };

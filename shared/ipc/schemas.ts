@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CPU_COUNTS, MAX_DISK_GB, RAM_GB, parseResolution } from '../api/specs.js';
+import { MAX_BANDWIDTH_MBPS, streamConnectionBody } from '../api/manage.js';
 import type { CallInput, Channel } from './channels.js';
 
 const id = z.string().min(1, 'id must not be empty').max(200, 'id is too long');
@@ -30,6 +31,13 @@ const pngDataUrl = z
   .string()
   .max(32 * 1024 * 1024, 'the screenshot is too large')
   .regex(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/, 'the screenshot must be a PNG data URL');
+
+const providerName = z
+  .string()
+  .trim()
+  .min(1, 'Give the provider a name')
+  .max(100)
+  .regex(/^[\w .@:-]+$/, 'A provider name has letters, digits, spaces and . _ - : @ only');
 
 export const inputSchemas = {
   'app.info': none,
@@ -67,7 +75,33 @@ export const inputSchemas = {
   'computers.restart': byId,
   'computers.delete': byId,
   'computers.stopAll': none,
+  'computers.clone': z.object({
+    id,
+    name: z.string().trim().min(1, 'Give the clone a name').max(100, 'name must be at most 100 characters').optional(),
+    workspace_id: id.optional(),
+  }),
+  'computers.resize': z
+    .object({
+      id,
+      vcpus: oneOf('vCPUs', CPU_COUNTS).optional(),
+      mem_gb: oneOf('RAM', RAM_GB).optional(),
+      disk_size_gb: z.number().int('Disk must be a whole number of GB').min(1, 'Disk must be at least 1 GB').max(MAX_DISK_GB, `Disk must be at most ${MAX_DISK_GB} GB`).optional(),
+      bandwidth_limit_mbps: z.number().int().min(0).max(MAX_BANDWIDTH_MBPS, `Bandwidth must be at most ${MAX_BANDWIDTH_MBPS} Mbit/s`).nullable().optional(),
+      auto_stop_minutes: z.number().int().min(0).max(7 * 24 * 60).optional(),
+    })
+    .refine((o) => Object.keys(o).some((k) => k !== 'id' && o[k as keyof typeof o] !== undefined), 'Change at least one value'),
+  'computers.move': z.object({ id, workspace_id: id }),
   'workspaces.create': z.object({ name: z.string().trim().min(1, 'Give the workspace a name').max(100) }),
+  'workspaces.rename': z.object({ id, name: z.string().trim().min(1, 'Give the workspace a name').max(100, 'name must be at most 100 characters') }),
+  'workspaces.delete': z.object({ id, force: z.boolean().optional() }),
+  'streaming.list': none,
+  'streaming.add': streamConnectionBody,
+  'streaming.remove': z.object({ name: z.string().min(1).max(100) }),
+  'stream.status': z.object({ computerId: id }),
+  'stream.start': z.object({ computerId: id, connection_name: z.string().min(1, 'Pick a connection').max(100) }),
+  'stream.stop': z.object({ computerId: id }),
+  'viewerPrefs.get': z.object({ computerId: id }),
+  'viewerPrefs.set': z.object({ computerId: id, quality: z.number().int().min(0).max(9), compression: z.number().int().min(0).max(9) }),
   'windows.openViewer': z.object({ computerId: id }),
   'windows.openGrid': none,
   'windows.openMain': none,
@@ -116,6 +150,21 @@ export const inputSchemas = {
     key: z.string().trim().min(8, 'That does not look like an API key').max(500).regex(/^\S+$/, 'An API key has no spaces'),
   }),
   'modelKeys.clear': z.object({ provider: z.literal('anthropic', { error: 'provider must be anthropic' }) }),
+  'modelProviders.list': none,
+  'modelProviders.save': z.object({
+    name: providerName,
+    baseUrl: z
+      .string()
+      .trim()
+      .max(2000)
+      .regex(/^https?:\/\/[^\s@]+$/, 'The base URL must be an http(s) URL, such as http://localhost:11434/v1'),
+    models: z
+      .array(z.string().trim().min(1).max(200).regex(/^\S+$/, 'A model name has no spaces'))
+      .min(1, 'Name at least one model')
+      .max(50),
+    key: z.union([z.literal(''), z.string().trim().min(1).max(1000).regex(/^\S+$/, 'An API key has no spaces')]).optional(),
+  }),
+  'modelProviders.remove': z.object({ name: providerName }),
 } satisfies { [C in Channel]: z.ZodType<CallInput<C>, unknown> };
 
 export type ParsedInput<C extends Channel> = z.output<(typeof inputSchemas)[C]>;

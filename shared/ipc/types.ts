@@ -3,6 +3,8 @@
  * login progress. Nothing here carries an API key or a VNC password.
  */
 import type { Computer, OrgoFile } from '../api/types.js';
+import type { StreamStatus } from '../api/manage.js';
+import type { ComputerStatus } from '../api/specs.js';
 
 export type ProfileKind = 'local' | 'remote' | 'cloud' | 'env';
 
@@ -63,8 +65,34 @@ export interface WorkspaceView {
   name: string;
 }
 
+/** A computer's status as the app shows it: the API's, or `unknown` while its host does not answer. */
+export type ShownStatus = ComputerStatus | 'unknown';
+
 /** The API's computer as the renderer holds it: no VNC password, URLs or deprecated aliases (made by computerView in channels.ts). */
-export type ComputerView = Pick<Computer, 'id' | 'name' | 'workspace_id' | 'status' | 'error_message' | 'ram' | 'cpu' | 'disk_size_gb' | 'resolution' | 'auto_stop_minutes' | 'instance_id' | 'created_at'>;
+export type ComputerView = Pick<Computer, 'id' | 'name' | 'workspace_id' | 'error_message' | 'ram' | 'cpu' | 'disk_size_gb' | 'resolution' | 'auto_stop_minutes' | 'bandwidth_limit_mbps' | 'instance_id' | 'created_at'> & {
+  status: ShownStatus;
+};
+
+/** The active profile's host stopped answering (app/host-health.ts): since when, why, and what the app does about it. */
+export interface HostDownView {
+  /** When the first refresh failed to reach it (ms since epoch). */
+  since: number;
+  /** Why, in words (connection refused, timed out, ...). */
+  message: string;
+  /** The app's own built-in host ("This computer"), which the app restarts by itself. */
+  builtIn: boolean;
+  /** The app is restarting the built-in host right now. */
+  restarting: boolean;
+  /** The host's address, to name it in the banner. */
+  url: string;
+}
+
+/** A line of the host's history for the activity feed: it stopped answering, it answers again. */
+export interface HostEvent {
+  at: number;
+  kind: 'down' | 'back' | 'restarted' | 'restart_failed';
+  text: string;
+}
 
 export interface ComputersSnapshot {
   profileId: string;
@@ -72,6 +100,10 @@ export interface ComputersSnapshot {
   computers: ComputerView[];
   /** Why the list could not be refreshed, in words; the last good list stays. */
   error: string | null;
+  /** Set while the host does not answer at all (then every computer's status is `unknown`). */
+  hostDown: HostDownView | null;
+  /** The host's recent history (newest last), for the activity feed. */
+  hostEvents: HostEvent[];
   /** When the list was last read from the API (ms since epoch). */
   at: number;
   loaded: boolean;
@@ -109,3 +141,12 @@ export interface ConnectionCounts {
   channels: number;
   upstream: number;
 }
+
+/** noVNC's picture settings for one computer's viewer: JPEG quality and zlib compression, 0–9 each. */
+export interface ViewerPrefs {
+  quality: number;
+  compression: number;
+}
+
+/** A computer's RTMP stream as the app shows it; `unavailable` when the host has no streaming (its 404). */
+export type StreamView = StreamStatus | { status: 'unavailable'; reason: string };

@@ -33,7 +33,7 @@ describe('tray menu', () => {
       'New computer…',
       'Open Orgo Desktop',
       'Grid view',
-      'Stop all computers',
+      'Stop all computers (1 running)…',
       '---',
       'Install the orgo command…',
       'Quit',
@@ -46,7 +46,7 @@ describe('tray menu', () => {
       { label: 'Open viewer', enabled: false, action: { kind: 'open-viewer', id: 'id-idle-one' } },
       { label: 'Start', enabled: true, action: { kind: 'start', id: 'id-idle-one' } },
     ]);
-    expect(find(items, 'Stop all computers')).toMatchObject({ enabled: true, action: { kind: 'stop-all' } });
+    expect(find(items, 'Stop all computers (1 running)…')).toMatchObject({ enabled: true, action: { kind: 'stop-all' } });
     expect(find(items, 'Quit').action).toEqual({ kind: 'quit' });
     expect(find(items, 'Install the orgo command…').action).toEqual({ kind: 'install-cli' });
   });
@@ -58,6 +58,17 @@ describe('tray menu', () => {
     const busy = items.find((i) => i.label?.includes(' a — '))!;
     expect(busy.label).toBe('◐  a — starting…');
     expect(busy.submenu![1]).toMatchObject({ label: 'Start', enabled: false });
+  });
+
+  it('says when the host does not answer, lists its computers as unknown, and stops nothing meanwhile', () => {
+    const hostDown = { since: 0, message: 'nothing answers at that address (connection refused)', builtIn: false, restarting: false, url: 'http://h:1' };
+    const items = trayMenu(state([computer('a', 'running'), { ...computer('b', 'stopped'), status: 'unknown' }], { hostDown, error: 'Could not reach the server' }));
+    expect(labels(items)).toContain('The host is not answering: nothing answers at that address (connection refused)');
+    expect(labels(items)).not.toContain('Not refreshed: Could not reach the server');
+    expect(labels(items)).toContain('○  b — unknown (host not answering)');
+    expect(find(items, 'Stop all computers (1 running)…').enabled).toBe(false);
+    const restarting = trayMenu(state([], { hostDown: { ...hostDown, builtIn: true, restarting: true } }));
+    expect(labels(restarting)).toContain('The built-in host stopped answering: restarting it…');
   });
 
   it('offers sign-in when there is no key', () => {

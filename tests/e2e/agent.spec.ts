@@ -3,7 +3,9 @@
  * loopback stand-in for Anthropic's API: the key goes into Model providers (the real keychain),
  * a task runs and its steps stream in while the desktop changes (the model finds the magenta
  * terminal in the screenshots it is sent, clicks it and types), a hanging run is stopped, and a
- * past thread is reopened. Screenshots go to test-results/e2e-screenshots/agent-*.png.
+ * past thread is reopened; an OpenAI-compatible provider is added in Model providers (its key to
+ * the keychain, never into the page) and a task runs on one of its models, the loopback stand-in
+ * speaking OpenAI's wire format. Screenshots go to test-results/e2e-screenshots/agent-*.png.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -12,7 +14,9 @@ import { startHost, type RunningHost } from '../../host/host.js';
 import { OrgoClient } from '../../shared/api/client.js';
 import type { Computer } from '../../shared/api/types.js';
 import { startAnthropicDouble, type AnthropicDouble, type Reply, type SeenRequest } from '../helpers/anthropic-double.js';
-import { magentaScript, magentaTerminal } from '../helpers/agent.js';
+import { findColour } from '../helpers/anthropic-double.js';
+import { MAGENTA, magentaScript, magentaTerminal } from '../helpers/agent.js';
+import { startOpenAIDouble, type OpenAIDouble } from '../helpers/openai-double.js';
 import { TEST_KEY, tempDataDir } from '../helpers/host.js';
 import { SHOTS, launchBrowserMode, type LaunchedApp } from './launch.js';
 
@@ -22,6 +26,8 @@ let dataDir: string;
 let host: RunningHost;
 let client: OrgoClient;
 let model: AnthropicDouble;
+let local: OpenAIDouble;
+const LOCAL_KEY = 'ollama-key-e2e-5151';
 let app: LaunchedApp;
 let context: BrowserContext;
 let main: Page;
@@ -35,6 +41,15 @@ const sh = async (command: string) => (await client.bash(computer.id, command)).
 test.beforeAll(async ({ browser }) => {
   mkdirSync(SHOTS, { recursive: true });
   model = await startAnthropicDouble((req, i) => script(req, i));
+  local = await startOpenAIDouble((r) => {
+    if (!r.answering) return { tool: { name: 'computer', args: { action: 'screenshot' } } };
+    if (r.answering === 'screenshot') {
+      const box = r.screenshots[0] && findColour(r.screenshots[0], MAGENTA);
+      return box ? { tool: { name: 'computer', args: { action: 'left_click', coordinate: [box.cx, box.cy] } } } : { text: 'no magenta window' };
+    }
+    if (r.answering === 'left_click') return { tool: { name: 'computer', args: { action: 'type', text: 'echo local-$((3+4)) > ~/local.txt\n' } } };
+    return { text: 'Typed it with the local model.' };
+  }, LOCAL_KEY);
   dataDir = tempDataDir('orgo-e2e-agent-');
   host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY, agents: { anthropicBaseUrl: model.url, maxRetries: 1 } });
   client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
@@ -58,6 +73,7 @@ test.afterAll(async () => {
   await app?.close();
   await host?.close();
   await model?.close();
+  await local?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -153,4 +169,33 @@ test('a past thread reopens with its steps', async () => {
   await expect(viewer.locator('[data-testid=agent-steps] [data-action=type]')).toContainText('echo agent-');
   await expect(viewer.getByTestId('agent-final')).toHaveText('Done: the command ran in the magenta terminal.');
   await shot(viewer, 'reopened');
+});
+
+test('an OpenAI-compatible provider added in Model providers runs a task; its key stays in main', async () => {
+  await viewer.getByTestId('agent-close').click();
+  await sh('rm -f ~/local.txt');
+  await viewer.getByTestId('agent-providers').click();
+  await viewer.getByTestId('provider-name').fill('Ollama here');
+  await viewer.getByTestId('provider-url').fill(`${local.url}/v1`);
+  await viewer.getByTestId('provider-models').fill('qwen-vision:7b');
+  await viewer.getByTestId('provider-key').fill(LOCAL_KEY);
+  await viewer.getByTestId('provider-save').click();
+  const row = viewer.locator('[data-testid=app-provider][data-name="Ollama here"]');
+  await expect(row).toContainText('qwen-vision:7b');
+  await expect(row).toContainText(`key ending …${LOCAL_KEY.slice(-4)}, in the keychain`);
+  await shot(viewer, 'provider-added');
+  expect(await viewer.content()).not.toContain(LOCAL_KEY);
+  await viewer.getByTestId('providers-back').click();
+  await viewer.getByTestId('agent-model').selectOption('qwen-vision:7b');
+  await viewer.getByTestId('agent-task').fill('Type in the magenta terminal with the local model');
+  await viewer.getByTestId('agent-run').click();
+  await expect(viewer.getByTestId('agent-thread')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(viewer.getByTestId('agent-final')).toHaveText('Typed it with the local model.');
+  await shot(viewer, 'provider-run');
+  // The stand-in checked every request's key (Bearer LOCAL_KEY) and tool calls.
+  expect(local.problems).toEqual([]);
+  expect(local.requests.length).toBe(4);
+  expect(local.requests.every((q) => q.body.model === 'qwen-vision:7b')).toBe(true);
+  expect(await sh('cat ~/local.txt')).toBe('local-7\n');
+  expect(await viewer.content()).not.toContain(LOCAL_KEY);
 });

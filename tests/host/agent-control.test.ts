@@ -279,6 +279,40 @@ it('an OpenAI-compatible provider drives the same loop with function tools', asy
   await eventually(() => sh('cat ~/local.txt 2>/dev/null'), (o) => o === 'local-5\n', 10_000, 'the file');
 });
 
+it("a provider the request names itself (the app's own): x-openai-base-url, x-openai-key, x-openai-provider", async () => {
+  await sh('rm -f ~/local.txt');
+  const before = local.requests.length;
+  const headers = { 'x-openai-base-url': `${local.url}/v1/`, 'x-openai-key': 'local-key', 'x-openai-provider': 'My Ollama' };
+  // Not a model the host knows: the request's provider serves it.
+  const r = await chat(t.api, { model: 'app-vision:7b', computer_id: pc.id, messages: [{ role: 'user', content: 'type in the magenta terminal, app provider' }] }, headers);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  expect(local.problems).toEqual([]);
+  expect(local.requests.slice(before).map((q) => q.body.model)).toEqual(['app-vision:7b', 'app-vision:7b', 'app-vision:7b', 'app-vision:7b']);
+  expect(r.body.choices[0].message.content).toBe('Typed it.');
+  await eventually(() => sh('cat ~/local.txt 2>/dev/null'), (o) => o === 'local-5\n', 10_000, 'the file');
+  // The key is not kept with the thread.
+  const th = await thread(r.body.orgo.thread_id);
+  expect(JSON.stringify(th)).not.toContain('local-key');
+  // Bad provider headers: 400 with the header named, nothing run.
+  for (const [h, v] of [
+    ['x-openai-base-url', 'ftp://x/v1'],
+    ['x-openai-base-url', 'not a url'],
+    ['x-openai-base-url', 'http://user:pw@localhost/v1'],
+    ['x-openai-key', 'two words'],
+    ['x-openai-provider', '<script>'],
+  ] as const) {
+    const bad = await chat(t.api, { model: 'app-vision:7b', computer_id: pc.id, messages: [{ role: 'user', content: `bad ${h}` }] }, { ...headers, [h]: v });
+    expect(bad.status, `${h}: ${v}`).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_provider');
+    expect(bad.body.error.message).toContain(h);
+  }
+  // An Anthropic model name stays Anthropic's, whatever the headers say.
+  const before2 = local.requests.length;
+  const claude = await chat(t.api, { model: 'claude-sonnet-4-6', computer_id: pc.id, messages: [{ role: 'user', content: 'claude with provider headers' }] }, { ...headers, 'x-anthropic-key': model.key });
+  expect(claude.status).toBe(200);
+  expect(local.requests.length).toBe(before2);
+});
+
 it('a run cut by a host restart is marked interrupted, never left running', async () => {
   script = (req) => (req.answering.length ? { fault: 'hang' } : { tool: { name: 'computer', input: { action: 'screenshot' } } });
   const running = chat(t.api, { computer_id: pc.id, messages: [{ role: 'user', content: 'restart' }] }, { 'x-anthropic-key': model.key }).catch((e) => e);

@@ -76,9 +76,12 @@ describe('typing as the first action on a fresh computer', () => {
       await sh(
         pc,
         `xterm -T first -e 'cat > ~/typed.txt' >/dev/null 2>&1 &
-         for i in $(seq 200); do xdotool search --onlyvisible --name '^first$' >/dev/null 2>&1 && break; sleep 0.05; done
-         xdotool search --onlyvisible --name '^first$' windowactivate --sync >/dev/null 2>&1; sleep 0.2`,
+         for i in $(seq 600); do xdotool search --onlyvisible --name '^first$' >/dev/null 2>&1 && break; sleep 0.05; done
+         xdotool search --onlyvisible --name '^first$' windowactivate --sync >/dev/null 2>&1 && xdotool getactivewindow getwindowname`,
+        60,
       );
+      // Typed into the terminal only once it has the focus (a loaded machine maps it late).
+      await eventually(() => sh(pc, 'xdotool getactivewindow getwindowname 2>/dev/null || true'), (o) => o.trim() === 'first', 30_000, 'the terminal focused');
       expect(await t.client.type(pc.id, `${TEXT}\n`)).toMatchObject({ success: true, details: { characters: [...TEXT].length + 1 } });
       await eventually(() => sh(pc, 'cat ~/typed.txt'), (o) => o === `${TEXT}\n`, 10_000, 'the typed text in the file');
       await t.client.deleteComputer(pc.id);

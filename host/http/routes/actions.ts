@@ -1,3 +1,4 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bashBody, clickBody, dragBody, execBody, keyBody, screenshotQuery, scrollBody, typeBody, waitBody } from '../../../shared/api/schemas.js';
 import { encodeJpeg } from '../../imaging/jpeg.js';
@@ -6,11 +7,8 @@ import { actionsFor } from '../../services/actions.js';
 import { parseKeySpec, UnknownKeyError, UntypeableError, untypeable } from '../../x11/keysyms.js';
 import type { XSession } from '../../x11/session.js';
 import type { HostServices } from '../services.js';
-import { parse } from '../request.js';
 import { badRequest } from '../../errors.js';
-import { reachable } from './computers.js';
-
-type ById = { Params: { id: string } };
+import { computerRoute, onComputer } from './computers.js';
 
 /** A point must lie on the screen as it is now (the VNC client may have resized it). */
 function onScreen(s: XSession, points: Array<[string, number, string, number]>): void {
@@ -25,14 +23,16 @@ function onScreen(s: XSession, points: Array<[string, number, string, number]>):
  * The actions. Input and screenshots go through the computer's persistent X connection;
  * bash and exec through the guest (the program inside the computer). All of them queue per computer in arrival order.
  */
-export function actionRoutes(api: FastifyInstance, s: HostServices): void {
+export function actionRoutes(app: FastifyInstance, s: HostServices): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const route = computerRoute(s);
   const actions = actionsFor(s.computers);
 
-  api.get<ById & { Querystring: Record<string, string> }>('/computers/:id/screenshot', async (req, reply) => {
-    const row = reachable(s, req);
-    const q = parse(screenshotQuery, req.query ?? {});
+  api.get('/computers/:id/screenshot', { ...route, schema: onComputer('Screenshot (base64 in JSON, or the image bytes)', { querystring: screenshotQuery }) }, async (req, reply) => {
+    const row = req.computer;
+    const q = req.query;
     const accept = req.headers.accept ?? '';
-    const format = q.format === 'png' && !req.query.format && /image\/jpe?g/.test(accept) && !/image\/png/.test(accept) ? 'jpeg' : q.format === 'jpg' ? 'jpeg' : q.format;
+    const format = q.format === undefined ? (/image\/jpe?g/.test(accept) && !/image\/png/.test(accept) ? 'jpeg' : 'png') : q.format === 'jpg' ? 'jpeg' : q.format;
     const raw = q.raw === '1' || q.raw === 'true' || (q.raw === undefined && /image\/(png|jpe?g)/.test(accept) && !/application\/json/.test(accept));
     const shot = await actions.run(row, async () => {
       const session = await actions.session(row);
@@ -51,9 +51,9 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
     return { success: true, image: shot.bytes.toString('base64'), width: shot.width, height: shot.height };
   });
 
-  api.post<ById>('/computers/:id/click', async (req) => {
-    const row = reachable(s, req);
-    const b = parse(clickBody, req.body);
+  api.post('/computers/:id/click', { ...route, schema: onComputer('Click at a point', { body: clickBody }) }, async (req) => {
+    const row = req.computer;
+    const b = req.body;
     await actions.run(row, async () => {
       const session = await actions.session(row);
       onScreen(session, [['x', b.x, 'y', b.y]]);
@@ -62,9 +62,9 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
     return { success: true, action: 'click', details: { x: b.x, y: b.y, button: b.button, double: b.double } };
   });
 
-  api.post<ById>('/computers/:id/drag', async (req) => {
-    const row = reachable(s, req);
-    const b = parse(dragBody, req.body);
+  api.post('/computers/:id/drag', { ...route, schema: onComputer('Drag from a point to another', { body: dragBody }) }, async (req) => {
+    const row = req.computer;
+    const b = req.body;
     await actions.run(row, async () => {
       const session = await actions.session(row);
       onScreen(session, [['start_x', b.start_x, 'start_y', b.start_y], ['end_x', b.end_x, 'end_y', b.end_y]]);
@@ -73,9 +73,9 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
     return { success: true, action: 'drag', details: b };
   });
 
-  api.post<ById>('/computers/:id/type', async (req) => {
-    const row = reachable(s, req);
-    const b = parse(typeBody, req.body);
+  api.post('/computers/:id/type', { ...route, schema: onComputer('Type text', { body: typeBody }) }, async (req) => {
+    const row = req.computer;
+    const b = req.body;
     // Refused whole before any key goes out: an answer never counts characters that were dropped.
     const bad = untypeable(b.text);
     if (bad.length) throw badRequest(new UntypeableError(bad).message, 'untypeable_text');
@@ -83,9 +83,9 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
     return { success: true, action: 'type', details: { text: b.text, characters: [...b.text].length } };
   });
 
-  api.post<ById>('/computers/:id/key', async (req) => {
-    const row = reachable(s, req);
-    const b = parse(keyBody, req.body);
+  api.post('/computers/:id/key', { ...route, schema: onComputer('Press keys (e.g. "ctrl+c")', { body: keyBody }) }, async (req) => {
+    const row = req.computer;
+    const b = req.body;
     let chords;
     try {
       chords = parseKeySpec(b.key);
@@ -97,9 +97,9 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
     return { success: true, action: 'key', details: { key: b.key } };
   });
 
-  api.post<ById>('/computers/:id/scroll', async (req) => {
-    const row = reachable(s, req);
-    const b = parse(scrollBody, req.body);
+  api.post('/computers/:id/scroll', { ...route, schema: onComputer('Scroll', { body: scrollBody }) }, async (req) => {
+    const row = req.computer;
+    const b = req.body;
     const at = b.x !== undefined && b.y !== undefined ? { x: b.x, y: b.y } : undefined;
     await actions.run(row, async () => {
       const session = await actions.session(row);
@@ -109,17 +109,17 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
     return { success: true, action: 'scroll', details: { direction: b.direction, amount: b.amount, ...(at ?? {}) } };
   });
 
-  api.post<ById>('/computers/:id/wait', async (req) => {
-    const row = reachable(s, req);
-    const b = parse(waitBody, req.body);
+  api.post('/computers/:id/wait', { ...route, schema: onComputer("Wait, holding the computer's turn", { body: waitBody }) }, async (req) => {
+    const row = req.computer;
+    const b = req.body;
     // Waiting holds the computer's turn: actions sent meanwhile run after it, as they were sent.
     await actions.run(row, () => new Promise((r) => setTimeout(r, b.seconds * 1000)));
     return { success: true, action: 'wait', details: { seconds: b.seconds } };
   });
 
-  api.post<ById>('/computers/:id/bash', async (req) => {
-    const row = reachable(s, req);
-    const body = parse(bashBody, req.body);
+  api.post('/computers/:id/bash', { ...route, schema: onComputer('Run a bash command', { body: bashBody }) }, async (req) => {
+    const row = req.computer;
+    const body = req.body;
     const a = await actions.run(row, () => s.computers.guest(row.id, 'bash', { command: body.command, timeout: body.timeout }, body.timeout * 1000 + 10_000));
     if (!a.ok) return { success: false, output: '', exit_code: -1, error: a.error };
     return {
@@ -130,9 +130,9 @@ export function actionRoutes(api: FastifyInstance, s: HostServices): void {
     };
   });
 
-  api.post<ById>('/computers/:id/exec', async (req) => {
-    const row = reachable(s, req);
-    const body = parse(execBody, req.body);
+  api.post('/computers/:id/exec', { ...route, schema: onComputer('Run Python code', { body: execBody }) }, async (req) => {
+    const row = req.computer;
+    const body = req.body;
     const a = await actions.run(row, () => s.computers.guest(row.id, 'exec', { code: body.code, timeout: body.timeout }, body.timeout * 1000 + 10_000));
     if (!a.ok) return { success: false, output: '', exit_code: -1, error: a.error };
     const failed = a.exit_code !== 0;

@@ -49,6 +49,28 @@ function textOf(content: unknown): string | null {
   return null;
 }
 
+/**
+ * An OpenAI-compatible provider named by the request itself (the app sends its own providers
+ * this way, as it sends x-anthropic-key): its base URL, key and display name. The key is used
+ * for this run's model requests only, never logged or stored.
+ */
+function requestProvider(req: FastifyRequest): { baseUrl: string; apiKey?: string; name?: string } | undefined {
+  const baseUrl = header(req, 'x-openai-base-url');
+  if (baseUrl === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw bad('invalid_provider', 'x-openai-base-url must be an http(s) URL, such as http://localhost:11434/v1');
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || baseUrl.length > 2000 || url.username || url.password) throw bad('invalid_provider', 'x-openai-base-url must be an http(s) URL without credentials, such as http://localhost:11434/v1');
+  const apiKey = header(req, 'x-openai-key');
+  if (apiKey !== undefined && (apiKey.length > 1000 || /\s/.test(apiKey))) throw bad('invalid_provider', 'x-openai-key must be one API key, without spaces');
+  const name = header(req, 'x-openai-provider');
+  if (name !== undefined && (name.length > 100 || !/^[\w .@:-]+$/.test(name))) throw bad('invalid_provider', 'x-openai-provider must be a short name (letters, digits, spaces, . _ - : @)');
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), apiKey: apiKey || undefined, name };
+}
+
 export function chatRoutes(api: FastifyInstance, s: HostServices): void {
   const agents = s.agents;
 
@@ -73,7 +95,8 @@ export function chatRoutes(api: FastifyInstance, s: HostServices): void {
   api.post<{ Body: ChatBody }>('/v1/chat/completions', async (req, reply) => {
     const b = req.body;
     if (!b || typeof b !== 'object' || Array.isArray(b)) throw bad('invalid_json', 'The body must be a JSON object');
-    const model = agents.catalog.find(typeof b.model === 'string' ? b.model : undefined);
+    const own = requestProvider(req);
+    const model = (own && typeof b.model === 'string' && agents.catalog.fromRequest(b.model, own)) || agents.catalog.find(typeof b.model === 'string' ? b.model : undefined);
     if (!model || (b.model !== undefined && typeof b.model !== 'string')) {
       throw bad('invalid_model', `Unknown model ${JSON.stringify(b.model)}; the models are: ${agents.catalog.all().map((m) => m.id).join(', ')}`);
     }

@@ -1,14 +1,13 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FastifyInstance } from 'fastify';
 import { EVENT_CATALOG, EVENT_TYPES, type EventCatalog } from '../../../shared/api/channels.js';
 import type { HostServices } from '../services.js';
-import { reachable } from './computers.js';
-
-type ById = { Params: { id: string } };
+import { computerRoute, onComputer } from './computers.js';
 
 /** The events a computer's events websocket can deliver (the same for every computer here). */
-export function eventRoutes(api: FastifyInstance, s: HostServices): void {
-  api.get<ById>('/computers/:id/events', async (req): Promise<EventCatalog> => {
-    reachable(s, req);
+export function eventRoutes(app: FastifyInstance, s: HostServices): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/computers/:id/events', { ...computerRoute(s), schema: onComputer('The events the events websocket delivers') }, async (): Promise<EventCatalog> => {
     return { event_types: [...EVENT_TYPES], catalog: EVENT_TYPES.map((type) => ({ type, description: EVENT_CATALOG[type] })) };
   });
 }

@@ -3,20 +3,21 @@
  * `GET /api/files/download?id=`, `POST /api/files/export`, `DELETE /api/files/delete?id=`,
  * and the signed links they hand out (`GET /downloads/...`, no API key: see downloads.ts).
  */
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { exportFileBody } from '../../../shared/api/schemas.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { exportFileBody, fileIdQuery, fileListQuery, uploadForm } from '../../../shared/api/schemas.js';
 import type { OrgoFile } from '../../../shared/api/types.js';
+import { readForm } from '../../files/multipart.js';
 import { cleanName } from '../../files/names.js';
 import type { Incoming } from '../../files/service.js';
 import type { ComputerRow } from '../../store/computers.js';
 import type { FileRow } from '../../store/files.js';
 import type { HostServices } from '../services.js';
-import { originOf, parse } from '../request.js';
+import { originOf } from '../request.js';
 import { ApiError, badRequest, notFound } from '../../errors.js';
 import { requireWorkspace } from '../scope.js';
 import { downloadRoutes } from './downloads.js';
-import { FORM_LIMITS, checkField, uploadError } from './upload-errors.js';
+import { FORM_LIMITS, uploadError } from './upload-errors.js';
 
 /** Room for the multipart framing and the form's small fields around the file itself. */
 const FORM_OVERHEAD = 64 * 1024;
@@ -50,11 +51,8 @@ export const tooLarge = (max: number) =>
 export function fileRoutes(app: FastifyInstance, s: HostServices): void {
   app.register(
     async (api) => {
-      await api.register(multipart, {
-        // One file of at most the limit (a second is answered in words below), a few small fields.
-        limits: { fileSize: s.files.maxUploadBytes, ...FORM_LIMITS },
-        throwFileSizeLimit: false,
-      });
+      // A form's body is left unread here: the upload route streams it (host/files/multipart.ts).
+      api.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null));
       apiRoutes(api, s);
     },
     { prefix: '/api' },
@@ -62,44 +60,52 @@ export function fileRoutes(app: FastifyInstance, s: HostServices): void {
   downloadRoutes(app, s);
 }
 
-function apiRoutes(api: FastifyInstance, s: HostServices): void {
-  api.post<{ Querystring: Fields }>('/files/upload', async (req, reply) => {
+function apiRoutes(app: FastifyInstance, s: HostServices): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  // The form is read part by part as it streams in: documented, not validated as a whole.
+  api.post<{ Querystring: Fields }>('/files/upload', { config: { status: 201, multipartForm: uploadForm }, schema: { summary: 'Upload a file (multipart, field "file")', querystring: fileListQuery } }, async (req, reply) => {
     const max = s.files.maxUploadBytes;
     // Refuse what is plainly too large before reading a byte of it.
     if (Number(req.headers['content-length']) > max + FORM_OVERHEAD) throw tooLarge(max);
-    if (!req.isMultipart()) throw new ApiError(415, 'Send the file as multipart/form-data, in a field named "file"', 'unsupported_media_type');
+    if (!/^multipart\/form-data(\s*;|$)/i.test(req.headers['content-type'] ?? '')) {
+      throw new ApiError(415, 'Send the file as multipart/form-data, in a field named "file"', 'unsupported_media_type');
+    }
     const fields: Fields = { ...req.query };
     let incoming: Incoming | undefined;
     let name = '';
     let contentType: string | undefined;
     let target: Target | undefined;
     try {
-      for await (const part of req.parts()) {
-        if (part.type === 'field') {
-          checkField(part);
-          if (typeof part.value === 'string') fields[part.fieldname] = part.value;
-          continue;
-        }
-        if (part.fieldname !== 'file' || incoming) throw badRequest('Send one file, in the field named "file"');
-        name = cleanName(part.filename);
-        contentType = part.mimetype;
-        // Fields sent before the file are checked before any of it is stored.
-        if (namesTarget(fields)) target = resolveTarget(s, req, fields);
-        incoming = await s.files.receive(part.file);
-        if (part.file.truncated) throw tooLarge(max);
-      }
+      // One file of at most the limit (a second is answered in words), a few small fields.
+      await readForm(req.raw, req.headers['content-type'], FORM_LIMITS, {
+        maxFileBytes: max,
+        tooLarge: () => tooLarge(max),
+        field: (fieldname, value) => {
+          fields[fieldname] = value;
+        },
+        file: (part) => {
+          if (part.fieldname !== 'file' || incoming) throw badRequest('Send one file, in the field named "file"');
+          name = cleanName(part.filename);
+          contentType = part.mimetype;
+          // Fields sent before the file are checked before any of it is stored.
+          if (namesTarget(fields)) target = resolveTarget(s, req, fields);
+          const next = s.files.incoming();
+          incoming = next;
+          return next.sink;
+        },
+      });
       if (!incoming) throw badRequest('No file: send it as the "file" field of a multipart/form-data body');
       target ??= resolveTarget(s, req, fields);
-      const row = await s.files.addUpload(incoming, { ...target, name, contentType });
+      const row = await s.files.addUpload(s.files.received(incoming), { ...target, name, contentType });
       return reply.status(201).send(fileView(row));
     } catch (e) {
       s.files.discard(incoming);
       drainRest(req);
-      throw uploadError(e, req, () => tooLarge(max));
+      throw uploadError(e, req);
     }
   });
 
-  api.get<{ Querystring: Fields }>('/files', async (req) => {
+  api.get('/files', { schema: { summary: "List a workspace's files", querystring: fileListQuery } }, async (req) => {
     const q = req.query;
     const workspaceId = workspaceField(q) ?? req.apiKey.workspace_id ?? undefined;
     const desktopId = desktopField(q);
@@ -113,13 +119,13 @@ function apiRoutes(api: FastifyInstance, s: HostServices): void {
     return { files: s.files.list({ workspaceId, desktopId }).map(fileView) };
   });
 
-  api.get<{ Querystring: Fields }>('/files/download', async (req) => {
+  api.get('/files/download', { schema: { summary: 'A signed download link for a file', querystring: fileIdQuery } }, async (req) => {
     const row = reachableFile(s, req, req.query.id);
     return { ...fileView(row), ...s.files.link(row, originOf(req)) };
   });
 
-  api.post('/files/export', async (req, reply) => {
-    const body = parse(exportFileBody, req.body);
+  api.post('/files/export', { config: { status: 201 }, schema: { summary: "Copy a file out of a computer's /home/user", body: exportFileBody } }, async (req, reply) => {
+    const body = req.body;
     const computer = s.computerStore.get(body.desktopId);
     if (!computer) throw notFound('Computer');
     requireWorkspace(req, computer.workspace_id);
@@ -127,7 +133,7 @@ function apiRoutes(api: FastifyInstance, s: HostServices): void {
     return reply.status(201).send({ ...fileView(row), ...s.files.link(row, originOf(req)) });
   });
 
-  api.delete<{ Querystring: Fields }>('/files/delete', async (req) => {
+  api.delete('/files/delete', { schema: { summary: "Delete a workspace's file", querystring: fileIdQuery } }, async (req) => {
     const row = reachableFile(s, req, req.query.id);
     s.files.remove(row);
     return { success: true, id: row.id };

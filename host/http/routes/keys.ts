@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createKeyBody } from '../../../shared/api/schemas.js';
 import type { CreatedApiKey } from '../../../shared/api/types.js';
 import { hashKey, keyPrefix, newApiKey } from '../../auth/keys.js';
 import { keyView } from '../../store/keys.js';
 import type { HostServices } from '../services.js';
-import { parse } from '../request.js';
 import { badRequest, notFound } from '../../errors.js';
-import { requireAccountKey } from '../scope.js';
+import { accountRoute } from '../scope.js';
+import { idParams } from '../validation.js';
 
-export function keyRoutes(api: FastifyInstance, s: HostServices): void {
-  api.post('/keys', async (req, reply) => {
-    requireAccountKey(req);
-    const body = parse(createKeyBody, req.body);
+export function keyRoutes(app: FastifyInstance, s: HostServices): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/keys', { ...accountRoute, config: { status: 201 }, schema: { summary: 'Create an API key', body: createKeyBody } }, async (req, reply) => {
+    const body = req.body;
     const workspaceId = body.workspace_id ?? null;
     if (workspaceId && !s.workspaces.get(workspaceId)) throw notFound('Workspace');
     const key = newApiKey();
@@ -20,13 +21,11 @@ export function keyRoutes(api: FastifyInstance, s: HostServices): void {
     return reply.status(201).send(created);
   });
 
-  api.get('/keys', async (req) => {
-    requireAccountKey(req);
+  api.get('/keys', { ...accountRoute, schema: { summary: 'List API keys' } }, async () => {
     return { keys: s.keys.all().map(keyView) };
   });
 
-  api.delete<{ Params: { id: string } }>('/keys/:id', async (req) => {
-    requireAccountKey(req);
+  api.delete('/keys/:id', { ...accountRoute, schema: { summary: 'Delete an API key', params: idParams('API key') } }, async (req) => {
     const row = s.keys.get(req.params.id);
     if (!row) throw notFound('API key');
     if (row.id === req.apiKey.id) throw badRequest('A key cannot delete itself; use another account-wide key', 'cannot_delete_own_key');

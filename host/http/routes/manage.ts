@@ -1,26 +1,28 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FastifyInstance } from 'fastify';
 import { cloneBody, moveBody, resizeBody } from '../../../shared/api/manage.js';
 import type { HostServices } from '../services.js';
-import { originOf, parse } from '../request.js';
+import { originOf } from '../request.js';
+import { optionalBody } from '../validation.js';
 import { notFound } from '../../errors.js';
 import { requireWorkspace } from '../scope.js';
 import { computerView } from '../views.js';
-import { reachable } from './computers.js';
-
-type ById = { Params: { id: string } };
+import { computerRoute, onComputer } from './computers.js';
 
 /** Resize, move and clone (services/manage.ts). */
-export function manageRoutes(api: FastifyInstance, s: HostServices): void {
-  api.patch<ById>('/computers/:id/resize', async (req, reply) => {
-    const row = reachable(s, req);
-    const body = parse(resizeBody, req.body);
+export function manageRoutes(app: FastifyInstance, s: HostServices): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const route = computerRoute(s);
+  api.patch('/computers/:id/resize', { ...route, schema: onComputer('Resize a computer (cpu, ram, disk)', { body: resizeBody }) }, async (req, reply) => {
+    const row = req.computer;
+    const body = req.body;
     const { status, answer } = await s.manage.resize(row.id, body);
     return reply.status(status).send(status === 422 ? { error: 'None of the requested changes could be applied', code: 'resize_failed', request_id: req.id, ...answer } : answer);
   });
 
-  api.patch<ById>('/computers/:id/move', async (req) => {
-    const row = reachable(s, req);
-    const { workspace_id } = parse(moveBody, req.body);
+  api.patch('/computers/:id/move', { ...route, schema: onComputer('Move a computer to another workspace', { body: moveBody }) }, async (req) => {
+    const row = req.computer;
+    const { workspace_id } = req.body;
     // A scoped key must hold both sides: the computer's workspace (reachable) and the target.
     requireWorkspace(req, workspace_id);
     if (!s.workspaces.get(workspace_id)) throw notFound('Workspace');
@@ -28,9 +30,9 @@ export function manageRoutes(api: FastifyInstance, s: HostServices): void {
     return { success: true, id: moved.id, workspace_id: moved.workspace_id, project_id: moved.workspace_id };
   });
 
-  api.post<ById>('/computers/:id/clone', async (req, reply) => {
-    const row = reachable(s, req);
-    const body = parse(cloneBody, req.body ?? {});
+  api.post('/computers/:id/clone', { ...route, config: { status: 201 }, schema: onComputer('Clone a computer', { body: optionalBody(cloneBody) }) }, async (req, reply) => {
+    const row = req.computer;
+    const body = req.body;
     if (body.workspace_id) {
       requireWorkspace(req, body.workspace_id);
       if (!s.workspaces.get(body.workspace_id)) throw notFound('Workspace');

@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { createWorkspaceBody } from '../../../shared/api/schemas.js';
 import type { Workspace } from '../../../shared/api/types.js';
 import type { HostServices } from '../services.js';
-import { originOf, parse } from '../request.js';
+import { originOf } from '../request.js';
+import { idParams } from '../validation.js';
 import { conflict, notFound } from '../../errors.js';
-import { requireAccountKey, requireWorkspace } from '../scope.js';
+import { accountRoute, requireWorkspace } from '../scope.js';
 import { computerView } from '../views.js';
 
 /**
@@ -15,33 +18,47 @@ import { computerView } from '../views.js';
  * with 409 unless `?force=true` (a guard against accidents, which the app asks about first);
  * /projects deletes the computers with it, as Orgo's SDK documents its `delete_project`.
  */
-export function workspaceRoutes(api: FastifyInstance, s: HostServices, path: 'workspaces' | 'projects'): void {
+const params = idParams('Workspace');
+/** `?force=true` deletes a workspace with its computers; anything else is not forcing. */
+const deleteQuery = z.object({ force: z.string().optional().meta({ description: '"true" deletes the computers with it' }) });
+
+export function workspaceRoutes(app: FastifyInstance, s: HostServices, path: 'workspaces' | 'projects'): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const withDesktops = (req: FastifyRequest, ws: Workspace) => ({
     ...ws,
     desktops: s.computerStore.list(ws.id).map((row) => computerView(row, originOf(req))),
   });
 
-  api.post(`/${path}`, async (req, reply) => {
-    requireAccountKey(req);
-    const body = parse(createWorkspaceBody, req.body);
+  api.post(`/${path}`, { ...accountRoute, config: { status: 201 }, schema: { summary: 'Create a workspace', body: createWorkspaceBody } }, async (req, reply) => {
+    const body = req.body;
     // Names are how people (and the SDK's get-or-create) find a workspace: two alike would make every lookup ambiguous.
     if (s.workspaces.byName(body.name)) throw conflict(`A workspace named "${body.name}" already exists`, 'workspace_exists');
     return reply.status(201).send(withDesktops(req, s.workspaces.create(body.name)));
   });
 
-  api.get(`/${path}`, async (req) => {
+  api.get(`/${path}`, { schema: { summary: 'List workspaces' } }, async (req) => {
     const list = s.workspaces.list(req.apiKey.workspace_id).map((ws) => withDesktops(req, ws));
     return { workspaces: list, projects: list };
   });
 
-  api.get<{ Params: { id: string } }>(`/${path}/:id`, async (req) => {
+  api.get(`/${path}/:id`, { schema: { summary: 'Get a workspace', params } }, async (req) => {
     requireWorkspace(req, req.params.id);
     const ws = s.workspaces.get(req.params.id);
     if (!ws) throw notFound('Workspace');
     return withDesktops(req, ws);
   });
 
-  api.delete<{ Params: { id: string }; Querystring: { force?: string } }>(`/${path}/:id`, async (req) => {
+  // Not in Orgo's API (its workspaces are renamed on the website); the app renames through it.
+  api.patch(`/${path}/:id`, { schema: { summary: 'Rename a workspace (not in Orgo\'s API)', params, body: createWorkspaceBody } }, async (req) => {
+    requireWorkspace(req, req.params.id);
+    const body = req.body;
+    if (!s.workspaces.get(req.params.id)) throw notFound('Workspace');
+    const other = s.workspaces.byName(body.name);
+    if (other && other.id !== req.params.id) throw conflict(`A workspace named "${body.name}" already exists`, 'workspace_exists');
+    return withDesktops(req, s.workspaces.rename(req.params.id, body.name)!);
+  });
+
+  api.delete(`/${path}/:id`, { schema: { summary: 'Delete a workspace', params, querystring: deleteQuery } }, async (req) => {
     requireWorkspace(req, req.params.id);
     const ws = s.workspaces.get(req.params.id);
     if (!ws) throw notFound('Workspace');

@@ -1,5 +1,5 @@
 import { memo, useState } from 'react';
-import type { ComputerView } from '../../../shared/ipc/types';
+import type { ComputerView, WorkspaceView } from '../../../shared/ipc/types';
 import { orgo } from '../orgo';
 import { useToast } from '../hooks/useToasts';
 import { Icon } from './Icon';
@@ -7,6 +7,8 @@ import { ConfirmDialog } from './Modal';
 import { StatusPill } from './StatusPill';
 import { TRANSITIONAL } from './status';
 import { FileDrop } from '../panels/FileDrop';
+import { ComputerLimits } from '../manage/ComputerLimits';
+import { ComputerMenu } from '../manage/ComputerMenu';
 
 type Action = 'start' | 'stop' | 'restart' | 'delete';
 const VERB: Record<Action, string> = { start: 'start', stop: 'stop', restart: 'restart', delete: 'delete' };
@@ -17,12 +19,15 @@ function screen(resolution: string): string {
 }
 
 /** One computer: status, specs and what can be done with it now. Memoized: unchanged rows stay put. */
-export const ComputerRow = memo(function ComputerRow({ c, workspace }: { c: ComputerView; workspace: string | null }) {
+export const ComputerRow = memo(function ComputerRow({ c, workspace, workspaces = [] }: { c: ComputerView; workspace: string | null; workspaces?: readonly WorkspaceView[] }) {
   const toast = useToast();
   const [busy, setBusy] = useState<Action | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const running = c.status === 'running';
-  const moving = TRANSITIONAL.has(c.status) || busy !== null;
+  // A restart is under way from the click until the host answers it, even between two polls
+  // that both read "running" (a fast restart); the host's own phases show as they are read.
+  const status = busy === 'restart' && c.status === 'running' ? 'restarting' : c.status;
+  const running = status === 'running';
+  const moving = TRANSITIONAL.has(status) || busy !== null;
 
   const run = async (action: Action) => {
     setBusy(action);
@@ -39,19 +44,17 @@ export const ComputerRow = memo(function ComputerRow({ c, workspace }: { c: Comp
   // Files dropped on the row go to this computer's Desktop (stopped ones too: the host puts them on its disk).
   return (
     <FileDrop computerId={c.id} name={c.name} enabled={c.status !== 'deleting' && c.status !== 'error'}>
-      <div className={`computer-row${running ? ' is-running' : ''}`} data-testid="computer-row" data-name={c.name} data-status={c.status}>
+      <div className={`computer-row${running ? ' is-running' : ''}`} data-testid="computer-row" data-name={c.name} data-status={status}>
         <div className={`computer-icon tone-${running ? 'ok' : 'off'}`}>
           <Icon name="monitor" size={20} />
         </div>
         <div className="computer-main">
           <div className="computer-title">
             <span className="computer-name">{c.name}</span>
-            <StatusPill status={c.status} />
+            <StatusPill status={status} />
           </div>
           <div className="computer-meta">
-            <span>{c.cpu} CPU</span>
-            <span>{c.ram} GB RAM</span>
-            <span>{c.disk_size_gb} GB disk</span>
+            <ComputerLimits c={c} />
             <span>{screen(c.resolution)}</span>
             {c.auto_stop_minutes > 0 && <span>auto-stop {c.auto_stop_minutes} min</span>}
             {workspace && <span className="meta-workspace">{workspace}</span>}
@@ -72,10 +75,11 @@ export const ComputerRow = memo(function ComputerRow({ c, workspace }: { c: Comp
               </button>
             </>
           ) : (
-            <button className="button" disabled={moving || c.status === 'suspended'} onClick={() => run('start')} data-testid="start">
+            <button className="button" disabled={moving || c.status === 'suspended' || c.status === 'unknown'} onClick={() => run('start')} data-testid="start">
               {busy === 'start' || (moving && c.status !== 'stopped') ? <span className="spinner" /> : <Icon name="play" />} Start
             </button>
           )}
+          <ComputerMenu computer={c} workspaces={workspaces} disabled={busy !== null || c.status === 'deleting'} />
           <button className="icon-button danger-hover" title="Delete" aria-label="Delete" disabled={busy !== null || c.status === 'deleting'} onClick={() => setConfirmDelete(true)}>
             {busy === 'delete' ? <span className="spinner" /> : <Icon name="trash" />}
           </button>

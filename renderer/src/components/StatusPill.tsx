@@ -1,4 +1,4 @@
-import type { ComputerStatus } from '../../../shared/api/specs';
+import type { ShownStatus as ComputerStatus } from '../../../shared/ipc/types';
 import { STATUS_LABEL, statusTone } from './status';
 
 export function StatusPill({ status }: { status: ComputerStatus }) {

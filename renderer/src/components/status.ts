@@ -1,4 +1,4 @@
-import type { ComputerStatus } from '../../../shared/api/specs';
+import type { ShownStatus as ComputerStatus } from '../../../shared/ipc/types';
 
 export const STATUS_LABEL: Record<ComputerStatus, string> = {
   creating: 'Creating',
@@ -7,9 +7,12 @@ export const STATUS_LABEL: Record<ComputerStatus, string> = {
   stopping: 'Stopping',
   stopped: 'Stopped',
   suspended: 'Suspended',
-  restarting: 'Restarting',
+  // A restart's first half (the host says `starting` for its second): see host/services/computers.ts.
+  restarting: 'Stopping to restart',
   deleting: 'Deleting',
   error: 'Error',
+  // The host does not answer: what the computer is doing cannot be known.
+  unknown: 'Unknown',
 };
 
 export const TRANSITIONAL = new Set<ComputerStatus>(['creating', 'starting', 'stopping', 'restarting', 'deleting']);

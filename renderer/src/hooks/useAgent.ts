@@ -139,5 +139,8 @@ export function useAgent(computerId: string, enabled: boolean) {
     }
   }, []);
 
-  return { shown, threads, models, error, mark, run, control, open, close: () => setShown(null), refreshThreads };
+  const refreshModels = useCallback(() => {
+    void orgo.agent.models().then(setModels, (e: Error) => setError(e.message));
+  }, []);
+  return { shown, threads, models, error, mark, run, control, open, close: () => setShown(null), refreshThreads, refreshModels };
 }

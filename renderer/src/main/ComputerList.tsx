@@ -24,7 +24,7 @@ export function ComputerList({ workspaces, computers, filter }: { workspaces: re
         <section key={w.id} className="workspace-section">
           {filter === ALL && <h3 className="section-title">{w.name}</h3>}
           {(groups.get(w.id) ?? []).map((c) => (
-            <ComputerRow key={c.id} c={c} workspace={null} />
+            <ComputerRow key={c.id} c={c} workspace={null} workspaces={workspaces} />
           ))}
         </section>
       ))}

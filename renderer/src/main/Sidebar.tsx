@@ -1,4 +1,5 @@
 /** The main window's sidebar: brand, profile switcher, the workspaces to filter by, and the key's source. */
+import type { ReactNode } from 'react';
 import type { ProfileView, SessionView, WorkspaceView } from '../../../shared/ipc/types';
 import { Icon } from '../components/Icon';
 import { ProfileSwitcher } from '../components/ProfileSwitcher';
@@ -23,9 +24,11 @@ export interface SidebarProps {
   filter: string;
   setFilter: (id: string) => void;
   onSignOut: () => void;
+  /** Above the key's line: browser mode's host status and "Stop all" (HostStatus), where Electron has its tray. */
+  status?: ReactNode;
 }
 
-export function Sidebar({ session, profile, workspaces, counts, total, filter, setFilter, onSignOut }: SidebarProps) {
+export function Sidebar({ session, profile, workspaces, counts, total, filter, setFilter, onSignOut, status }: SidebarProps) {
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -51,6 +54,7 @@ export function Sidebar({ session, profile, workspaces, counts, total, filter, s
         </nav>
       )}
       <div className="sidebar-foot">
+        {status}
         {session.envOverride && (
           <div className="env-note" title={session.envOverride}>
             Set by environment: {session.envOverride}

@@ -1,8 +1,10 @@
 /**
  * The viewer's activity panel: the desktop's events as they happen, newest first, filtered by
- * type and by text; a bell per type turns on desktop notifications for it.
+ * type and by text; a bell per type turns on desktop notifications for it. The host's own
+ * history (it stopped answering, it was restarted, it answers again) is listed among them.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
+import type { HostEvent } from '../../../shared/ipc/types';
 import { EVENT_TYPES, type EventType } from '../../../shared/api/channels';
 import { Icon } from '../components/Icon';
 import { CHANNEL_LABEL, type ChannelState } from '../hooks/useChannel';
@@ -19,14 +21,52 @@ export interface ActivityProps {
   notify: Set<EventType>;
   setNotify: (type: EventType, on: boolean) => void;
   clear: () => void;
+  /** The host's history, from the computers list (main keeps it across windows). */
+  hostEvents?: HostEvent[];
 }
 
-export function ActivityPanel({ events, state, detail, notify, setNotify, clear }: ActivityProps) {
+const time = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hourCycle: 'h23' });
+
+export function ActivityPanel({ events, state, detail, notify, setNotify, clear, hostEvents = [] }: ActivityProps) {
   const [hidden, setHidden] = useState<Set<EventType>>(() => new Set(DEFAULT_HIDDEN));
   const [text, setText] = useState('');
   const [noisy, setNoisy] = useStored<'hide' | 'show'>('activity.noisyPaths', 'hide', ['hide', 'show']);
   const hideNoisy = noisy === 'hide';
   const shown = useMemo(() => shownEvents(events, { hidden, text, hideNoisy }), [events, hidden, text, hideNoisy]);
+  // Cleared host lines stay cleared (main keeps the history; the panel remembers what it dropped).
+  const [hostSince, setHostSince] = useState(0);
+  const rows = useMemo(() => {
+    const needle = text.trim().toLowerCase();
+    const host = hostEvents.filter((h) => h.at > hostSince && (!needle || h.text.toLowerCase().includes(needle)));
+    const list: Array<{ at: number; key: string; el: ReactNode }> = shown.map((r) => ({
+      at: Date.parse(r.event.timestamp),
+      key: `e${r.seq}`,
+      el: (
+        <li key={`e${r.seq}`} data-type={r.event.type}>
+          <time>{time(Date.parse(r.event.timestamp))}</time>
+          <span className={`ev-type ev-${r.event.type}`}>{r.event.type.replace(/_/g, ' ')}</span>
+          <span className="ev-text" title={describeEvent(r.event, true)}>
+            {describeEvent(r.event)}
+          </span>
+        </li>
+      ),
+    }));
+    for (const h of host)
+      list.push({
+        at: h.at,
+        key: `h${h.at}${h.kind}`,
+        el: (
+          <li key={`h${h.at}${h.kind}`} data-type="host" data-kind={h.kind} data-testid="activity-host">
+            <time>{time(h.at)}</time>
+            <span className={`ev-type ev-host ev-host-${h.kind}`}>host</span>
+            <span className="ev-text" title={h.text}>
+              {h.text}
+            </span>
+          </li>
+        ),
+      });
+    return list.sort((a, b) => b.at - a.at);
+  }, [shown, hostEvents, hostSince, text]);
   const noisyCount = useMemo(() => (hideNoisy ? events.filter(isNoisy).length : 0), [events, hideNoisy]);
   const toggle = (t: EventType) => {
     const next = new Set(hidden);
@@ -41,7 +81,13 @@ export function ActivityPanel({ events, state, detail, notify, setNotify, clear 
           {CHANNEL_LABEL[state]}
         </span>
         <input className="input small" placeholder="Filter…" value={text} onChange={(e) => setText(e.target.value)} aria-label="Filter events" data-testid="activity-filter" />
-        <button className="tool" onClick={clear}>
+        <button
+          className="tool"
+          onClick={() => {
+            clear();
+            setHostSince(Date.now());
+          }}
+        >
           Clear
         </button>
       </div>
@@ -74,16 +120,8 @@ export function ActivityPanel({ events, state, detail, notify, setNotify, clear 
         </span>
       </div>
       <ol className="activity-list" data-testid="activity-list">
-        {shown.map((r) => (
-          <li key={r.seq} data-type={r.event.type}>
-            <time>{new Date(r.event.timestamp).toLocaleTimeString(undefined, { hourCycle: 'h23' })}</time>
-            <span className={`ev-type ev-${r.event.type}`}>{r.event.type.replace(/_/g, ' ')}</span>
-            <span className="ev-text" title={describeEvent(r.event, true)}>
-              {describeEvent(r.event)}
-            </span>
-          </li>
-        ))}
-        {!shown.length && (
+        {rows.map((r) => r.el)}
+        {!rows.length && (
           <li className="muted panel-empty" data-testid="activity-empty">
             {text.trim() ? `No event matches “${text.trim()}”.` : 'Waiting for events from the desktop…'}
             {events.length > 0 && !text.trim() && <span className="small"> ({events.length} hidden by the filters above)</span>}

@@ -54,7 +54,7 @@ export function AgentPanel({ computerId, running }: { computerId: string; runnin
   }, [s?.steps.length, s?.streaming]);
   useEffect(() => localStorage.setItem('agent.model', model), [model]);
 
-  if (page === 'providers') return <ModelProviders models={agent.models} back={() => setPage('run')} />;
+  if (page === 'providers') return <ModelProviders models={agent.models} back={() => setPage('run')} onProvidersChanged={agent.refreshModels} />;
   const submit = () => {
     if (!task.trim()) return;
     void agent.run(model, task.trim(), !!s && !live);

@@ -54,6 +54,14 @@ export function ViewerOverlay(props: ViewerOverlayProps) {
         </div>
       );
     case 'not-running': {
+      if (computer!.status === 'unknown')
+        return (
+          <div className="viewer-overlay" data-testid="viewer-host-down">
+            <span className="spinner large" />
+            <h3>The host of “{computer!.name}” does not answer</h3>
+            <p className="muted">What the computer is doing is unknown until its host answers again; the viewer reconnects then.</p>
+          </div>
+        );
       const moving = TRANSITIONAL.has(computer!.status);
       return (
         <div className="viewer-overlay">

@@ -3,6 +3,7 @@
  * (view only, Ctrl+Alt+Del), screenshot, sound, clipboard sync, one button per side panel, and
  * full screen. Every tool is a prop: the window decides what they do.
  */
+import type { ReactNode } from 'react';
 import type { ComputerView } from '../../../shared/ipc/types';
 import { Icon, type IconName } from '../components/Icon';
 import { StatusPill } from '../components/StatusPill';
@@ -42,6 +43,8 @@ export interface ViewerToolbarProps {
   onPanel: (id: string) => void;
   fullscreen: boolean;
   onFullscreen: () => void;
+  /** More tools (picture quality, streaming), each its own component, before full screen. */
+  extra?: ReactNode;
 }
 
 export function ViewerToolbar(p: ViewerToolbarProps) {
@@ -111,6 +114,7 @@ export function ViewerToolbar(p: ViewerToolbarProps) {
             <span>{panel.label}</span>
           </button>
         ))}
+        {p.extra}
         <button className="tool icon-only" title={p.fullscreen ? 'Leave full screen' : 'Full screen'} aria-label="Full screen" onClick={p.onFullscreen} data-testid="fullscreen">
           <Icon name="fullscreen" size={16} />
         </button>

@@ -3,6 +3,7 @@
  * Adding a panel is one entry here (its body gets the viewer's context).
  */
 import { Suspense, lazy, type ReactNode } from 'react';
+import type { HostEvent } from '../../../shared/ipc/types';
 import type { IconName } from '../components/Icon';
 import type { useDesktopEvents } from '../hooks/useDesktopEvents';
 import { ActivityPanel } from '../panels/ActivityPanel';
@@ -26,6 +27,8 @@ export interface PanelContext {
   /** Uploads files to the computer's Desktop, with the viewer's progress list. */
   upload: (files: File[]) => void;
   events: ReturnType<typeof useDesktopEvents>;
+  /** The host's history (stopped answering, restarted, back) for the activity feed. */
+  hostEvents: HostEvent[];
 }
 
 export interface PanelSpec {
@@ -51,7 +54,9 @@ export const PANELS: readonly PanelSpec[] = [
     id: 'activity',
     label: 'Activity',
     icon: 'activity',
-    render: ({ events: e }) => <ActivityPanel events={e.events} state={e.state} detail={e.detail} notify={e.notify} setNotify={(t, on) => void e.setNotify(t, on)} clear={e.clear} />,
+    render: ({ events: e, hostEvents }) => (
+      <ActivityPanel events={e.events} state={e.state} detail={e.detail} notify={e.notify} setNotify={(t, on) => void e.setNotify(t, on)} clear={e.clear} hostEvents={hostEvents} />
+    ),
   },
   { id: 'agent', label: 'Agent', icon: 'layers', render: (c) => <AgentPanel computerId={c.computerId} running={c.running} /> },
   { id: 'connect', label: 'Connect', icon: 'plug', render: (c) => <ConnectPanel apiBase={c.apiBase} computerId={c.computerId} computerName={c.computerName} /> },

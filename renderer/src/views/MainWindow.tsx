@@ -14,9 +14,14 @@ import { useSession } from '../hooks/useSession';
 import { useToast } from '../hooks/useToasts';
 import { ALL, ComputerList, byWorkspace } from '../main/ComputerList';
 import { EmptyState } from '../main/EmptyState';
+import { HostBanner } from '../main/HostBanner';
+import { HostStatus } from '../main/HostStatus';
+import '../styles/host.css';
 import { ListBanner } from '../main/ListBanner';
 import { LocalHostPanel } from '../main/LocalHostPanel';
 import { Sidebar } from '../main/Sidebar';
+import { StreamingSettings } from '../main/StreamingSettings';
+import { WorkspaceActions } from '../main/WorkspaceActions';
 import { orgo } from '../orgo';
 
 export type MainContent = 'local-host' | 'sign-in' | 'loading' | 'empty' | 'list';
@@ -25,7 +30,9 @@ export type MainContent = 'local-host' | 'sign-in' | 'loading' | 'empty' | 'list
 export function mainContent(session: SessionView, profile: ProfileView, snapshot: ComputersSnapshot | null): MainContent {
   const host = session.localHost;
   const hostPending = profile.kind === 'local' && host.state !== 'running' && !snapshot?.loaded;
-  if (profile.kind === 'local' && (host.state === 'error' || hostPending)) return 'local-host';
+  // A host that died after the list showed keeps its list (rows unknown) under the host banner.
+  const hostFailed = host.state === 'error' && !(snapshot?.loaded && snapshot.hostDown);
+  if (profile.kind === 'local' && (hostFailed || hostPending)) return 'local-host';
   if (!session.signedIn) return 'sign-in';
   if (!snapshot?.loaded) return 'loading';
   return snapshot.computers.length ? 'list' : 'empty';
@@ -39,6 +46,7 @@ export function MainWindow() {
   const { snapshot, error: watchError } = useComputers(ready || profile?.kind === 'local', profile?.id, session?.signedIn);
   const [filter, setFilter] = useState(ALL);
   const [creating, setCreating] = useState(false);
+  const [settings, setSettings] = useState(false);
 
   useEffect(() => {
     document.title = 'Orgo Desktop';
@@ -88,6 +96,7 @@ export function MainWindow() {
         filter={filter}
         setFilter={setFilter}
         onSignOut={() => void signOut()}
+        status={session.mode === 'browser' ? <HostStatus session={session} profile={profile} snapshot={snapshot} /> : undefined}
       />
       <main className="content">
         <header className="content-head">
@@ -99,6 +108,12 @@ export function MainWindow() {
           </div>
           {snapshot?.loaded && (
             <div className="head-actions">
+              {filter !== ALL && workspaces.some((w) => w.id === filter) && (
+                <WorkspaceActions workspace={workspaces.find((w) => w.id === filter)!} workspaces={workspaces} computers={groups.get(filter)?.length ?? 0} onDeleted={() => setFilter(ALL)} />
+              )}
+              <button className="button" onClick={() => setSettings(true)} data-testid="open-settings">
+                Settings
+              </button>
               <button className="button" onClick={() => orgo.windows.openGrid()} disabled={!running} data-testid="open-grid">
                 <Icon name="grid" /> Grid view
               </button>
@@ -109,9 +124,11 @@ export function MainWindow() {
           )}
         </header>
         <KeychainBanner session={session} />
-        {snapshot?.loaded && snapshot.error && <ListBanner error={snapshot.error} at={snapshot.at} onRetry={() => orgo.computers.refresh()} />}
+        {snapshot?.loaded && snapshot.hostDown && <HostBanner down={snapshot.hostDown} onRestart={() => orgo.localHost.start()} onRetry={() => orgo.computers.refresh()} />}
+        {snapshot?.loaded && snapshot.error && !snapshot.hostDown && <ListBanner error={snapshot.error} at={snapshot.at} onRetry={() => orgo.computers.refresh()} />}
         <div className="content-body">{body[mainContent(session, profile, snapshot)]()}</div>
       </main>
+      {settings && <StreamingSettings onClose={() => setSettings(false)} />}
       {creating && snapshot && (
         <CreateDialog
           workspaces={workspaces}

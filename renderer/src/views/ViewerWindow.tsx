@@ -23,6 +23,9 @@ import { PANELS, type PanelContext } from '../viewer/panels';
 import { useClipboardSync } from '../viewer/useClipboardSync';
 import { useFullscreen } from '../viewer/useFullscreen';
 import { usePanels } from '../viewer/usePanels';
+import { PictureControl } from '../viewer/PictureControl';
+import { StreamToggle } from '../viewer/StreamToggle';
+import { usePicturePrefs } from '../viewer/usePicturePrefs';
 import '../styles/panels.css';
 
 /**
@@ -50,7 +53,8 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
   const [viewOnly, setViewOnly] = useState(false);
   const [starting, setStarting] = useState(false);
   // Connect at once, before the list has loaded: the relay refuses in words if it is not running.
-  const rfb = useRfb(computerId, computer ? running : !loaded, { viewOnly, scale: fit === 'scale', resize: fit === 'resize' });
+  const picture = usePicturePrefs(computerId);
+  const rfb = useRfb(computerId, computer ? running : !loaded, { viewOnly, scale: fit === 'scale', resize: fit === 'resize', quality: picture.prefs?.quality, compression: picture.prefs?.compression });
   const panels = usePanels(PANELS.map((p) => p.id));
   const [audioOn, setAudioOn] = useState(false);
   const audio = useAudio(computerId, audioOn && running);
@@ -88,7 +92,7 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
   };
   const workspaceName = snapshot?.workspaces.find((w) => w.id === computer?.workspace_id)?.name ?? null;
   const apiBase = session?.profiles.find((p) => p.id === session.activeId)?.baseUrl ?? null;
-  const ctx: PanelContext = { computerId, computerName: computer?.name ?? null, running, filesVersion, workspaceName, apiBase, upload: uploads.add, events };
+  const ctx: PanelContext = { computerId, computerName: computer?.name ?? null, running, filesVersion, workspaceName, apiBase, upload: uploads.add, events, hostEvents: snapshot?.hostEvents ?? [] };
 
   return (
     <div className={`viewer${fullscreen.fullscreen ? ' is-fullscreen' : ''}`} {...drop.handlers}>
@@ -108,6 +112,12 @@ export function ViewerWindow({ computerId }: { computerId: string }) {
         onPanel={panels.toggle}
         fullscreen={fullscreen.fullscreen}
         onFullscreen={fullscreen.toggle}
+        extra={
+          <>
+            <PictureControl prefs={picture.prefs} set={picture.set} error={picture.error} />
+            <StreamToggle computerId={computerId} running={running} />
+          </>
+        }
       />
       <div className="viewer-main">
         <div className={`viewer-stage fit-${fit}`}>

@@ -151,7 +151,10 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
     rfb.viewOnly = settings.viewOnly;
     rfb.scaleViewport = settings.scale;
     rfb.resizeSession = settings.resize;
-  }, [settings.viewOnly, settings.scale, settings.resize, state]);
+    // noVNC sends the new encodings at once: the picture changes without reconnecting.
+    if (settings.quality !== undefined) rfb.qualityLevel = settings.quality;
+    if (settings.compression !== undefined) rfb.compressionLevel = settings.compression;
+  }, [settings.viewOnly, settings.scale, settings.resize, settings.quality, settings.compression, state]);
 
   return { screenRef, rfbRef, state, message, firstFrameAt, reconnect };
 }
