@@ -3,9 +3,7 @@
  * the browser-mode WebSocket; inputs arrive already validated (dispatch.ts). Windows are opened
  * through a WindowHost, which each mode implements its own way.
  */
-import type { CallOutput, Channel, EventName, Events } from '../shared/ipc/channels.js';
 import { computerView } from '../shared/ipc/channels.js';
-import type { ParsedInput } from '../shared/ipc/schemas.js';
 import { OrgoClient, OrgoApiError } from '../shared/api/client.js';
 import type { AppServices } from './app-services.js';
 import { saveScreenshot } from './screenshots.js';
@@ -14,23 +12,8 @@ import { fileView } from './files.js';
 import type { DownloadAnswer } from '../shared/ipc/types.js';
 import { manageHandlers } from './manage-handlers.js';
 
-/** The window (or browser tab) a call came from. */
-export interface ClientContext {
-  id: string;
-  emit<E extends EventName>(event: E, payload: Events[E]): void;
-}
-
-export interface WindowHost {
-  openViewer(computer: { id: string; name: string }, ctx: ClientContext): void | Promise<void>;
-  openGrid(ctx: ClientContext): void | Promise<void>;
-  openMain(ctx: ClientContext): void | Promise<void>;
-  /** Only http(s) reaches here (the schema checks); opens the system browser. */
-  openExternal(url: string, ctx: ClientContext): void | Promise<void>;
-  /** Electron: a save dialog (null when cancelled). Browser mode has none: downloads go by signed link. */
-  chooseSavePath?(suggestedName: string, ctx: ClientContext): Promise<string | null>;
-}
-
-export type Handlers = { [C in Channel]: (input: ParsedInput<C>, ctx: ClientContext) => Promise<CallOutput<C>> };
+export type { ClientContext, Handlers, WindowHost } from './handler-types.js';
+import type { ClientContext, Handlers, WindowHost } from './handler-types.js';
 
 export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
   const { session, feed, relay, logins, profiles, credentials } = s;

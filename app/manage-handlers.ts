@@ -7,7 +7,7 @@ import type { ResizeAnswer } from '../shared/api/manage.js';
 import { computerView } from '../shared/ipc/channels.js';
 import type { StreamView } from '../shared/ipc/types.js';
 import type { AppServices } from './app-services.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers } from './handler-types.js';
 import { ViewerPrefsStore } from './viewer-prefs.js';
 
 type ManageChannel =
