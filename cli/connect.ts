@@ -5,7 +5,7 @@
  * keychain or credentials file, then for "This computer" the built-in host's own key file, so
  * it needs no login where that file is readable.
  */
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OrgoClient } from '../shared/api/client.js';
 import { LocalHost, LOCAL_HOST_PORT } from '../app/local-host.js';
@@ -27,7 +27,10 @@ export interface Place {
 /** The project's root: out/cli/ in a build, cli/ when run from source. */
 export function projectRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  return resolve(here, basename(here) === 'cli' && basename(dirname(here)) === 'out' ? '../..' : '..');
+  const root = resolve(here, basename(here) === 'cli' && basename(dirname(here)) === 'out' ? '../..' : '..');
+  // Packaged, the bundle sits unpacked beside app.asar (electron-builder.yml); the app's root, as
+  // the built-in host's starter knows a package, is the archive itself.
+  return basename(root) === 'app.asar.unpacked' ? join(dirname(root), 'app.asar') : root;
 }
 
 export function place(profileFlag: string | undefined, env: NodeJS.ProcessEnv = process.env): Place {

@@ -10,6 +10,7 @@ import type { Ctx } from '../context.js';
 import { explain } from '../fail.js';
 import { paint } from '../output.js';
 import { findComputer } from '../resolve.js';
+import { compact } from './compact.js';
 import { listSessions, loadSession, saveSession, totalUsage, type Session } from './sessions.js';
 import { printer, turn } from './turn.js';
 
@@ -19,7 +20,7 @@ const HELP = `Type a task for the agent, or:
   /model [name]        show or change the model
   /sessions            saved sessions
   /resume <id>         continue another saved session
-  /compact             start a fresh server thread, keeping a short summary of this one
+  /compact             have the model summarise this conversation; continue from the summary on a fresh thread
   /usage               tokens used in this session
   /screenshot [file]   save the computer's screen as PNG
   /save [file]         write this conversation to a Markdown file
@@ -115,14 +116,20 @@ export async function chat(ctx: Ctx, c: Connected, start: Session, maxSteps: num
             process.stdout.write(`Now in ${s.id} on ${s.computer.name} (${s.turns.length} turns).\n`);
           }
         } else if (cmd === 'compact') {
-          const summary = s.turns
-            .slice(-5)
-            .map((t) => `- asked: ${t.prompt.slice(0, 200)}\n  answered: ${t.text.slice(0, 400)}`)
-            .join('\n');
-          s.turns = summary ? [{ prompt: 'Summary of our conversation so far (earlier turns were compacted):', text: summary, tool_calls: [], tool_results: [], usage: null, at: new Date().toISOString() }] : [];
-          s.thread_id = null;
-          saveSession(s);
-          process.stdout.write('Compacted: the next task starts a fresh thread with a short summary of this one.\n');
+          process.stdout.write(dim('Asking the model for a summary…') + '\n');
+          const abort = new AbortController();
+          if (tty) rl.off('SIGINT', idleSigint);
+          const unwatch = watchForStop(tty ? rl : null, () => abort.abort());
+          try {
+            const summary = await compact(c, s, { signal: abort.signal });
+            process.stdout.write(`${summary}\n${dim('Compacted: the next task starts a fresh thread from this summary.')}\n`);
+          } catch (e) {
+            if (!abort.signal.aborted) throw e;
+            process.stdout.write(`${dim('Stopped; the conversation was left as it was.')}\n`);
+          } finally {
+            unwatch();
+            if (tty) rl.on('SIGINT', idleSigint);
+          }
         } else if (cmd === 'usage') {
           const u = totalUsage(s);
           process.stdout.write(`Tokens: ${u.prompt_tokens} in, ${u.completion_tokens} out, ${u.total_tokens} in all, over ${s.turns.length} turns.\n`);

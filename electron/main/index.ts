@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerIpc } from './ipc.js';
 import { createAppServices } from '../../app/app-services.js';
+import { cliEntry } from '../../app/cli-install.js';
 import { createHandlers } from '../../app/handlers.js';
 import { logger } from '../../app/log.js';
 import { APP_PRIVILEGES, APP_SCHEME, appSchemeHandler } from '../pages/app-scheme.js';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
     app.quit();
   };
   try {
-    tray = new AppTray(services, windows, join(root, 'resources', 'tray'), quit);
+    tray = new AppTray(services, windows, join(root, 'resources', 'tray'), quit, cliEntry(root));
   } catch (e) {
     log.warn(`no tray on this desktop (${e}); closing the last window quits`);
   }

@@ -13,6 +13,7 @@ export type TrayAction =
   | { kind: 'start'; id: string }
   | { kind: 'stop'; id: string }
   | { kind: 'stop-all' }
+  | { kind: 'install-cli' }
   | { kind: 'quit' };
 
 export interface TrayItem {
@@ -94,6 +95,8 @@ export function trayMenu(s: TrayState): TrayItem[] {
     // Asks first (tray.ts), as the page's "Stop all computers" does in browser mode.
     { label: running > 0 ? `Stop all computers (${running} running)…` : 'Stop all computers', enabled: running > 0 && !s.hostDown, action: { kind: 'stop-all' } },
     SEP,
+    // The terminal's way in (app/cli-install.ts): an `orgo` launcher in ~/.local/bin.
+    { label: 'Install the orgo command…', action: { kind: 'install-cli' } },
     { label: 'Quit', action: { kind: 'quit' } },
   );
   return items;

@@ -3,9 +3,10 @@
  * Actions from the menu go through the same services as the windows; failures become system
  * notifications in words.
  */
-import { Menu, Notification, Tray, dialog, nativeImage, type MenuItemConstructorOptions } from 'electron';
+import { app, dialog, Menu, Notification, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import type { AppServices } from '../../app/app-services.js';
+import { CliInstallRefused, installCli } from '../../app/cli-install.js';
 import { describeError } from '../../app/errors.js';
 import { stopAll } from '../../app/handlers.js';
 import { stopAllAnswer, stopAllQuestion } from '../../shared/ipc/stop-all.js';
@@ -22,6 +23,8 @@ export class AppTray {
     private readonly windows: AppWindows,
     private readonly iconsDir: string,
     private readonly quit: () => void,
+    /** The CLI bundle's entry, which "Install the orgo command" points a launcher at. */
+    private readonly cliPath: string,
   ) {
     this.tray = new Tray(this.icon('idle'));
     this.tray.on('click', () => this.windows.openMain());
@@ -105,12 +108,26 @@ export class AppTray {
           notify(a.title, a.detail);
           break;
         }
+        case 'install-cli':
+          this.installCli();
+          break;
         case 'quit':
           this.quit();
           break;
       }
     } catch (e) {
       notify('Orgo Desktop', describeError(e).message);
+    }
+  }
+
+  private installCli(): void {
+    try {
+      // The app's own Electron runs the bundle as Node (the launcher sets ELECTRON_RUN_AS_NODE).
+      const r = installCli({ home: app.getPath('home'), execPath: process.execPath, cliPath: this.cliPath, pathEnv: process.env.PATH });
+      void dialog.showMessageBox({ type: 'info', title: 'Orgo Desktop', message: 'The orgo command', detail: r.message });
+    } catch (e) {
+      const refused = e instanceof CliInstallRefused;
+      void dialog.showMessageBox({ type: refused ? 'warning' : 'error', title: 'Orgo Desktop', message: 'The orgo command was not installed', detail: describeError(e).message });
     }
   }
 

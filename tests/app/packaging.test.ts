@@ -6,12 +6,14 @@
  * modules are not rebuilt (that needs Electron's headers, also a download), so they stay built
  * for this node, which is what the stand-in runs.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { listPackage } from '@electron/asar';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEntry, installCli } from '../../app/cli-install.js';
 import { hostProgram } from '../../app/local-host.js';
 // @ts-expect-error -- a plain .mjs script (electron-builder's afterPack hook), no types
 import { FUSES } from '../../scripts/after-pack.mjs';
@@ -114,6 +116,22 @@ describe('the packaged app (electron-builder.yml)', () => {
     }
     expect(await h.exited).toBe(0);
   }, 90_000);
+
+  it('installs an orgo command that runs the packaged CLI with the app\'s own binary as Node', () => {
+    const entry = cliEntry(join(resources, 'app.asar'));
+    expect(entry).toBe(join(resources, 'app.asar.unpacked/out/cli/orgo.mjs'));
+    // keytar (native, built for Electron) resolves from the unpacked node_modules beside it.
+    expect(createRequire(entry).resolve('keytar')).toBe(join(resources, 'app.asar.unpacked/node_modules/keytar/lib/keytar.js'));
+    const home = tempDataDir('orgo-pack-home-');
+    dirs.push(home);
+    const r = installCli({ home, execPath: join(appOut, 'orgo-desktop'), cliPath: entry, pathEnv: '/usr/bin', platform: 'linux' });
+    const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
+    expect(execFileSync(r.path, ['--version'], { env: { PATH: '/usr/bin:/bin', HOME: home }, encoding: 'utf8' })).toBe(`${version}\n`);
+    // The full program (commander, every chunk) loads from the package: a server that is not there is named.
+    const down = spawnSync(r.path, ['whoami', '--json'], { env: { PATH: '/usr/bin:/bin', HOME: home, ORGO_API_BASE_URL: 'http://127.0.0.1:9/api', ORGO_API_KEY: TEST_KEY }, encoding: 'utf8' });
+    expect(down.status, down.stderr).toBe(1);
+    expect(JSON.parse(down.stdout)).toMatchObject({ error: { message: expect.stringMatching(/Could not reach the server/) } });
+  });
 
   it('the app starts the same unpacked bundle when its root is app.asar', () => {
     expect(hostProgram(join(resources, 'app.asar'))).toEqual([join(resources, 'app.asar.unpacked/out/host/cli.mjs')]);

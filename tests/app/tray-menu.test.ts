@@ -35,6 +35,7 @@ describe('tray menu', () => {
       'Grid view',
       'Stop all computers (1 running)…',
       '---',
+      'Install the orgo command…',
       'Quit',
     ]);
     expect(items[3]!.submenu).toEqual([
@@ -47,6 +48,7 @@ describe('tray menu', () => {
     ]);
     expect(find(items, 'Stop all computers (1 running)…')).toMatchObject({ enabled: true, action: { kind: 'stop-all' } });
     expect(find(items, 'Quit').action).toEqual({ kind: 'quit' });
+    expect(find(items, 'Install the orgo command…').action).toEqual({ kind: 'install-cli' });
   });
 
   it('cannot stop all or open the grid when nothing runs; busy computers cannot be started', () => {

@@ -25,7 +25,13 @@ const script = magentaScript();
 
 beforeAll(async () => {
   buildCli();
-  double = await startAnthropicDouble((req: SeenRequest): Reply => (slow ? { text: 'Thinking it over…', tool: { name: 'computer', input: { action: 'screenshot' } }, delayMs: 4000 } : script(req)));
+  double = await startAnthropicDouble((req: SeenRequest): Reply =>
+    slow
+      ? { text: 'Thinking it over…', tool: { name: 'computer', input: { action: 'screenshot' } }, delayMs: 4000 }
+      : lastUserText(req).includes('Summarise our conversation')
+        ? { text: SUMMARY }
+        : script(req),
+  );
   t = await startTestHost({ agents: { anthropicKey: double.key, anthropicBaseUrl: double.url, maxRetries: 0 } });
   h = cliHome();
   env = { ...h.env, ORGO_API_BASE_URL: t.api, ORGO_API_KEY: TEST_KEY };
@@ -38,6 +44,12 @@ afterAll(async () => {
   await t?.close();
   await double?.close();
 });
+
+/** What the model writes when /compact asks it for a summary. */
+const SUMMARY = 'We wrote agent-42 into ~/agent.txt through the magenta terminal; nothing is open.';
+const textOf = (content: string | Array<Record<string, unknown>>) =>
+  typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? String(b.text) : '')).join('');
+const lastUserText = (req: SeenRequest) => textOf(req.body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '');
 
 const session = (id: string) => JSON.parse(readFileSync(join(h.dir, '.orgo/sessions', `${id}.json`), 'utf8'));
 
@@ -104,5 +116,36 @@ describe('orgo agent and resume', () => {
     expect(after.thread_id).toBe(s.thread_id);
     const users = (await getJson(t.api, `/v1/threads/${s.thread_id}`)).body.messages.filter((m: { role: string }) => m.role === 'user');
     expect(users.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('/compact', () => {
+  it('asks the model for the summary through the agent endpoint and continues from it on a fresh thread', async () => {
+    const before = double.requests.length;
+    const r = await orgo(['agent', '--computer', 'worker'], env, 'write agent-42 into ~/agent.txt in the magenta terminal\n/compact\nwrite agent-42 into ~/agent.txt in the magenta terminal\n');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${SUMMARY}\nCompacted: the next task starts a fresh thread from this summary.`);
+    const seen = double.requests.slice(before);
+    // The summary request went to the model with the conversation it summarises, and only once.
+    const asked = seen.filter((q) => lastUserText(q).includes('Summarise our conversation'));
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.body.messages.map((m) => textOf(m.content)).join('\n')).toContain('write agent-42 into ~/agent.txt');
+    // The next task starts from the summary alone, on a new server thread.
+    const next = seen[seen.indexOf(asked[0]!) + 1]!;
+    const texts = next.body.messages.map((m) => textOf(m.content));
+    expect(texts[0]).toContain('Summary of our conversation so far');
+    expect(texts.join('\n')).toContain(SUMMARY);
+    expect(texts.join('\n')).not.toContain('Summarise our conversation');
+    const id = /Session (s_[0-9a-f]+) saved/.exec(r.stdout)![1]!;
+    const s = session(id);
+    expect(s.turns.map((x: { prompt: string }) => x.prompt)).toEqual(['Summary of our conversation so far (earlier turns were compacted):', 'write agent-42 into ~/agent.txt in the magenta terminal']);
+    expect(s.turns[0].text).toBe(SUMMARY);
+    expect(double.problems).toEqual([]);
+  });
+
+  it('keeps the conversation when there is nothing to compact', async () => {
+    const r = await orgo(['agent', '--computer', 'worker'], env, '/compact\n');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Nothing to compact yet: the conversation has no turns.');
   });
 });
