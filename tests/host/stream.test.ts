@@ -119,7 +119,8 @@ describe('a stream', () => {
     writeFileSync(shot, await t.client.screenshotBytes(pc.id));
     const tone = await t.client.bash(pc.id, 'ffmpeg -hide_banner -loglevel error -f lavfi -i sine=frequency=1000:duration=3 -f pulse tone', 20);
     expect(tone.exit_code).toBe(0);
-    await sleep(1000);
+    // The sound reaches the server about 2 s behind the picture (encoder and muxer queues): wait it out.
+    await sleep(3000);
     expect((await sdk('POST', `computers/${pc.id}/stream/stop`)).json).toEqual({ success: true });
     expect(await t.client.streamStatus(pc.id)).toEqual({ status: 'idle' });
     expect(await t.client.stopStream(pc.id)).toEqual({ success: true }); // nothing to stop is fine

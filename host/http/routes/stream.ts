@@ -1,45 +1,46 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { streamConnectionBody, streamStartBody } from '../../../shared/api/manage.js';
 import type { HostServices } from '../services.js';
-import { parse } from '../request.js';
+import { optionalBody } from '../validation.js';
 import { badRequest } from '../../errors.js';
-import { requireAccountKey } from '../scope.js';
-import { reachable } from './computers.js';
+import { accountRoute } from '../scope.js';
+import { computerRoute, onComputer } from './computers.js';
 
-type ById = { Params: { id: string } };
+const nameParams = z.object({ name: z.string().min(1).max(200) });
+const nameQuery = z.object({ name: z.string().optional().meta({ description: 'the connection to delete' }) });
+const nameBody = z.object({ name: z.unknown().optional() });
 
 /** RTMP streaming (services/stream.ts): the account's connections, and a stream per computer. */
-export function streamRoutes(api: FastifyInstance, s: HostServices): void {
+export function streamRoutes(app: FastifyInstance, s: HostServices): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const route = computerRoute(s);
   // Listed to any key (the keys are masked): a workspace's scripts name the connection to use.
-  api.get('/streaming/connections', async () => ({ connections: s.streams.connections() }));
+  api.get('/streaming/connections', { schema: { summary: 'List streaming connections' } }, async () => ({ connections: s.streams.connections() }));
 
-  api.post('/streaming/connections', async (req, reply) => {
-    requireAccountKey(req);
-    return reply.status(201).send(s.streams.addConnection(parse(streamConnectionBody, req.body)));
-  });
+  api.post('/streaming/connections', { ...accountRoute, config: { status: 201 }, schema: { summary: 'Add a streaming connection', body: streamConnectionBody } }, async (req, reply) =>
+    reply.status(201).send(s.streams.addConnection(req.body)),
+  );
 
-  api.delete<{ Params: { name: string } }>('/streaming/connections/:name', async (req) => {
-    requireAccountKey(req);
+  api.delete('/streaming/connections/:name', { ...accountRoute, schema: { summary: 'Delete a streaming connection', params: nameParams } }, async (req) => {
     s.streams.removeConnection(req.params.name);
     return { success: true };
   });
 
   // The same, with the name as `?name=` or in the body.
-  api.delete<{ Querystring: { name?: string }; Body: { name?: unknown } | undefined }>('/streaming/connections', async (req) => {
-    requireAccountKey(req);
-    const name = req.query.name ?? req.body?.name;
+  api.delete('/streaming/connections', { ...accountRoute, schema: { summary: 'Delete a streaming connection by ?name=', querystring: nameQuery, body: optionalBody(nameBody) } }, async (req) => {
+    const name = req.query.name ?? (req.body as { name?: unknown } | undefined)?.name;
     if (typeof name !== 'string' || !name) throw badRequest('name is required: DELETE /api/streaming/connections/{name}');
     s.streams.removeConnection(name);
     return { success: true };
   });
 
-  api.post<ById>('/computers/:id/stream/start', async (req) => {
-    const row = reachable(s, req);
-    const { connection_name } = parse(streamStartBody, req.body);
-    return s.streams.start(row.id, connection_name);
-  });
+  api.post('/computers/:id/stream/start', { ...route, schema: onComputer('Start streaming the computer over RTMP', { body: streamStartBody }) }, async (req) =>
+    s.streams.start(req.computer.id, req.body.connection_name),
+  );
 
-  api.get<ById>('/computers/:id/stream/status', async (req) => s.streams.status(reachable(s, req).id));
+  api.get('/computers/:id/stream/status', { ...route, schema: onComputer('The computer\'s stream status') }, async (req) => s.streams.status(req.computer.id));
 
-  api.post<ById>('/computers/:id/stream/stop', async (req) => s.streams.stop(reachable(s, req).id));
+  api.post('/computers/:id/stream/stop', { ...route, schema: onComputer('Stop streaming the computer') }, async (req) => s.streams.stop(req.computer.id));
 }
