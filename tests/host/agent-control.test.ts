@@ -306,6 +306,13 @@ it("a provider the request names itself (the app's own): x-openai-base-url, x-op
     expect(bad.body.error.code).toBe('invalid_provider');
     expect(bad.body.error.message).toContain(h);
   }
+  // A workspace's key may not aim the host at an address of its choosing: 403, nothing sent.
+  const scoped = await t.client.createKey({ name: 'scoped', workspace_id: pc.workspace_id });
+  const seen = local.requests.length;
+  const refused = await chat(t.api, { model: 'app-vision:7b', computer_id: pc.id, messages: [{ role: 'user', content: 'scoped' }] }, { ...headers, authorization: `Bearer ${scoped.key}` });
+  expect(refused.status).toBe(403);
+  expect(refused.body.error.code).toBe('provider_not_allowed');
+  expect(local.requests.length).toBe(seen);
   // An Anthropic model name stays Anthropic's, whatever the headers say.
   const before2 = local.requests.length;
   const claude = await chat(t.api, { model: 'claude-sonnet-4-6', computer_id: pc.id, messages: [{ role: 'user', content: 'claude with provider headers' }] }, { ...headers, 'x-anthropic-key': model.key });

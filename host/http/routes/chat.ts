@@ -57,6 +57,9 @@ function textOf(content: unknown): string | null {
 function requestProvider(req: FastifyRequest): { baseUrl: string; apiKey?: string; name?: string } | undefined {
   const baseUrl = header(req, 'x-openai-base-url');
   if (baseUrl === undefined) return undefined;
+  // The host sends requests to this address: only an account-wide key may choose it, so a key
+  // handed to one workspace's scripts cannot aim the host at its own network's services.
+  if (req.apiKey.workspace_id) throw new AgentError(403, 'provider_not_allowed', 'Only an account-wide API key may name a model provider (x-openai-base-url); this key is scoped to one workspace and uses the host\'s providers');
   let url: URL;
   try {
     url = new URL(baseUrl);
