@@ -26,14 +26,13 @@ afterAll(async () => {
 
 const clientOf = (h: HostProcess) => new OrgoClient({ baseUrl: `${h.url}/api`, apiKey: TEST_KEY });
 
-/** The guest: the computer's pid 1, the python3 whose parent is `unshare`. */
+/** The guest: the computer's pid 1, the parent of its X server (spawned or forked from the zygote alike). */
 function guestPid(instanceId: string): number {
-  const pids = computerProcesses(instanceId, 'python3').filter((pid) => {
-    const ppid = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1];
-    return readFileSync(`/proc/${ppid}/comm`, 'utf8').trim() === 'unshare';
-  });
-  expect(pids).toHaveLength(1);
-  return pids[0]!;
+  const xvnc = computerProcesses(instanceId, 'Xvnc');
+  expect(xvnc).toHaveLength(1);
+  const pid = Number(readFileSync(`/proc/${xvnc[0]}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+  expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('python3');
+  return pid;
 }
 
 const markerSum = async (c: OrgoClient, pc: Computer) => (await c.bash(pc.id, 'sha256sum ~/marker.bin')).output.split(' ')[0];
