@@ -124,7 +124,10 @@ export class ComputersFeed {
         at: Date.now(),
         loaded: true,
       };
-      if (this.health.answered()) log.info(`the host of ${profile.name} answers again`);
+      // While the app restarts the built-in host, a poll may reach the new process before the
+      // restart is recorded: "back" waits for the refresh that ends the restart, so the history
+      // reads down → restarted → back.
+      if (!this.restartingHost && this.health.answered()) log.info(`the host of ${profile.name} answers again`);
     } catch (e) {
       const words = describeError(e).message;
       log.debug(`refresh failed: ${words}`);
