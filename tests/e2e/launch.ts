@@ -4,7 +4,7 @@
  * in a real Secret Service. Answers the printed address; close() ends the whole process group.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -85,12 +85,15 @@ export async function launchBrowserMode(options: { profiles?: unknown; env?: Nod
       } catch {
         /* gone */
       }
-      await new Promise((r) => setTimeout(r, 300));
+      // The host inside unmounts its disks as it stops: give it the time to, then make sure.
+      for (let i = 0; i < 50 && child.exitCode === null && child.signalCode === null; i++) await new Promise((r) => setTimeout(r, 100));
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         /* gone */
       }
+      const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${home}/`));
+      for (const m of mounts.reverse()) spawnSync('umount', ['-l', m]);
       rmSync(home, { recursive: true, force: true });
     },
   };
