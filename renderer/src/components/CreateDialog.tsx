@@ -2,9 +2,11 @@ import { useState } from 'react';
 import { CPU_COUNTS, DEFAULT_DISK_GB, RAM_GB } from '../../../shared/api/specs';
 import type { WorkspaceView } from '../../../shared/ipc/types';
 import { orgo } from '../orgo';
-import { NAME_MAX, createProblems, humanError } from './createForm';
+import { NAME_MAX, createProblems } from './createForm';
 import { Modal } from './Modal';
+import { ModalFooter } from './ModalFooter';
 import { ModalForm } from './ModalForm';
+import { useModalSubmit } from './useModalSubmit';
 
 const RESOLUTIONS = ['1280x720x24', '1366x768x24', '1440x900x24', '1600x900x24', '1920x1080x24', '1024x768x24'];
 const AUTO_STOP = [
@@ -32,27 +34,16 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
   const [disk, setDisk] = useState(String(DEFAULT_DISK_GB));
   const [resolution, setResolution] = useState('1280x720x24');
   const [autoStop, setAutoStop] = useState(0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
   const problems = createProblems({ name, newWorkspace: workspace === NEW_WORKSPACE ? newWorkspace : null, disk });
   const why = Object.values(problems)[0];
 
-  const submit = async () => {
-    if (why || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      let workspaceId = workspace;
-      if (workspace === NEW_WORKSPACE) workspaceId = (await orgo.workspaces.create({ name: newWorkspace.trim() })).id;
-      await orgo.computers.create({ workspace_id: workspaceId, name: name.trim(), ram, cpu, disk_size_gb: Number(disk), resolution, auto_stop_minutes: autoStop });
-      onCreated(name.trim());
-      onClose();
-    } catch (e) {
-      setError(`Could not create “${name.trim()}”: ${humanError((e as Error).message)}`);
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useModalSubmit(why, async () => {
+    let workspaceId = workspace;
+    if (workspace === NEW_WORKSPACE) workspaceId = (await orgo.workspaces.create({ name: newWorkspace.trim() })).id;
+    await orgo.computers.create({ workspace_id: workspaceId, name: name.trim(), ram, cpu, disk_size_gb: Number(disk), resolution, auto_stop_minutes: autoStop });
+    onCreated(name.trim());
+    onClose();
+  }, `Could not create “${name.trim()}”`);
   const count = (v: string) => (
     <span className={`char-count${[...v.trim()].length > NAME_MAX ? ' over' : ''}`} aria-live="polite">
       {[...v.trim()].length} / {NAME_MAX}
@@ -64,22 +55,7 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
       title="New computer"
       onClose={busy ? () => {} : onClose}
       width={520}
-      footer={
-        <>
-          <button className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          {why && !busy && (
-            <span className="footer-why" data-testid="create-why">
-              {why}
-            </span>
-          )}
-          <button className="button primary" onClick={submit} disabled={busy || !!why} title={why} data-testid="create-submit">
-            {busy ? <span className="spinner" /> : null}
-            {busy ? 'Creating…' : 'Create computer'}
-          </button>
-        </>
-      }
+      footer={<ModalFooter name="create" busy={busy} why={why} label="Create computer" busyLabel="Creating…" onCancel={onClose} onSubmit={submit} />}
     >
       <ModalForm onSubmit={submit} error={error}>
         <label className="field wide">

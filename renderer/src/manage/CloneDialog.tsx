@@ -1,48 +1,30 @@
 /** Clone a computer: a new one with a copy of its whole disk, running; name and workspace optional. */
 import { useState } from 'react';
 import type { ComputerView, WorkspaceView } from '../../../shared/ipc/types';
-import { NAME_MAX, humanError } from '../components/createForm';
+import { NAME_MAX } from '../components/createForm';
 import { Modal } from '../components/Modal';
+import { ModalFooter } from '../components/ModalFooter';
 import { ModalForm } from '../components/ModalForm';
+import { useModalSubmit } from '../components/useModalSubmit';
 import { orgo } from '../orgo';
 
 export function CloneDialog({ computer: c, workspaces, onClose, onCloned }: { computer: ComputerView; workspaces: readonly WorkspaceView[]; onClose: () => void; onCloned: (clone: ComputerView) => void }) {
   const [name, setName] = useState('');
   const [workspace, setWorkspace] = useState(c.workspace_id);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const why = [...name.trim()].length > NAME_MAX ? `Name must be at most ${NAME_MAX} characters` : undefined;
 
-  const submit = async () => {
-    if (busy || why) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const clone = await orgo.computers.clone({ id: c.id, name: name.trim() || undefined, workspace_id: workspace === c.workspace_id ? undefined : workspace });
-      onCloned(clone);
-      onClose();
-    } catch (e) {
-      setError(`Could not clone “${c.name}”: ${humanError((e as Error).message)}`);
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useModalSubmit(why, async () => {
+    const clone = await orgo.computers.clone({ id: c.id, name: name.trim() || undefined, workspace_id: workspace === c.workspace_id ? undefined : workspace });
+    onCloned(clone);
+    onClose();
+  }, `Could not clone “${c.name}”`);
 
   return (
     <Modal
       title={`Clone “${c.name}”`}
       onClose={busy ? () => {} : onClose}
       width={480}
-      footer={
-        <>
-          <button className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button className="button primary" onClick={() => void submit()} disabled={busy || !!why} title={why} data-testid="clone-submit">
-            {busy ? <span className="spinner" /> : null}
-            {busy ? 'Cloning…' : 'Clone'}
-          </button>
-        </>
-      }
+      footer={<ModalFooter name="clone" busy={busy} why={why} label="Clone" busyLabel="Cloning…" onCancel={onClose} onSubmit={submit} />}
     >
       <ModalForm onSubmit={submit} error={error}>
         <p className="modal-text wide muted">

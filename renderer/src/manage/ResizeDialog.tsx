@@ -3,9 +3,10 @@ import { useState } from 'react';
 import type { ResizeAnswer } from '../../../shared/api/manage';
 import { CPU_COUNTS, RAM_GB } from '../../../shared/api/specs';
 import type { ComputerView } from '../../../shared/ipc/types';
-import { humanError } from '../components/createForm';
 import { Modal } from '../components/Modal';
+import { ModalFooter } from '../components/ModalFooter';
 import { ModalForm } from '../components/ModalForm';
+import { useModalSubmit } from '../components/useModalSubmit';
 import { orgo } from '../orgo';
 import { initialValues, resizeChanges, resizeProblems, resultHeadline, resultLines, type ResizeValues } from './resizeForm';
 
@@ -13,26 +14,15 @@ const AUTO_STOP = [0, 15, 30, 60, 240];
 
 export function ResizeDialog({ computer: c, onClose }: { computer: ComputerView; onClose: () => void }) {
   const [v, setV] = useState<ResizeValues>(() => initialValues(c));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [answer, setAnswer] = useState<ResizeAnswer | null>(null);
   const running = c.status === 'running';
   const problems = resizeProblems(v, c);
   const why = Object.values(problems)[0];
   const set = (patch: Partial<ResizeValues>) => setV((old) => ({ ...old, ...patch }));
 
-  const submit = async () => {
-    if (why || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setAnswer(await orgo.computers.resize({ id: c.id, ...resizeChanges(v, c) }));
-    } catch (e) {
-      setError(`Could not resize “${c.name}”: ${humanError((e as Error).message)}`);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useModalSubmit(why, async () => {
+    setAnswer(await orgo.computers.resize({ id: c.id, ...resizeChanges(v, c) }));
+  }, `Could not resize “${c.name}”`);
 
   if (answer) {
     const lines = resultLines(answer);
@@ -59,22 +49,7 @@ export function ResizeDialog({ computer: c, onClose }: { computer: ComputerView;
       title={`Resize “${c.name}”`}
       onClose={busy ? () => {} : onClose}
       width={520}
-      footer={
-        <>
-          <button className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          {why && !busy && (
-            <span className="footer-why" data-testid="resize-why">
-              {why}
-            </span>
-          )}
-          <button className="button primary" onClick={() => void submit()} disabled={busy || !!why} title={why} data-testid="resize-submit">
-            {busy ? <span className="spinner" /> : null}
-            {busy ? 'Resizing…' : 'Resize'}
-          </button>
-        </>
-      }
+      footer={<ModalFooter name="resize" busy={busy} why={why} label="Resize" busyLabel="Resizing…" onCancel={onClose} onSubmit={submit} />}
     >
       <ModalForm onSubmit={submit} error={error}>
         <p className="modal-text wide muted">Limits the host enforces. CPU, RAM and bandwidth change live; a disk grows now where it can, else at the next start.</p>
