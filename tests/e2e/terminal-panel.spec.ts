@@ -125,12 +125,12 @@ test("the terminal's cells are monospace and as many columns as the shell is tol
 
 test('true-colour output keeps its colour without an inline style attribute', async () => {
   await viewer.keyboard.type("printf '\\033[38;2;255;0;0mRED\\033[0m\\n'\n");
-  await expect(rows()).toContainText('RED');
-  const colour = await viewer.evaluate(() => {
-    const spans = Array.from(document.querySelectorAll('[data-testid=terminal-active] .xterm-rows span')) as HTMLElement[];
-    const red = spans.filter((s) => s.textContent === 'RED');
-    return red.map((s) => getComputedStyle(s).color);
-  });
-  expect(colour).toContain('rgb(255, 0, 0)');
+  // The echoed command line holds "RED" too, so wait for the output's own cell: a span that is just RED.
+  const colours = () =>
+    viewer.evaluate(() => {
+      const spans = Array.from(document.querySelectorAll('[data-testid=terminal-active] .xterm-rows span')) as HTMLElement[];
+      return spans.filter((s) => s.textContent === 'RED').map((s) => getComputedStyle(s).color);
+    });
+  await expect.poll(colours).toContain('rgb(255, 0, 0)');
   watch.expectClean();
 });
