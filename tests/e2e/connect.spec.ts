@@ -37,7 +37,7 @@ test.beforeAll(async ({ browser }) => {
   const b = await host.client.createWorkspace('beta');
   alpha = await host.client.createComputer({ workspace_id: a.id, name: 'alpha-1' });
   beta = await host.client.createComputer({ workspace_id: b.id, name: 'beta-1' });
-  opened = await openBrowserApp(browser, host);
+  opened = await openBrowserApp(browser, host.api);
   main = opened.main;
   await expect(rowOf(main, 'alpha-1')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
 });

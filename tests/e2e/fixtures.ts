@@ -4,10 +4,10 @@
  * `page`), checked after each test: a console error, uncaught page error or CSP violation in
  * any window since the last check (the spec's beforeAll included) fails the test that saw it.
  * A step that provokes one on purpose says so with `consoleWatch.allow(/…/)` for that test.
- * Electron's windows are not a browser context of this kind: its spec calls watchConsole on
- * the app's context itself.
+ * Electron's windows are not a browser context of this kind: its spec hands the app's context
+ * to `consoleRegistry.watch` (a worker fixture, so beforeAll has it).
  */
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type BrowserContext } from '@playwright/test';
 import { watchConsole, type ConsoleWatch } from './console-watch.js';
 
 export { expect };
@@ -21,20 +21,28 @@ export interface ConsoleFixture {
   forget(): void;
 }
 
-interface Registry {
+export interface ConsoleRegistry {
   watches: ConsoleWatch[];
+  /** Puts a context made some other way (Electron's) under the watch. */
+  watch(context: BrowserContext): Promise<void>;
 }
 
-export const test = base.extend<{ consoleWatch: ConsoleFixture }, { consoleRegistry: Registry }>({
+export const test = base.extend<{ consoleWatch: ConsoleFixture }, { consoleRegistry: ConsoleRegistry }>({
   // Playwright reads a fixture's dependencies from its first parameter's pattern: none here.
-  // eslint-disable-next-line no-empty-pattern
-  consoleRegistry: [async ({}, use) => use({ watches: [] }), { scope: 'worker' }],
+  consoleRegistry: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const watches: ConsoleWatch[] = [];
+      await use({ watches, watch: async (context) => void watches.push(await watchConsole(context)) });
+    },
+    { scope: 'worker' },
+  ],
   browser: [
     async ({ browser, consoleRegistry }, use) => {
       const newContext = browser.newContext.bind(browser);
       browser.newContext = async (options) => {
         const context = await newContext(options);
-        consoleRegistry.watches.push(await watchConsole(context));
+        await consoleRegistry.watch(context);
         return context;
       };
       await use(browser);

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { TEST_KEY, type TestHost } from '../helpers/host.js';
+import { TEST_KEY } from '../helpers/host.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SHOTS = join(root, 'test-results', 'e2e-screenshots');
@@ -120,15 +120,16 @@ export interface OpenedApp {
 }
 
 /**
- * Browser mode signed in to `host` through the environment (ORGO_API_BASE_URL, ORGO_API_KEY),
- * its main window open in a fresh context of `browser` (so the console watch is on it).
+ * Browser mode signed in to the host at `apiBase` (its /api) through the environment
+ * (ORGO_API_BASE_URL, ORGO_API_KEY: the test host's owner key unless another is given), its main
+ * window open in a fresh context of `browser` (so the console watch is on it).
  */
 export async function openBrowserApp(
   browser: Browser,
-  host: TestHost,
+  apiBase: string,
   options: { env?: NodeJS.ProcessEnv; viewport?: { width: number; height: number }; key?: string } = {},
 ): Promise<OpenedApp> {
-  const app = await launchBrowserMode({ env: { ORGO_API_BASE_URL: host.api, ORGO_API_KEY: options.key ?? TEST_KEY, ...options.env } });
+  const app = await launchBrowserMode({ env: { ORGO_API_BASE_URL: apiBase, ORGO_API_KEY: options.key ?? TEST_KEY, ...options.env } });
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1180, height: 760 } });
   const main = await context.newPage();
   await main.goto(app.url);
