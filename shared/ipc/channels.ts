@@ -54,7 +54,7 @@ export interface Calls {
   'computers.move': [{ id: string; workspace_id: string }, { workspace_id: string }];
   'workspaces.create': [{ name: string }, WorkspaceView];
   /** A new API key that reaches only this workspace, minted by the host; its text is answered once. */
-  'keys.mint': [{ workspaceId: string }, MintedKey];
+  'keys.mint': [{ workspaceId: string | null }, MintedKey];
   'workspaces.rename': [{ id: string; name: string }, WorkspaceView];
   /** `force` also deletes its computers (the API refuses a workspace that has some without it). */
   'workspaces.delete': [{ id: string; force?: boolean }, { deleted_computers: number }];
