@@ -5,11 +5,13 @@
  *   limits, disk image) beside a host without, in the same run, alternating.
  * - clone (API, of a running computer) holding 500 MB in its home beside `cp -a` of that home
  *   folder on the same filesystem.
+ * - one 720p15 stream's CPU beside capture alone (bench/stream.ts, also `npm run bench -- stream`).
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { TEST_KEY } from '../tests/helpers/host.js';
 import { startBenchHost } from './host.js';
+import { streamRows } from './stream.js';
 import { printTable, time, type Row } from './stats.js';
 
 const N = Number(process.env.BENCH_MANAGE_N ?? 10);
@@ -78,4 +80,5 @@ export async function run(): Promise<void> {
   } finally {
     await Promise.all([on.close(), off.close()]);
   }
+  printTable('manage: stream', await streamRows());
 }

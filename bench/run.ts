@@ -14,6 +14,7 @@ const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   agent: () => import('./agent.js'),
   cli: () => import('./cli.js'),
   manage: () => import('./manage.js'),
+  stream: () => import('./stream.js'),
 };
 
 // Flags (`--max 150`) and their values belong to the parts.

@@ -158,7 +158,15 @@ export class HostNetwork {
     const likely = this.candidates(computerId)[0]!;
     const [address] = await Promise.all([this.claimAddress(hostIf, computerId), inside(likely)]);
     if (address !== likely) {
-      await run('nsenter', ['-t', String(pid), '-n', 'ip', '-batch', '-'], `addr del ${likely}/32 dev eth0\naddr add ${address}/32 dev eth0\nroute replace default via ${GATEWAY} dev eth0\n`);
+      // The new address goes on before the guessed one comes off: deleting an interface's last
+      // address flushes its routes, the gateway's with them, and the default route would then
+      // be refused ("Nexthop has invalid gateway": density's run met it at its first collision).
+      await run('nsenter', ['-t', String(pid), '-n', 'ip', '-batch', '-'], [
+        `addr add ${address}/32 dev eth0`,
+        `addr del ${likely}/32 dev eth0`,
+        `route replace ${GATEWAY} dev eth0 scope link`,
+        `route replace default via ${GATEWAY} dev eth0`,
+      ].join('\n') + '\n');
     }
     if (bandwidthMbps) await this.setBandwidth(pid, hostIf, bandwidthMbps);
     return { hostIf, address };
@@ -179,7 +187,7 @@ export class HostNetwork {
   }
 
   /** The addresses a computer tries, in order: from a hash of the host's tag and its id. */
-  private candidates(computerId: string): string[] {
+  candidates(computerId: string): string[] {
     const out: string[] = [];
     let n = parseInt(createHash('sha256').update(`${this.tag}/${computerId}`).digest('hex').slice(0, 8), 16) % POOL_SIZE;
     for (let attempt = 0; out.length < 64 && attempt < 200; attempt++, n = (n + 7919) % POOL_SIZE) {
