@@ -31,9 +31,9 @@ export async function run(): Promise<void> {
   const reserveKb = flag('reserve-mb', 3072) * 1024;
   const idleS = flag('idle-s', 10);
   // Pages merged across computers (host/runtime/page-sharing.ts) are merged by ksmd's scans, a
-  // full pass taking about 75 s and a page merging on its second or third: memory is read once three
+  // full pass taking a few minutes and a page merging on its second or third: memory is read once three
   // passes have gone by, or after this long.
-  const mergeS = flag('merge-s', 300);
+  const mergeS = flag('merge-s', 600);
   const { host, client, close } = await startBenchHost();
   const ids: string[] = [];
   try {

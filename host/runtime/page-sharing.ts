@@ -5,13 +5,15 @@
  * shows the same wallpaper and panel, every openbox, tint2 and guest holds the same heap after the
  * same start. Each computer's processes opt in (the guest's prctl PR_SET_MEMORY_MERGE, which
  * children and exec keep: guest/zygote.py, guest/guest.py) and the kernel's ksmd merges what is
- * equal, copy-on-write. Measured on 10 idle computers: PSS 26 → 16 MB each once merged.
+ * equal, copy-on-write. Measured on 20 idle computers: PSS 25.3 → 14.0 MB each once merged.
  *
  * ksmd's settings are the machine's, not this host's: this turns KSM on when it is off (it only
  * ever touches pages of processes that opted in) and sets how fast it scans, in proportion to the
- * computers running here, so that each costs about the same small share of a core (about 0.03 %
- * at 100 pages a second each, ~75 s for a full pass; a few computers get 1000 pages a second
- * between them) and with none running ksmd finds nothing to scan. Where the
+ * computers running here, so that each costs about the same small share of a core (measured:
+ * 2000 pages a second cost 1.7 % of a core on this loaded 2-core machine, so 50 pages a second
+ * each is about 0.04 %, a full pass over a computer's ~7,700 pages every 150 s; a few computers
+ * get 1000 pages a second between them; never more than ~a tenth of a core, so past ~250
+ * computers a pass takes longer) and with none running ksmd finds nothing to scan. Where the
  * files cannot be written (no root, no KSM in the kernel, a read-only /sys) nothing is shared and
  * nothing else changes.
  *
@@ -26,10 +28,11 @@ const log = logger('pages');
 
 /** How often ksmd wakes (ms) and how many pages each computer adds to one wake. */
 const SLEEP_MS = 200;
-const PAGES_PER_COMPUTER_PER_S = 100;
+const PAGES_PER_COMPUTER_PER_S = 50;
 /** A few computers still merge within a minute: 1000 pages a second cost ~0.2 % of a core. */
 const MIN_PAGES_PER_S = 1000;
-const MAX_PAGES_PER_WAKE = 20_000;
+/** ksmd's ceiling, about a tenth of a core (measured ~8 µs a page on this busy machine). */
+const MAX_PAGES_PER_WAKE = 2_500;
 
 export class PageSharing {
   private on = false;

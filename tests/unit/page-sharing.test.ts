@@ -30,12 +30,12 @@ describe('page sharing across computers (KSM)', () => {
     const few = Number(read(d, 'pages_to_scan'));
     p.setComputers(3);
     expect(Number(read(d, 'pages_to_scan'))).toBe(few); // a few computers share the floor
-    p.setComputers(500);
+    p.setComputers(200);
     const many = Number(read(d, 'pages_to_scan'));
-    expect(many).toBe(10_000); // 100 pages a second each, woken 5 times a second
+    expect(many).toBe(2000); // 50 pages a second each, woken 5 times a second
+    expect(many).toBeGreaterThan(few);
     p.setComputers(5000);
-    expect(Number(read(d, 'pages_to_scan'))).toBeLessThanOrEqual(20_000);
-    expect(Number(read(d, 'pages_to_scan'))).toBeGreaterThan(many);
+    expect(Number(read(d, 'pages_to_scan'))).toBe(2500); // the ceiling: about a tenth of a core
   });
 
   it('leaves an unmerge order (run = 2) alone and shares nothing', () => {
