@@ -12,6 +12,7 @@
  */
 import { loadavg } from 'node:os';
 import { startBenchHost } from './host.js';
+import { ksmSettled, ksmState, type KsmState } from './ksm.js';
 import { cpuTicks, descendants, machineCpu, memAvailableKb, processCosts, processTree, TICKS_PER_S } from './procs.js';
 import { percentile, time } from './stats.js';
 
@@ -29,6 +30,10 @@ export async function run(): Promise<void> {
   // Stop before the machine does: other work on it needs memory too.
   const reserveKb = flag('reserve-mb', 3072) * 1024;
   const idleS = flag('idle-s', 10);
+  // Pages merged across computers (host/runtime/page-sharing.ts) are merged by ksmd's scans, a
+  // full pass taking a few minutes and a page merging on its second or third: memory is read once three
+  // passes have gone by, or after this long.
+  const mergeS = flag('merge-s', 600);
   const { host, client, close } = await startBenchHost();
   const ids: string[] = [];
   try {
@@ -40,6 +45,7 @@ export async function run(): Promise<void> {
     let detail: ReturnType<typeof perProcess> | undefined;
     const phaseSteps: Array<{ at: number; phases: Record<string, number[]> }> = [];
     let short = false;
+    const merging: Array<{ at: number; waitedS: number; pssUnmerged: number; pssMerged: number; state: KsmState; ksmdCpu: number }> = [];
     while (ids.length < max && !short) {
       const boots: number[] = [];
       const phases: Record<string, number[]> = {};
@@ -58,19 +64,24 @@ export async function run(): Promise<void> {
       phaseSteps.push({ at: ids.length, phases });
       await sleep(5000); // the sessions start behind `running`: let them settle
       const sample = Array.from({ length: Math.min(sampleSize, ids.length) }, (_, k) => ids[Math.floor((k * ids.length) / Math.min(sampleSize, ids.length))]!);
+      const pssUnmerged = host.computers.sharesPages ? pssOf(host, sample) : undefined;
+      const waitFrom = performance.now();
+      const merged = host.computers.sharesPages ? await ksmSettled(3, mergeS * 1000) : ksmState();
+      const waitedS = (performance.now() - waitFrom) / 1000;
       // Memory and CPU first, while nothing has touched the new computers: an idle desktop's
       // cost (a screenshot makes the X server hold a capture segment for 30 s).
       const tree = processTree();
       const leaders = ids.map((id) => host.computers.desktop(id)?.pid).filter((p): p is number => !!p);
       const allPids = leaders.flatMap((l) => descendants(l, tree));
       const samplePids = sample.map((id) => descendants(host.computers.desktop(id)!.pid!, tree));
-      const pssEach = samplePids.reduce((s, pids) => s + processCosts(pids).reduce((a, p) => a + p.pssKb, 0), 0) / sample.length;
+      const pssEach = pssOf(host, sample, tree);
       const availableNow = memAvailableKb();
 
       // Idle: nobody touches any computer for idleS seconds.
       const before = { ticks: cpuTicks(allPids), host: process.cpuUsage(), machine: machineCpu(), at: performance.now(), procs: processCosts(samplePids.flat()) };
       await sleep(idleS * 1000);
       const seconds = (performance.now() - before.at) / 1000;
+      if (pssUnmerged !== undefined) merging.push({ at: ids.length, waitedS, pssUnmerged: pssUnmerged ?? 0, pssMerged: pssEach, state: merged, ksmdCpu: ((ksmState().ksmdTicks - merged.ksmdTicks) / TICKS_PER_S / seconds) * 100 });
       const theirs = (cpuTicks(allPids) - before.ticks) / TICKS_PER_S / seconds / leaders.length;
       const hostUse = process.cpuUsage(before.host);
       const m = machineCpu();
@@ -94,6 +105,13 @@ export async function run(): Promise<void> {
       }
     }
     printPhases(phaseSteps);
+    if (merging.length) {
+      console.log('\n## pages merged across computers (KSM), when memory was read');
+      console.log('| computers | PSS each (sample) 5 s after the step | after the passes | waited for 3 passes | pages merged away | saved each | ksmd CPU, idle |');
+      console.log('|---|---|---|---|---|---|---|');
+      const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
+      for (const m of merging) console.log(`| ${m.at} | ${mb(m.pssUnmerged)} | ${mb(m.pssMerged)} | ${m.waitedS.toFixed(0)} s | ${m.state.pagesSharing} | ${mb((m.state.pagesSharing * 4) / m.at)} | ${m.ksmdCpu.toFixed(2)} % of a core |`);
+    }
     if (detail) {
       console.log(`\n## one idle desktop, per process (mean over the first step's sample of ${Math.min(sampleSize, ids.length)}; CPU over ${idleS} s idle)`);
       console.log('| process | count | RSS | PSS | private | CPU (% of a core) |');
@@ -106,6 +124,12 @@ export async function run(): Promise<void> {
     console.log(`\ndeleted ${ids.length} computers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await close();
   }
+}
+
+/** Mean PSS (kB) of the given computers' processes. */
+function pssOf(host: Awaited<ReturnType<typeof startBenchHost>>['host'], ids: string[], tree = processTree()): number {
+  const each = ids.map((id) => processCosts(descendants(host.computers.desktop(id)!.pid!, tree)).reduce((a, p) => a + p.pssKb, 0));
+  return each.reduce((a, b) => a + b, 0) / Math.max(1, each.length);
 }
 
 /** create → running phase by phase (p50 per step; the desktop's marks are ms from its spawn, the others durations). */

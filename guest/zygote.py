@@ -32,6 +32,7 @@ guest = None  # guest.py's module, which has imported every module of the guest:
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 PR_SET_PDEATHSIG = 1
+PR_SET_MEMORY_MERGE = 67
 CGROUP_FAILED = 111  # as the host's spawn path reports a failed join (host/runtime/desktop.ts)
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -69,6 +70,10 @@ def computer(conn, req):
         line(conn, {"event": "ended", "code": CGROUP_FAILED, "signal": None})
         os._exit(CGROUP_FAILED)
     os.setsid()
+    if req.get("env", {}).get("ORGO_SHARE_PAGES") == "1":
+        # This process, the guest and all they start let the kernel merge their pages with other
+        # computers' equal ones (host/runtime/page-sharing.ts); fork and exec keep it.
+        libc.prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0)
     flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | (CLONE_NEWNET if req.get("net") else 0)
     if libc.unshare(flags) != 0:
         err = ctypes.get_errno()

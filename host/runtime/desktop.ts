@@ -33,6 +33,8 @@ export interface DesktopOptions {
   cgroupProcs?: string[];
   /** Where the guest is forked from (zygote.ts); without it, or when it is down, the guest is spawned. */
   zygote?: GuestZygote;
+  /** The computer's processes let the kernel merge their identical pages with other computers' (runtime/page-sharing.ts). */
+  sharePages?: boolean;
 }
 
 type Pending = { resolve: (a: GuestResult<GuestOp>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -100,6 +102,7 @@ export class Desktop extends EventEmitter {
       ORGO_RESOLUTION: this.options.resolution,
       ORGO_MASK: this.options.masks.join(':'),
       LANG: 'C.UTF-8',
+      ...(this.options.sharePages ? { ORGO_SHARE_PAGES: '1' } : {}),
     };
     const network = this.options.network;
     const procsFiles = this.options.cgroupProcs ?? [];

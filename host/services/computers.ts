@@ -19,6 +19,7 @@ import { fitFilesystem, makeImage, mountImage, SpareImages, unmountImage } from 
 import { DEFAULT_DISK_GB } from '../../shared/api/specs.js';
 import { HostNetwork } from '../runtime/network.js';
 import { computerPaths } from '../runtime/paths.js';
+import { PageSharing } from '../runtime/page-sharing.js';
 import { GuestZygote } from '../runtime/zygote.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
 import { preloadKeymap } from '../x11/preload.js';
@@ -39,6 +40,11 @@ export interface ComputersConfig {
    * (default on; ORGO_GUEST_ZYGOTE=0 turns it off, for comparing the two).
    */
   zygote?: boolean;
+  /**
+   * Identical memory pages merged across computers by the kernel (runtime/page-sharing.ts;
+   * default on where the host may turn KSM on; ORGO_SHARE_PAGES=0 turns it off).
+   */
+  sharePages?: boolean;
 }
 
 /** `oom_kill` event: the memory controller killed a process inside a computer. */
@@ -59,6 +65,7 @@ export class Computers extends EventEmitter {
   private readonly oomSeen = new Map<string, number>();
   private readonly spare?: SpareImages;
   private readonly zygote?: GuestZygote;
+  private readonly pages = new PageSharing();
   private readonly oomTicker: NodeJS.Timeout;
   private readonly desktops = new Map<string, Desktop>();
   private readonly lifecycle = new KeyedQueue();
@@ -99,8 +106,14 @@ export class Computers extends EventEmitter {
       this.zygote = new GuestZygote(join(config.dataDir, 'run', 'zygote.sock'), computerPaths(config.dataDir, '-', '-').pycache);
       void this.zygote.ready(); // now, so the first computer does not wait for it
     }
+    if (config.sharePages ?? process.env.ORGO_SHARE_PAGES !== '0') this.pages.start();
     this.oomTicker = setInterval(() => this.oomTick(), OOM_POLL_MS);
     this.oomTicker.unref();
+  }
+
+  /** Whether this host's computers let the kernel merge their pages (runtime/page-sharing.ts). */
+  get sharesPages(): boolean {
+    return this.pages.enabled;
   }
 
   /** The guest zygote's pid while it runs (runtime/zygote.ts). */
@@ -378,11 +391,14 @@ export class Computers extends EventEmitter {
       network: this.network ? { host: this.network, computerId: id, bandwidthMbps: row.bandwidth_limit_mbps } : undefined,
       cgroupProcs,
       zygote: this.zygote,
+      sharePages: this.pages.enabled,
     });
     this.oomSeen.set(id, 0);
     this.desktops.set(id, desk);
+    this.pages.setComputers(this.desktops.size);
     desk.on('exit', (reason: string | null) => {
       if (this.desktops.get(id) === desk) this.desktops.delete(id);
+      this.pages.setComputers(this.desktops.size);
       if (!this.desktops.has(id)) {
         const cleanup = (async () => {
           await this.cgroups?.remove(id);
@@ -429,6 +445,7 @@ export class Computers extends EventEmitter {
   private async halt(id: string): Promise<void> {
     const desk = this.desktops.get(id);
     this.desktops.delete(id);
+    this.pages.setComputers(this.desktops.size);
     if (desk) await desk.stop();
     // Stopped means its cgroups and link are gone too.
     await this.exits.get(id);

@@ -15,3 +15,29 @@ export function computerProcesses(instanceId: string, comm: string): number[] {
   }
   return out;
 }
+
+/** `leader` and every process under it, with its command name (the user's session carries no ORGO_INSTANCE_ID). */
+export function processTreeOf(leader: number): Array<{ pid: number; comm: string }> {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const out: Array<{ pid: number; comm: string }> = [];
+  for (const queue = [leader]; queue.length; ) {
+    const pid = queue.shift()!;
+    try {
+      out.push({ pid, comm: readFileSync(`/proc/${pid}/comm`, 'utf8').trim() });
+    } catch {
+      continue;
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
