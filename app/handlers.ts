@@ -196,6 +196,7 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
     'modelKeys.get': async () => s.agent.keyStatus(),
     'modelKeys.set': async ({ key }) => s.agent.setKey(key),
     'modelKeys.clear': async () => s.agent.clearKey(),
+    'modelKeys.allowHost': async ({ profileId, allow }) => s.agent.allowHost(profileId, allow),
     'modelProviders.list': async () => s.agent.providers.list(),
     'modelProviders.save': async (input) => s.agent.providers.save(input),
     'modelProviders.remove': async ({ name }) => s.agent.providers.remove(name),

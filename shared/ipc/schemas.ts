@@ -143,6 +143,7 @@ export const inputSchemas = {
     key: z.string().trim().min(8, 'That does not look like an API key').max(500).regex(/^\S+$/, 'An API key has no spaces'),
   }),
   'modelKeys.clear': z.object({ provider: z.literal('anthropic', { error: 'provider must be anthropic' }) }),
+  'modelKeys.allowHost': z.object({ profileId: id, allow: z.boolean({ error: 'allow must be true or false' }) }),
   'modelProviders.list': none,
   'modelProviders.save': z.object({
     name: providerName,

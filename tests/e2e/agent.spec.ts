@@ -3,7 +3,8 @@
  * loopback stand-in for Anthropic's API: the key goes into Model providers (the real keychain),
  * a task runs and its steps stream in while the desktop changes (the model finds the magenta
  * terminal in the screenshots it is sent, clicks it and types), a hanging run is stopped, and a
- * past thread is reopened; an OpenAI-compatible provider is added in Model providers (its key to
+ * past thread is reopened; the key goes to this host (the environment's, not the built-in one)
+ * only after the person allows it in the panel; an OpenAI-compatible provider is added in Model providers (its key to
  * the keychain, never into the page) and a task runs on one of its models, the loopback stand-in
  * speaking OpenAI's wire format. Screenshots go to test-results/e2e-screenshots/agent-*.png.
  */
@@ -85,7 +86,18 @@ test('the Anthropic key goes into Model providers and stays out of the page', as
   // The page learned only that a key is set.
   expect(await viewer.content()).not.toContain(model.key);
   await viewer.getByTestId('providers-back').click();
+  // This host is the environment's (not the built-in one): the key goes there only once allowed.
+  const host = viewer.getByTestId('agent-host');
+  await expect(host).toHaveAttribute('data-allowed', 'no');
+  await expect(host).toContainText(`Runs go to Environment ${host_url()}. Your model keys stay in this app`);
+  await shot(viewer, 'host-not-allowed');
+  await viewer.getByTestId('agent-allow-host').click();
+  await expect(host).toHaveAttribute('data-allowed', 'yes');
+  await expect(host).toContainText('Your model keys go with them.');
+  await expect(viewer.getByTestId('agent-revoke-host')).toBeVisible();
 });
+
+const host_url = () => `${host.url}/api`;
 
 test('runs a task: the steps stream in and the desktop changes', async () => {
   await sh('rm -f ~/agent.txt');
