@@ -10,10 +10,11 @@ Framing, both ways: one byte kind (J: a JSON object, B: raw bytes), four bytes b
 length, the payload. The first frame the host sends is a JSON header naming the channel.
 """
 import json
-import os
 import socket
 import struct
 import threading
+
+import unix_socket
 
 JSON, BYTES = b"J", b"B"
 MAX_FRAME = 16 * 1024 * 1024
@@ -79,17 +80,7 @@ class Conn:
 
 def serve(handlers, path=SOCKET):
     """Listens on `path`; each connection's header picks a handler(conn, header) by `channel`."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    old = os.umask(0o177)
-    try:
-        server.bind(path)
-    finally:
-        os.umask(old)
-    server.listen(64)
+    server = unix_socket.listen(path)
 
     def accept():
         while True:

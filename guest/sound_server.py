@@ -10,13 +10,13 @@ ends, the next connection starts it again.
 """
 import os
 import select
-import socket
 import subprocess
 import sys
 import threading
 import time
 
 import procs
+import unix_socket
 
 UID = 1000  # the desktop user (seed.py)
 RUNTIME = f"/run/user/{UID}"
@@ -37,14 +37,7 @@ class SoundServer:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         os.chown(folder, UID, UID)
         os.chmod(folder, 0o700)
-        try:
-            os.unlink(SOCKET)
-        except FileNotFoundError:
-            pass
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.bind(SOCKET)
-        os.chown(SOCKET, UID, UID)
-        s.listen(64)
+        s = unix_socket.listen(SOCKET, owner=UID)
         threading.Thread(target=self._serve, args=(s,), name="sound-server", daemon=True).start()
 
     def _serve(self, s):

@@ -23,8 +23,9 @@ import ctypes
 import json
 import os
 import signal
-import socket
 import sys
+
+import unix_socket
 
 
 guest = None  # guest.py's module, which has imported every module of the guest: serve() sets it
@@ -119,15 +120,7 @@ def guest_main(conn, req):
 def serve(path, guest_module):
     global guest
     guest = guest_module
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    old = os.umask(0o177)
-    srv.bind(path)
-    os.umask(old)
-    srv.listen(64)
+    srv = unix_socket.listen(path)
     # The computers' outermost processes are reaped by the kernel: nothing here waits for them.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     # The shared pages stay shared: the collector no longer walks (and writes to) what is here.

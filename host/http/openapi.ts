@@ -4,13 +4,15 @@
  * validate the requests: validation.ts), converted by zod itself. So a route cannot be served and
  * missing from it, nor validate differently from what it says. A route under /api without a
  * `summary` still appears, marked `x-undocumented` (tests/host/openapi.test.ts fails on that).
+ * The agent endpoint (/api/v1) is in it too, with OpenAI's error shape.
  */
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { z, type ZodType } from 'zod';
+import { openAiError } from '../../shared/api/chat-schemas.js';
 
-/** Routes outside the Orgo API proper (OpenAI-compatible agent endpoint, device login, links). */
-const ELSEWHERE = /^\/(api\/v1\/|oauth\/|device|downloads\/|health$)/;
+/** Routes outside the API (device login, signed links, the health probe). */
+const ELSEWHERE = /^\/(oauth\/|device|downloads\/|health$)/;
 
 /** Orgo's error shape (shared/api/types.ts ApiErrorBody), as every error answer has it. */
 const ERROR = {
@@ -19,34 +21,57 @@ const ERROR = {
   properties: { error: { type: 'string' }, code: { type: 'string' }, request_id: { type: 'string' } },
 } as { type: 'object'; required: string[]; properties: Record<string, { type: 'string' }> };
 
+/** This document's own answer, in outline. */
+const DOCUMENT = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
+
+/** The parts of a request a route checks itself, in its own words (chat.ts: OpenAI's errors). */
+interface Documented {
+  body?: ZodType;
+  querystring?: ZodType;
+  params?: ZodType;
+  headers?: ZodType;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The multipart form a route reads itself (it has no body schema: the parts are streamed). */
     multipartForm?: ZodType;
-    /** The status a success answers, when it is not 200 (for the document). */
-    status?: number;
+    /** Request parts the route checks itself: documented here, not validated by validation.ts. */
+    documented?: Documented;
+    /** Media types a success may come as besides JSON, with their schemas (image bytes, server-sent events). */
+    otherAnswers?: Record<string, { schema: object }>;
   }
 }
 
 const isZod = (v: unknown): v is ZodType => v instanceof z.ZodType;
 const jsonSchema = (schema: ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
 const answerSchema = (schema: unknown) => (isZod(schema) ? z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) : schema);
+/** The agent endpoint answers errors in OpenAI's shape (routes/chat.ts), the rest in Orgo's. */
+const errorOf = (url: string) => (url.startsWith('/api/v1/') ? answerSchema(openAiError) : ERROR);
 
 type Doc = FastifySchema & { hide?: boolean; summary?: string; consumes?: readonly string[]; 'x-undocumented'?: boolean };
+type RouteConfig = { multipartForm?: ZodType; documented?: Documented; otherAnswers?: Record<string, { schema: object }> };
 
 /** Each route's zod schemas as JSON Schema, its answers and errors, and the API's own routes only. */
-function transform({ schema, url, route }: { schema: FastifySchema; url: string; route: { config?: { multipartForm?: ZodType; status?: number } } }): { schema: Doc; url: string } {
+function transform({ schema, url, route }: { schema: FastifySchema; url: string; route: { config?: RouteConfig } }): { schema: Doc; url: string } {
   if (!url.startsWith('/api') || ELSEWHERE.test(url)) return { schema: { hide: true }, url };
-  const { params, querystring, body, response, ...rest } = (schema ?? {}) as Doc;
+  const config = route.config ?? {};
+  const { params, querystring, body, headers, response, ...rest } = { ...(schema ?? {}), ...config.documented } as Doc;
   const doc: Doc = { ...rest };
   if (!doc.summary) Object.assign(doc, { summary: url, 'x-undocumented': true });
   if (isZod(params)) doc.params = jsonSchema(params);
   if (isZod(querystring)) doc.querystring = jsonSchema(querystring);
+  if (isZod(headers)) doc.headers = jsonSchema(headers);
   if (isZod(body)) doc.body = jsonSchema(body);
-  const form = route.config?.multipartForm;
-  if (form) Object.assign(doc, { body: jsonSchema(form), consumes: ['multipart/form-data'] });
-  const answers = Object.entries((response ?? { [route.config?.status ?? 200]: { type: 'object' } }) as Record<string, unknown>);
-  doc.response = { ...Object.fromEntries(answers.map(([status, s]) => [status, { description: 'Done', ...(answerSchema(s) as object) }])), default: { description: 'An error', ...ERROR } };
+  if (config.multipartForm) Object.assign(doc, { body: jsonSchema(config.multipartForm), consumes: ['multipart/form-data'] });
+  const other = config.otherAnswers;
+  const answers = Object.entries((response ?? (other ? { 200: undefined } : { 200: { type: 'object' } })) as Record<string, unknown>);
+  const answer = (status: string, s: unknown) => {
+    const description = Number(status) < 300 ? 'Done' : 'An error';
+    if (!other || Number(status) >= 300) return { description, ...(answerSchema(s) as object) };
+    return { description, content: { ...(s ? { 'application/json': { schema: answerSchema(s) } } : {}), ...other } };
+  };
+  doc.response = { ...Object.fromEntries(answers.map(([status, s]) => [status, answer(status, s)])), default: { description: 'An error', ...(errorOf(url) as object) } };
   return { schema: doc, url };
 }
 
@@ -63,6 +88,6 @@ export function openApi(app: FastifyInstance, version: string): void {
     transform: transform as never,
   });
   app.register(async (scope) => {
-    scope.get('/api/openapi.json', { schema: { summary: 'This document' } }, async () => app.swagger());
+    scope.get('/api/openapi.json', { schema: { summary: 'This document', response: { 200: DOCUMENT } } }, async () => app.swagger());
   });
 }

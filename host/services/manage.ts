@@ -23,7 +23,7 @@ export class Manage {
   ) {}
 
   /** Applies what it can, field by field; the status is 200 (all), 207 (some) or 422 (none). */
-  async resize(id: string, req: ResizeRequest): Promise<{ status: number; answer: ResizeAnswer }> {
+  async resize(id: string, req: ResizeRequest): Promise<{ status: 200 | 207 | 422; answer: ResizeAnswer }> {
     const before = this.computers.get(id);
     if (req.disk_size_gb !== undefined && req.disk_size_gb < before.disk_size_gb) {
       throw badRequest(`disk_size_gb can only grow: it is ${before.disk_size_gb} GB now, ${req.disk_size_gb} was asked`, 'disk_shrink');

@@ -3,6 +3,7 @@
  * streaming. Kept beside schemas.ts rather than in it, with the same conventions.
  */
 import { z } from 'zod';
+import type * as R from './responses.js';
 import { specField } from './specs.js';
 
 export const MAX_BANDWIDTH_MBPS = 10_000;
@@ -42,26 +43,9 @@ export type ResizeBody = z.input<typeof resizeBody>;
 export type ResizeRequest = z.output<typeof resizeBody>;
 export type ResizeField = keyof ResizeRequest;
 
-export interface FieldResult {
-  requested: number | null;
-  /** The value in effect after the call. */
-  applied: number | null;
-  ok: boolean;
-  error: string | null;
-  /** `now`: in effect already; `next_start`: recorded, takes effect when the computer next starts. */
-  takes_effect?: 'now' | 'next_start';
-}
-
-export interface ResizeAnswer {
-  success: boolean;
-  id: string;
-  vcpus: number;
-  mem_gb: number;
-  disk_size_gb: number;
-  bandwidth_limit_mbps: number | null;
-  auto_stop_minutes: number;
-  results: Partial<Record<ResizeField, FieldResult>>;
-}
+/** What resize did with one field (its schema: responses.ts). */
+export type FieldResult = z.output<typeof R.fieldResultAnswer>;
+export type ResizeAnswer = z.output<typeof R.resizeAnswer>;
 
 export const moveBody = z.preprocess(
   (b) => alias(b, [['project_id', 'workspace_id'], ['workspaceId', 'workspace_id'], ['projectId', 'workspace_id']]),
@@ -102,43 +86,11 @@ export const streamStartBody = z.object({
   connection_name: z.string({ error: (i) => (i.input === undefined ? 'connection_name is required' : 'connection_name must be a string') }).min(1, 'connection_name is required'),
 });
 
-/** A connection as the API shows it: the key masked, never whole. */
-export interface StreamConnection {
-  name: string;
-  server_url: string;
-  stream_key_hint: string;
-  created_at: string;
-}
-
+/** A connection as the API shows it: the key masked, never whole. Schemas: responses.ts. */
+export type StreamConnection = z.output<typeof R.streamConnectionAnswer>;
 /** `GET /streaming/connections`. */
-export interface StreamConnectionList {
-  connections: StreamConnection[];
-}
-
+export type StreamConnectionList = z.output<typeof R.streamConnectionListAnswer>;
 /** `POST /computers/{id}/stream/start`: ffmpeg is running in the computer and reached the server. */
-export interface StreamStartAnswer {
-  success: true;
-  status: 'streaming';
-  /** ffmpeg's pid inside the computer. */
-  pid: number;
-  start_time: string;
-  connection_name: string;
-}
-
-/**
- * `GET /computers/{id}/stream/status`. `idle`: nothing was streamed since the computer started,
- * or the stream was stopped; `terminated`: it ended on its own (the computer stopped, ffmpeg
- * died, the server stayed away), `reason` says which.
- */
-export interface StreamStatus {
-  status: 'idle' | 'streaming' | 'terminated';
-  connection_name?: string;
-  pid?: number;
-  start_time?: string;
-  /** terminated: why, in words; streaming: set while reconnecting after the server dropped. */
-  reason?: string;
-  /** streaming: reconnection attempts since the server dropped the connection (0 or absent: connected). */
-  retries?: number;
-  /** terminated: when it ended. */
-  end_time?: string;
-}
+export type StreamStartAnswer = z.output<typeof R.streamStartAnswer>;
+/** `GET /computers/{id}/stream/status` (responses.ts says what each status means). */
+export type StreamStatus = z.output<typeof R.streamStatusAnswer>;

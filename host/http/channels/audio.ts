@@ -12,19 +12,16 @@ import { AUDIO_FRAME_MS, CLOSE, audioClientMessage, audioFrameBytes, audioQuery,
 import { firstIssue } from '../../../shared/api/schemas.js';
 import { GuestChannel } from '../../runtime/guest-channel.js';
 import type { ChannelContext } from './context.js';
+import { channelQuery } from './query.js';
 
 const PREBUFFER_FRAMES = 2;
 const MAX_BUFFER_FRAMES = 10;
 
 export async function audioChannel({ ws, url, paths, desk, onEnd }: ChannelContext): Promise<void> {
   const send = (m: AudioServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
-  const q = audioQuery.safeParse(Object.fromEntries(url.searchParams));
-  if (!q.success) {
-    send({ type: 'error', message: firstIssue(q.error) });
-    ws.close(CLOSE.badRequest, 'bad query');
-    return;
-  }
-  const { sample_rate, channels } = q.data;
+  const q = channelQuery(ws, url, audioQuery);
+  if (!q) return;
+  const { sample_rate, channels } = q;
   const frameBytes = audioFrameBytes(sample_rate, channels);
   const silence = Buffer.alloc(frameBytes);
   send({ type: 'started', sample_rate, channels, frame_ms: AUDIO_FRAME_MS, frame_bytes: frameBytes, format: 's16le' });

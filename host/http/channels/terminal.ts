@@ -7,16 +7,13 @@ import { CLOSE, terminalClientMessage, terminalQuery, type TerminalServerMessage
 import { firstIssue } from '../../../shared/api/schemas.js';
 import { GuestChannel } from '../../runtime/guest-channel.js';
 import type { ChannelContext } from './context.js';
+import { channelQuery } from './query.js';
 import { PacedSender } from '../../../shared/node/ws-flow.js';
 
 export async function terminalChannel({ ws, url, paths, desk, onEnd }: ChannelContext): Promise<void> {
   const send = (m: TerminalServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
-  const q = terminalQuery.safeParse(Object.fromEntries(url.searchParams));
-  if (!q.success) {
-    send({ type: 'error', message: firstIssue(q.error) });
-    ws.close(CLOSE.badRequest, 'bad query');
-    return;
-  }
+  const q = channelQuery(ws, url, terminalQuery);
+  if (!q) return;
   // Input that arrives while the shell is starting is kept, in order.
   const early: string[] = [];
   const link: { pty?: GuestChannel } = {};
@@ -42,7 +39,7 @@ export async function terminalChannel({ ws, url, paths, desk, onEnd }: ChannelCo
     else early.push(JSON.stringify(m.data));
   });
 
-  const ch = await GuestChannel.open(paths.channelSocket, { channel: 'terminal', cols: q.data.cols, rows: q.data.rows });
+  const ch = await GuestChannel.open(paths.channelSocket, { channel: 'terminal', cols: q.cols, rows: q.rows });
   if (ws.readyState !== ws.OPEN) {
     ch.close();
     return;

@@ -1,6 +1,7 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bashBody, clickBody, dragBody, execBody, keyBody, screenshotQuery, scrollBody, typeBody, waitBody } from '../../../shared/api/schemas.js';
+import { actionAnswers, bashAnswer, execAnswer, screenshotAnswer } from '../../../shared/api/responses.js';
 import { encodeJpeg } from '../../imaging/jpeg.js';
 import { encodePng } from '../../imaging/png.js';
 import { actionsFor } from '../../services/actions.js';
@@ -28,7 +29,10 @@ export function actionRoutes(app: FastifyInstance, s: HostServices): void {
   const route = computerRoute(s);
   const actions = actionsFor(s.computers);
 
-  api.get('/computers/:id/screenshot', { ...route, schema: onComputer('Screenshot (base64 in JSON, or the image bytes)', { querystring: screenshotQuery }) }, async (req, reply) => {
+  // ?raw=1 (or an Accept for images only) answers the bytes themselves.
+  const bytes = { schema: { type: 'string', format: 'binary' } };
+  const shot = { ...route, config: { otherAnswers: { 'image/png': bytes, 'image/jpeg': bytes } } };
+  api.get('/computers/:id/screenshot', { ...shot, schema: onComputer('Screenshot (base64 in JSON, or the image bytes)', { querystring: screenshotQuery, response: { 200: screenshotAnswer } }) }, async (req, reply) => {
     const row = req.computer;
     const q = req.query;
     const accept = req.headers.accept ?? '';
@@ -48,10 +52,10 @@ export function actionRoutes(app: FastifyInstance, s: HostServices): void {
     if (raw) return sendImage(reply, type, shot.bytes);
     // Bare base64, as Orgo documents it ("Returns base64 PNG"): its Python SDK b64-decodes `image`
     // as it comes, and a data: URL breaks that.
-    return { success: true, image: shot.bytes.toString('base64'), width: shot.width, height: shot.height };
+    return { success: true as const, image: shot.bytes.toString('base64'), width: shot.width, height: shot.height };
   });
 
-  api.post('/computers/:id/click', { ...route, schema: onComputer('Click at a point', { body: clickBody }) }, async (req) => {
+  api.post('/computers/:id/click', { ...route, schema: onComputer('Click at a point', { body: clickBody, response: { 200: actionAnswers.click } }) }, async (req) => {
     const row = req.computer;
     const b = req.body;
     await actions.run(row, async () => {
@@ -59,10 +63,10 @@ export function actionRoutes(app: FastifyInstance, s: HostServices): void {
       onScreen(session, [['x', b.x, 'y', b.y]]);
       await session.click(b.x, b.y, b.button, b.double);
     });
-    return { success: true, action: 'click', details: { x: b.x, y: b.y, button: b.button, double: b.double } };
+    return { success: true as const, action: 'click' as const, details: { x: b.x, y: b.y, button: b.button, double: b.double } };
   });
 
-  api.post('/computers/:id/drag', { ...route, schema: onComputer('Drag from a point to another', { body: dragBody }) }, async (req) => {
+  api.post('/computers/:id/drag', { ...route, schema: onComputer('Drag from a point to another', { body: dragBody, response: { 200: actionAnswers.drag } }) }, async (req) => {
     const row = req.computer;
     const b = req.body;
     await actions.run(row, async () => {
@@ -70,20 +74,20 @@ export function actionRoutes(app: FastifyInstance, s: HostServices): void {
       onScreen(session, [['start_x', b.start_x, 'start_y', b.start_y], ['end_x', b.end_x, 'end_y', b.end_y]]);
       await session.drag({ x: b.start_x, y: b.start_y }, { x: b.end_x, y: b.end_y }, b.button, b.duration);
     });
-    return { success: true, action: 'drag', details: b };
+    return { success: true as const, action: 'drag' as const, details: b };
   });
 
-  api.post('/computers/:id/type', { ...route, schema: onComputer('Type text', { body: typeBody }) }, async (req) => {
+  api.post('/computers/:id/type', { ...route, schema: onComputer('Type text', { body: typeBody, response: { 200: actionAnswers.type } }) }, async (req) => {
     const row = req.computer;
     const b = req.body;
     // Refused whole before any key goes out: an answer never counts characters that were dropped.
     const bad = untypeable(b.text);
     if (bad.length) throw badRequest(new UntypeableError(bad).message, 'untypeable_text');
     await actions.run(row, async () => (await actions.session(row)).type(b.text));
-    return { success: true, action: 'type', details: { text: b.text, characters: [...b.text].length } };
+    return { success: true as const, action: 'type' as const, details: { text: b.text, characters: [...b.text].length } };
   });
 
-  api.post('/computers/:id/key', { ...route, schema: onComputer('Press keys (e.g. "ctrl+c")', { body: keyBody }) }, async (req) => {
+  api.post('/computers/:id/key', { ...route, schema: onComputer('Press keys (e.g. "ctrl+c")', { body: keyBody, response: { 200: actionAnswers.key } }) }, async (req) => {
     const row = req.computer;
     const b = req.body;
     let chords;
@@ -94,10 +98,10 @@ export function actionRoutes(app: FastifyInstance, s: HostServices): void {
       throw e;
     }
     await actions.run(row, async () => (await actions.session(row)).keys(chords));
-    return { success: true, action: 'key', details: { key: b.key } };
+    return { success: true as const, action: 'key' as const, details: { key: b.key } };
   });
 
-  api.post('/computers/:id/scroll', { ...route, schema: onComputer('Scroll', { body: scrollBody }) }, async (req) => {
+  api.post('/computers/:id/scroll', { ...route, schema: onComputer('Scroll', { body: scrollBody, response: { 200: actionAnswers.scroll } }) }, async (req) => {
     const row = req.computer;
     const b = req.body;
     const at = b.x !== undefined && b.y !== undefined ? { x: b.x, y: b.y } : undefined;
@@ -106,18 +110,18 @@ export function actionRoutes(app: FastifyInstance, s: HostServices): void {
       if (at) onScreen(session, [['x', at.x, 'y', at.y]]);
       await session.scroll(b.direction, b.amount, at);
     });
-    return { success: true, action: 'scroll', details: { direction: b.direction, amount: b.amount, ...(at ?? {}) } };
+    return { success: true as const, action: 'scroll' as const, details: { direction: b.direction, amount: b.amount, ...(at ?? {}) } };
   });
 
-  api.post('/computers/:id/wait', { ...route, schema: onComputer("Wait, holding the computer's turn", { body: waitBody }) }, async (req) => {
+  api.post('/computers/:id/wait', { ...route, schema: onComputer("Wait, holding the computer's turn", { body: waitBody, response: { 200: actionAnswers.wait } }) }, async (req) => {
     const row = req.computer;
     const b = req.body;
     // Waiting holds the computer's turn: actions sent meanwhile run after it, as they were sent.
     await actions.run(row, () => new Promise((r) => setTimeout(r, b.seconds * 1000)));
-    return { success: true, action: 'wait', details: { seconds: b.seconds } };
+    return { success: true as const, action: 'wait' as const, details: { seconds: b.seconds } };
   });
 
-  api.post('/computers/:id/bash', { ...route, schema: onComputer('Run a bash command', { body: bashBody }) }, async (req) => {
+  api.post('/computers/:id/bash', { ...route, schema: onComputer('Run a bash command', { body: bashBody, response: { 200: bashAnswer } }) }, async (req) => {
     const row = req.computer;
     const body = req.body;
     const a = await actions.run(row, () => s.computers.guest(row.id, 'bash', { command: body.command, timeout: body.timeout }, body.timeout * 1000 + 10_000));
@@ -130,7 +134,7 @@ export function actionRoutes(app: FastifyInstance, s: HostServices): void {
     };
   });
 
-  api.post('/computers/:id/exec', { ...route, schema: onComputer('Run Python code', { body: execBody }) }, async (req) => {
+  api.post('/computers/:id/exec', { ...route, schema: onComputer('Run Python code', { body: execBody, response: { 200: execAnswer } }) }, async (req) => {
     const row = req.computer;
     const body = req.body;
     const a = await actions.run(row, () => s.computers.guest(row.id, 'exec', { code: body.code, timeout: body.timeout }, body.timeout * 1000 + 10_000));

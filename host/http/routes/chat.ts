@@ -14,6 +14,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { AgentEvent } from '../../../shared/api/agent.js';
+import * as C from '../../../shared/api/chat-schemas.js';
 import { AgentService, noKey } from '../../agents/service.js';
 import { AgentError } from '../../agents/provider.js';
 import type { Run, RunResult } from '../../agents/loop.js';
@@ -90,12 +91,17 @@ export function chatRoutes(api: FastifyInstance, s: HostServices): void {
     return reply.status(500).send(nestedError(500, 'internal', 'Internal error'));
   });
 
-  api.get('/v1/models', async () => ({
+  // The routes check their requests themselves (OpenAI's error codes): `documented` only describes them.
+  api.get('/v1/models', { schema: { summary: 'The models the agent can use', response: { 200: C.modelListAnswer } } }, async () => ({
     object: 'list',
     data: agents.catalog.all().map((m) => ({ id: m.id, object: 'model', created: 1_760_000_000, owned_by: m.provider === 'anthropic' ? 'anthropic' : m.providerName })),
   }));
 
-  api.post<{ Body: ChatBody }>('/v1/chat/completions', async (req, reply) => {
+  const completions = {
+    config: { documented: { body: C.chatCompletionBody, headers: C.chatHeaders }, otherAnswers: C.eventStream('With stream: true, chat.completion.chunk objects as `data:` lines, then `data: [DONE]`') },
+    schema: { summary: 'Run the computer-use agent on a computer (OpenAI chat completions)', response: { 200: C.chatCompletionAnswer } },
+  };
+  api.post<{ Body: ChatBody }>('/v1/chat/completions', completions, async (req, reply) => {
     const b = req.body;
     if (!b || typeof b !== 'object' || Array.isArray(b)) throw bad('invalid_json', 'The body must be a JSON object');
     const own = requestProvider(req);
@@ -143,7 +149,7 @@ export function chatRoutes(api: FastifyInstance, s: HostServices): void {
     return stream ? streamRun(req, reply, run, model.id, agents.dropGraceMs) : answerRun(req, reply, run, model.id, agents.dropGraceMs);
   });
 
-  api.get<{ Querystring: { computer_id?: string } }>('/v1/threads', async (req) => {
+  api.get<{ Querystring: { computer_id?: string } }>('/v1/threads', { config: { documented: { querystring: C.computerIdQuery } }, schema: { summary: 'List agent threads', response: { 200: C.threadListAnswer } } }, async (req) => {
     const computerId = req.query.computer_id;
     if (computerId) {
       const row = s.computerStore.get(computerId);
@@ -154,7 +160,8 @@ export function chatRoutes(api: FastifyInstance, s: HostServices): void {
     return { object: 'list', data: rows.map(threadView) };
   });
 
-  api.get<{ Params: { id: string } }>('/v1/threads/:id', async (req) => {
+  const thread = { documented: { params: C.threadIdParams } };
+  api.get<{ Params: { id: string } }>('/v1/threads/:id', { config: thread, schema: { summary: 'A thread: its messages and steps', response: { 200: C.threadDetailAnswer } } }, async (req) => {
     const t = ownThread(req);
     const history = JSON.parse(t.history) as Array<{ role: 'user' | 'assistant'; content: string | Array<{ type: string; text?: string }> }>;
     const messages = history
@@ -163,7 +170,7 @@ export function chatRoutes(api: FastifyInstance, s: HostServices): void {
     return { ...threadView(t), messages, steps_detail: s.threads.steps(t.id).map((r) => stepView(r, true)) };
   });
 
-  api.delete<{ Params: { id: string } }>('/v1/threads/:id', async (req) => {
+  api.delete<{ Params: { id: string } }>('/v1/threads/:id', { config: thread, schema: { summary: 'Delete a thread (cancelling its run)', response: { 200: C.threadDeletedAnswer } } }, async (req) => {
     const t = ownThread(req);
     const run = agents.run(t.id);
     if (run) {
@@ -176,7 +183,7 @@ export function chatRoutes(api: FastifyInstance, s: HostServices): void {
   });
 
   for (const action of ['cancel', 'pause', 'resume'] as const) {
-    api.post<{ Params: { id: string } }>(`/v1/threads/:id/${action}`, async (req) => {
+    api.post<{ Params: { id: string } }>(`/v1/threads/:id/${action}`, { config: thread, schema: { summary: `${action[0]!.toUpperCase()}${action.slice(1)} a thread's run`, response: { 200: C.threadAnswer } } }, async (req) => {
       const t = ownThread(req);
       const run = agents.run(t.id);
       if (!run) throw new AgentError(409, 'thread_not_running', `Thread ${t.id} is not running (it is ${t.status})`);
@@ -189,7 +196,8 @@ export function chatRoutes(api: FastifyInstance, s: HostServices): void {
   }
 
   // The live feed of a computer's agent runs: server-sent events, one AgentEvent per message.
-  api.get<{ Querystring: { computer_id?: string } }>('/v1/agent/events', async (req, reply) => {
+  const events = { documented: { querystring: C.computerIdQuery }, otherAnswers: C.eventStream("Server-sent events: `hello`, then one AgentEvent (shared/api/agent.ts) per event, named by its type") };
+  api.get<{ Querystring: { computer_id?: string } }>('/v1/agent/events', { config: events, schema: { summary: "The live feed of a computer's agent runs" } }, async (req, reply) => {
     const id = req.query.computer_id;
     if (!id) throw bad('missing_computer_id', 'computer_id is required');
     const row = s.computerStore.get(id);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { autoStopAnswer, computerAnswer, computerListAnswer, deletedAnswer, vncPasswordAnswer } from '../../../shared/api/responses.js';
 import { autoStopBody, createComputerBody } from '../../../shared/api/schemas.js';
 import type { ComputerRow } from '../../store/computers.js';
 import type { HostServices } from '../services.js';
@@ -44,7 +45,7 @@ export function computerRoutes(app: FastifyInstance, s: HostServices): void {
   const view = (req: FastifyRequest, row: ComputerRow) => computerView(row, originOf(req));
   const route = computerRoute(s);
 
-  api.post('/computers', { config: { status: 201 }, schema: { summary: 'Create a computer', body: createComputerBody } }, async (req, reply) => {
+  api.post('/computers', { schema: { summary: 'Create a computer', body: createComputerBody, response: { 201: computerAnswer } } }, async (req, reply) => {
     const spec = req.body;
     requireWorkspace(req, spec.workspace_id);
     if (!s.workspaces.get(spec.workspace_id)) throw notFound('Workspace');
@@ -52,7 +53,7 @@ export function computerRoutes(app: FastifyInstance, s: HostServices): void {
     return reply.status(201).send(view(req, row));
   });
 
-  api.get('/computers', { schema: { summary: "List computers (a workspace's with workspace_id)", querystring: listQuery } }, async (req) => {
+  api.get('/computers', { schema: { summary: "List computers (a workspace's with workspace_id)", querystring: listQuery, response: { 200: computerListAnswer } } }, async (req) => {
     const q = req.query;
     const workspaceId = q.workspace_id ?? q.workspaceId ?? q.project_id ?? req.apiKey.workspace_id ?? undefined;
     if (workspaceId) {
@@ -62,24 +63,24 @@ export function computerRoutes(app: FastifyInstance, s: HostServices): void {
     return { computers: s.computerStore.list(workspaceId).map((r) => view(req, r)) };
   });
 
-  api.get('/computers/:id', { ...route, schema: onComputer('Get a computer') }, async (req) => view(req, req.computer));
+  api.get('/computers/:id', { ...route, schema: onComputer('Get a computer', { response: { 200: computerAnswer } }) }, async (req) => view(req, req.computer));
 
-  api.delete('/computers/:id', { ...route, schema: onComputer('Delete a computer and its disk') }, async (req) => {
+  api.delete('/computers/:id', { ...route, schema: onComputer('Delete a computer and its disk', { response: { 200: deletedAnswer } }) }, async (req) => {
     const row = req.computer;
     await s.computers.remove(row.id);
-    return { success: true, id: row.id };
+    return { success: true as const, id: row.id };
   });
 
-  api.get('/computers/:id/vnc-password', { ...route, schema: onComputer("The computer's VNC password") }, async (req) => ({ password: req.computer.vnc_password }));
+  api.get('/computers/:id/vnc-password', { ...route, schema: onComputer("The computer's VNC password", { response: { 200: vncPasswordAnswer } }) }, async (req) => ({ password: req.computer.vnc_password }));
 
   const lifecycle = { start: 'Start a computer', stop: 'Stop a computer (its disk stays)', restart: 'Restart a computer' } as const;
   for (const action of ['start', 'stop', 'restart'] as const) {
-    api.post(`/computers/:id/${action}`, { ...route, schema: onComputer(lifecycle[action]) }, async (req) => view(req, await s.computers[action](req.computer.id)));
+    api.post(`/computers/:id/${action}`, { ...route, schema: onComputer(lifecycle[action], { response: { 200: computerAnswer } }) }, async (req) => view(req, await s.computers[action](req.computer.id)));
   }
 
-  api.get('/computers/:id/auto-stop', { ...route, schema: onComputer('Auto-stop setting') }, async (req) => ({ auto_stop_minutes: req.computer.auto_stop_minutes, configurable: true }));
+  api.get('/computers/:id/auto-stop', { ...route, schema: onComputer('Auto-stop setting', { response: { 200: autoStopAnswer } }) }, async (req) => ({ auto_stop_minutes: req.computer.auto_stop_minutes, configurable: true }));
 
-  api.patch('/computers/:id/auto-stop', { ...route, schema: onComputer('Change auto-stop', { body: autoStopBody }) }, async (req) => {
+  api.patch('/computers/:id/auto-stop', { ...route, schema: onComputer('Change auto-stop', { body: autoStopBody, response: { 200: autoStopAnswer } }) }, async (req) => {
     const updated = s.computers.setAutoStop(req.computer.id, req.body.auto_stop_minutes);
     return { auto_stop_minutes: updated.auto_stop_minutes, configurable: true };
   });

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { exportFileBody, fileIdQuery, fileListQuery, uploadForm } from '../../../shared/api/schemas.js';
+import { deletedAnswer, fileAnswer, fileListAnswer, fileWithLinkAnswer } from '../../../shared/api/responses.js';
 import type { OrgoFile } from '../../../shared/api/types.js';
 import { readForm } from '../../files/multipart.js';
 import { cleanName } from '../../files/names.js';
@@ -63,7 +64,7 @@ export function fileRoutes(app: FastifyInstance, s: HostServices): void {
 function apiRoutes(app: FastifyInstance, s: HostServices): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // The form is read part by part as it streams in: documented, not validated as a whole.
-  api.post<{ Querystring: Fields }>('/files/upload', { config: { status: 201, multipartForm: uploadForm }, schema: { summary: 'Upload a file (multipart, field "file")', querystring: fileListQuery } }, async (req, reply) => {
+  api.post<{ Querystring: Fields }>('/files/upload', { config: { multipartForm: uploadForm }, schema: { summary: 'Upload a file (multipart, field "file")', querystring: fileListQuery, response: { 201: fileAnswer } } }, async (req, reply) => {
     const max = s.files.maxUploadBytes;
     // Refuse what is plainly too large before reading a byte of it.
     if (Number(req.headers['content-length']) > max + FORM_OVERHEAD) throw tooLarge(max);
@@ -105,7 +106,7 @@ function apiRoutes(app: FastifyInstance, s: HostServices): void {
     }
   });
 
-  api.get('/files', { schema: { summary: "List a workspace's files", querystring: fileListQuery } }, async (req) => {
+  api.get('/files', { schema: { summary: "List a workspace's files", querystring: fileListQuery, response: { 200: fileListAnswer } } }, async (req) => {
     const q = req.query;
     const workspaceId = workspaceField(q) ?? req.apiKey.workspace_id ?? undefined;
     const desktopId = desktopField(q);
@@ -119,12 +120,12 @@ function apiRoutes(app: FastifyInstance, s: HostServices): void {
     return { files: s.files.list({ workspaceId, desktopId }).map(fileView) };
   });
 
-  api.get('/files/download', { schema: { summary: 'A signed download link for a file', querystring: fileIdQuery } }, async (req) => {
+  api.get('/files/download', { schema: { summary: 'A signed download link for a file', querystring: fileIdQuery, response: { 200: fileWithLinkAnswer } } }, async (req) => {
     const row = reachableFile(s, req, req.query.id);
     return { ...fileView(row), ...s.files.link(row, originOf(req)) };
   });
 
-  api.post('/files/export', { config: { status: 201 }, schema: { summary: "Copy a file out of a computer's /home/user", body: exportFileBody } }, async (req, reply) => {
+  api.post('/files/export', { schema: { summary: "Copy a file out of a computer's /home/user", body: exportFileBody, response: { 201: fileWithLinkAnswer } } }, async (req, reply) => {
     const body = req.body;
     const computer = s.computerStore.get(body.desktopId);
     if (!computer) throw notFound('Computer');
@@ -133,10 +134,10 @@ function apiRoutes(app: FastifyInstance, s: HostServices): void {
     return reply.status(201).send({ ...fileView(row), ...s.files.link(row, originOf(req)) });
   });
 
-  api.delete('/files/delete', { schema: { summary: "Delete a workspace's file", querystring: fileIdQuery } }, async (req) => {
+  api.delete('/files/delete', { schema: { summary: "Delete a workspace's file", querystring: fileIdQuery, response: { 200: deletedAnswer } } }, async (req) => {
     const row = reachableFile(s, req, req.query.id);
     s.files.remove(row);
-    return { success: true, id: row.id };
+    return { success: true as const, id: row.id };
   });
 }
 

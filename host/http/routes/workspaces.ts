@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { workspaceAnswer, workspaceDeletedAnswer, workspaceListAnswer } from '../../../shared/api/responses.js';
 import { createWorkspaceBody } from '../../../shared/api/schemas.js';
 import type { Workspace } from '../../../shared/api/types.js';
 import type { HostServices } from '../services.js';
@@ -29,19 +30,19 @@ export function workspaceRoutes(app: FastifyInstance, s: HostServices, path: 'wo
     desktops: s.computerStore.list(ws.id).map((row) => computerView(row, originOf(req))),
   });
 
-  api.post(`/${path}`, { ...accountRoute, config: { status: 201 }, schema: { summary: 'Create a workspace', body: createWorkspaceBody } }, async (req, reply) => {
+  api.post(`/${path}`, { ...accountRoute, schema: { summary: 'Create a workspace', body: createWorkspaceBody, response: { 201: workspaceAnswer } } }, async (req, reply) => {
     const body = req.body;
     // Names are how people (and the SDK's get-or-create) find a workspace: two alike would make every lookup ambiguous.
     if (s.workspaces.byName(body.name)) throw conflict(`A workspace named "${body.name}" already exists`, 'workspace_exists');
     return reply.status(201).send(withDesktops(req, s.workspaces.create(body.name)));
   });
 
-  api.get(`/${path}`, { schema: { summary: 'List workspaces' } }, async (req) => {
+  api.get(`/${path}`, { schema: { summary: 'List workspaces', response: { 200: workspaceListAnswer } } }, async (req) => {
     const list = s.workspaces.list(req.apiKey.workspace_id).map((ws) => withDesktops(req, ws));
     return { workspaces: list, projects: list };
   });
 
-  api.get(`/${path}/:id`, { schema: { summary: 'Get a workspace', params } }, async (req) => {
+  api.get(`/${path}/:id`, { schema: { summary: 'Get a workspace', params, response: { 200: workspaceAnswer } } }, async (req) => {
     requireWorkspace(req, req.params.id);
     const ws = s.workspaces.get(req.params.id);
     if (!ws) throw notFound('Workspace');
@@ -51,7 +52,7 @@ export function workspaceRoutes(app: FastifyInstance, s: HostServices, path: 'wo
   // Not in Orgo's API (its workspaces are renamed on the website); the app renames through it.
   // Another workspace's key is refused (403) before the body is validated.
   const inScope = { preValidation: async (req: FastifyRequest) => requireWorkspace(req, (req.params as { id: string }).id) };
-  api.patch(`/${path}/:id`, { ...inScope, schema: { summary: 'Rename a workspace (not in Orgo\'s API)', params, body: createWorkspaceBody } }, async (req) => {
+  api.patch(`/${path}/:id`, { ...inScope, schema: { summary: 'Rename a workspace (not in Orgo\'s API)', params, body: createWorkspaceBody, response: { 200: workspaceAnswer } } }, async (req) => {
     const body = req.body;
     if (!s.workspaces.get(req.params.id)) throw notFound('Workspace');
     const other = s.workspaces.byName(body.name);
@@ -59,7 +60,7 @@ export function workspaceRoutes(app: FastifyInstance, s: HostServices, path: 'wo
     return withDesktops(req, s.workspaces.rename(req.params.id, body.name)!);
   });
 
-  api.delete(`/${path}/:id`, { schema: { summary: 'Delete a workspace', params, querystring: deleteQuery } }, async (req) => {
+  api.delete(`/${path}/:id`, { schema: { summary: 'Delete a workspace', params, querystring: deleteQuery, response: { 200: workspaceDeletedAnswer } } }, async (req) => {
     requireWorkspace(req, req.params.id);
     const ws = s.workspaces.get(req.params.id);
     if (!ws) throw notFound('Workspace');
@@ -70,6 +71,6 @@ export function workspaceRoutes(app: FastifyInstance, s: HostServices, path: 'wo
     }
     for (const c of computers) await s.computers.remove(c.id);
     s.workspaces.delete(ws.id);
-    return { success: true, id: ws.id, deleted_computers: computers.length };
+    return { success: true as const, id: ws.id, deleted_computers: computers.length };
   });
 }
