@@ -4,12 +4,16 @@
  * answer `/api/v1/chat/completions`). The Anthropic key lives in the keychain (Credentials, as a
  * profile key does) and is added here as `x-anthropic-key`; the renderer never holds it. The
  * OpenAI-compatible providers added in the app (model-providers.ts) go along with the runs of
- * their models the same way.
+ * their models the same way. Both go only with a run's request (never with reading threads or
+ * the live feed), and only to a host the person allowed (model-key-hosts.ts); a run on another
+ * host uses that host's own key, and when it has none the error says the key was not sent.
  */
 import type { AgentEvent, ThreadDetail, ThreadSummary } from '../shared/api/agent.js';
-import type { EventName, Events } from '../shared/ipc/channels.js';
+import type { EventName, Events, ModelKeysView } from '../shared/ipc/channels.js';
 import type { Credentials } from './credentials.js';
 import { logger } from './log.js';
+import type { Profile } from './profiles.js';
+import type { HostKeyStatus, ModelKeyHosts } from './model-key-hosts.js';
 import type { ModelProviders } from './model-providers.js';
 import type { Session } from './session.js';
 
@@ -44,11 +48,25 @@ export class AppAgent {
     private readonly credentials: Credentials,
     private readonly broadcast: Broadcast,
     readonly providers: ModelProviders,
+    private readonly hosts: ModelKeyHosts,
   ) {}
 
-  async keyStatus(): Promise<{ anthropic: { set: boolean; source: string | null; hint: string | null } }> {
+  /** The keys kept (whether, where, the last four characters), and which hosts get them. */
+  async keyStatus(): Promise<ModelKeysView> {
     const k = await this.credentials.lookup(ANTHROPIC_ACCOUNT);
-    return { anthropic: { set: !!k, source: k?.source ?? null, hint: k ? `…${k.key.slice(-4)}` : null } };
+    return {
+      anthropic: { set: !!k, source: k?.source ?? null, hint: k ? `…${k.key.slice(-4)}` : null },
+      held: !!k || (await this.providers.list()).some((p) => p.key.set),
+      host: this.hosts.status(this.session.profiles.active()),
+      hosts: this.hosts.list(),
+    };
+  }
+
+  /** The person's yes (or no) to sending their model keys to a profile's host with its runs. */
+  async allowHost(profileId: string, allow: boolean) {
+    if (allow) this.hosts.allow(profileId);
+    else this.hosts.revoke(profileId);
+    return this.keyStatus();
   }
 
   async setKey(key: string) {
@@ -89,12 +107,13 @@ export class AppAgent {
    * is read to its end here, and the steps reach windows through the computer's live feed.
    */
   async run(input: { computerId: string; model: string; task: string; threadId?: string; maxSteps?: number }): Promise<{ threadId: string }> {
-    const { url, headers } = await this.endpoint();
-    const provider = await this.providers.headersFor(input.model);
+    const { url, headers, profile } = await this.endpoint();
+    const host = this.hosts.status(profile);
+    const keys = host.allowed ? await this.modelHeaders(input.model) : {};
     const abort = new AbortController();
     const res = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { ...headers, ...provider, 'content-type': 'application/json', accept: 'text/event-stream' },
+      headers: { ...headers, ...keys, 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({
         computer_id: input.computerId,
         model: input.model,
@@ -105,7 +124,11 @@ export class AppAgent {
       }),
       signal: abort.signal,
     });
-    if (!res.ok) throw await failure(res);
+    if (!res.ok) {
+      const e = await failure(res);
+      if (!host.allowed && (e.code === 'invalid_api_key' || e.code === 'invalid_model') && Object.keys(await this.modelHeaders(input.model)).length) throw notSent(host, e);
+      throw e;
+    }
     const threadId = res.headers.get('x-thread-id') ?? '';
     this.runs.set(threadId, abort);
     void (async () => {
@@ -176,11 +199,19 @@ export class AppAgent {
     }
   }
 
-  private async endpoint(): Promise<{ url: string; headers: Record<string, string> }> {
+  /** The active profile's API and its key; no model key (that goes with runs alone: modelHeaders). */
+  private async endpoint(): Promise<{ url: string; headers: Record<string, string>; profile: Profile }> {
     const { profile } = await this.session.client();
     const key = await this.session.keyFor(profile);
-    const model = await this.credentials.get(ANTHROPIC_ACCOUNT);
-    return { url: profile.baseUrl.replace(/\/+$/, ''), headers: { authorization: `Bearer ${key}`, ...(model ? { 'x-anthropic-key': model } : {}) } };
+    return { url: profile.baseUrl.replace(/\/+$/, ''), headers: { authorization: `Bearer ${key}` }, profile };
+  }
+
+  /** The model keys for a run of `model`: the Anthropic key, or the app's provider that offers the model. */
+  private async modelHeaders(model: string): Promise<Record<string, string>> {
+    const provider = await this.providers.headersFor(model);
+    if (Object.keys(provider).length) return provider;
+    const key = await this.credentials.get(ANTHROPIC_ACCOUNT);
+    return key ? { 'x-anthropic-key': key } : {};
   }
 
   private async call<T>(method: string, path: string): Promise<T> {
@@ -189,6 +220,12 @@ export class AppAgent {
     if (!res.ok) throw await failure(res);
     return (await res.json()) as T;
   }
+}
+
+/** A run refused for want of a key that the app holds but did not send to this host. */
+function notSent(host: HostKeyStatus, e: AgentError): AgentError {
+  const why = host.refusal ?? `Your model keys are only sent to hosts you allow, and ${host.name} (${host.baseUrl}) is not one yet: allow it in the Agent panel to send them.`;
+  return new AgentError(`${host.name} has no model key of its own for this run (it said: ${e.message}). ${why}`, 'model_key_not_sent', e.status);
 }
 
 async function failure(res: Response): Promise<AgentError> {

@@ -18,6 +18,7 @@ import { VncRelay } from './relay.js';
 import { ChannelRelay } from './channel-relay.js';
 import { AppFiles } from './files.js';
 import { Session } from './session.js';
+import { ModelKeyHosts } from './model-key-hosts.js';
 import { ModelProviders } from './model-providers.js';
 import { AppAgent } from './agent.js';
 
@@ -90,7 +91,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     o.broadcast?.(event, payload);
     for (const l of listeners) l(event, payload);
   };
-  const agent = new AppAgent(session, credentials, broadcast, new ModelProviders(dirs.config, credentials));
+  const agent = new AppAgent(session, credentials, broadcast, new ModelProviders(dirs.config, credentials), new ModelKeyHosts(dirs.config, profiles));
   session.onChange((v) => broadcast('session.changed', v));
   feed.onChange((snap) => broadcast('computers.changed', snap));
   return {

@@ -11,7 +11,7 @@ import { assertSafeTransport } from './profiles.js';
 import { fileView } from './files.js';
 import type { DownloadAnswer } from '../shared/ipc/types.js';
 import { manageHandlers } from './manage-handlers.js';
-import { mintWorkspaceKey } from './keys.js';
+import { mintKey } from './keys.js';
 
 export type { ClientContext, Handlers, WindowHost } from './handler-types.js';
 import type { ClientContext, Handlers, WindowHost } from './handler-types.js';
@@ -129,7 +129,7 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
     },
     'computers.stopAll': async () => stopAll(s),
     ...manageHandlers(s, act),
-    'keys.mint': async ({ workspaceId }) => mintWorkspaceKey(session, workspaceId),
+    'keys.mint': async ({ workspaceId }) => mintKey(session, workspaceId),
     'workspaces.create': async ({ name }) => {
       const w = await act((c) => c.createWorkspace(name));
       return { id: w.id, name: w.name };
@@ -196,6 +196,7 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
     'modelKeys.get': async () => s.agent.keyStatus(),
     'modelKeys.set': async ({ key }) => s.agent.setKey(key),
     'modelKeys.clear': async () => s.agent.clearKey(),
+    'modelKeys.allowHost': async ({ profileId, allow }) => s.agent.allowHost(profileId, allow),
     'modelProviders.list': async () => s.agent.providers.list(),
     'modelProviders.save': async (input) => s.agent.providers.save(input),
     'modelProviders.remove': async ({ name }) => s.agent.providers.remove(name),

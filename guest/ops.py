@@ -7,6 +7,7 @@ PROTOCOL.md beside this file; the host's typed side of this table is host/runtim
 import clipboard
 import login_env
 import procs
+import shells
 import stream
 
 OPS = {}
@@ -64,3 +65,19 @@ def stream_stop(req, reaper):
 @op("stream_status")
 def stream_status(req, reaper):
     return stream.status()
+
+
+@op("shell_run")
+def shell_run(req, reaper):
+    """A command in the live shell of `key` (an agent's thread): shells.py."""
+    return shells.run(req, reaper)
+
+
+@op("shell_close")
+def shell_close(req, reaper):
+    return shells.close(req, reaper)
+
+
+@op("shell_interrupt")
+def shell_interrupt(req, reaper):
+    return shells.interrupt(req, reaper)

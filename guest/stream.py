@@ -55,24 +55,34 @@ def ffmpeg_argv(url, width, height, fps):
         "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-nostats",
         # key=value blocks on stdout twice a second: how the guest sees frames reach the server.
         "-progress", "pipe:1", "-stats_period", "0.5",
-        "-thread_queue_size", "64", "-f", "x11grab", "-draw_mouse", "1", "-framerate", str(fps),
-        "-video_size", f"{w}x{h}", "-i", ":1",
-        "-thread_queue_size", "1024", "-f", "pulse", "-sample_rate", "48000", "-channels", "2",
+        # The sound first: opening it may start the sound server (sound_server.py), which takes a
+        # moment; opened first, the sound is there from the stream's first frame.
         # 20 ms pieces: asked for nothing, PulseAudio runs the null sink's monitor with seconds of
         # latency, and the sound would trail the picture by as much.
+        "-thread_queue_size", "1024", "-f", "pulse", "-sample_rate", "48000", "-channels", "2",
         "-fragment_size", "3840", "-name", "Orgo stream", "-i", "@DEFAULT_MONITOR@",
-        "-map", "0:v", "-map", "1:a",
+        "-thread_queue_size", "64", "-f", "x11grab", "-draw_mouse", "1", "-framerate", str(fps),
+        "-video_size", f"{w}x{h}", "-i", ":1",
+        "-map", "1:v", "-map", "0:a",
+        # Both inputs stamp what they capture with the wall clock (the sound less PulseAudio's
+        # reported latency). ffmpeg would start each input's time at 0 on its own, so the sound,
+        # opened a second or two apart from the picture, would play as much early or late: keep
+        # the wall clock through, and start the stream's time at 0 once, for both, at the muxer.
+        "-copyts", "-avoid_negative_ts", "make_zero",
+        # Constant frames a second from the capture's times (a frame grabbed late is repeated).
+        "-vf", f"fps={fps}", "-fps_mode", "passthrough",
         # superfast, one thread: the cheapest that keeps text legible at this rate (bench/manage.ts).
         "-c:v", "libx264", "-preset", "superfast", "-tune", "zerolatency", "-threads", "1",
-        "-pix_fmt", "yuv420p", "-fps_mode", "cfr", "-r", str(fps),
+        "-pix_fmt", "yuv420p",
         # Constant bit rate, as streaming services ask: HRD-conformant CBR with filler.
         "-b:v", f"{kbps}k", "-minrate", f"{kbps}k", "-maxrate", f"{kbps}k", "-bufsize", f"{kbps * 2}k",
         "-x264-params", "nal-hrd=cbr",
-        # A keyframe every 2 s exactly, never more often for scene cuts.
-        "-g", gop, "-keyint_min", gop, "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*2)",
-        # The monitor yields nothing while nothing plays: those gaps become silence by the
-        # timestamps, so the sound stays with the picture.
-        "-af", "aresample=async=1000:first_pts=0",
+        # A keyframe every 2 s exactly (constant frames a second: every 2*fps frames), never more
+        # often for scene cuts.
+        "-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
+        # The sound follows its timestamps: small drifts are stretched, and a gap (the sound
+        # server busy) becomes silence rather than pulling what follows early.
+        "-af", "aresample=async=1000",
         "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ar", "48000", "-ac", "2",
         # A server that stops reading (not closing) is noticed within 15 s.
         "-rw_timeout", "15000000",

@@ -103,9 +103,6 @@ async function main(): Promise<void> {
     agents,
     publicUrl: args['public-url'] ?? process.env.ORGO_HOST_PUBLIC_URL,
   });
-  // One write: whoever reads the banner (a script waiting for "listening on") gets the key's line with it.
-  const key = host.generatedKey ? `  API key:  ${host.generatedKey}\n            (shown once; also saved to ${join(host.dataDir, KEY_FILE)}, mode 0600)\n` : '';
-  process.stdout.write(`Orgo host listening on ${host.url}\n  API:      ${host.url}/api\n  data dir: ${host.dataDir}\n${key}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -119,8 +116,12 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Before the banner: a script that signals as soon as it reads "listening on" must find the handlers in place.
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // One write: whoever reads the banner (a script waiting for "listening on") gets the key's line with it.
+  const key = host.generatedKey ? `  API key:  ${host.generatedKey}\n            (shown once; also saved to ${join(host.dataDir, KEY_FILE)}, mode 0600)\n` : '';
+  process.stdout.write(`Orgo host listening on ${host.url}\n  API:      ${host.url}/api\n  data dir: ${host.dataDir}\n${key}`);
 }
 
 main().catch((e) => {

@@ -35,7 +35,7 @@ const PRUNE_CHUNK = 5;
 
 export const SYSTEM_PROMPT = [
   'You are operating a Linux desktop computer (Ubuntu-like, with an openbox desktop and a taskbar) through the computer, bash and str_replace_based_edit_tool tools.',
-  'The bash tool runs commands inside that same computer as its user, in a shell that keeps its working directory and variables between calls; GUI programs started from it appear on the screen (start them in the background with &).',
+  'The bash tool runs commands inside that same computer as its user, in one live shell for this conversation: the working directory, exported variables and functions stay between calls (restart: true gives a fresh shell). A command that runs too long is interrupted. GUI programs started from it appear on the screen (start them in the background with &).',
   'Take a screenshot first when you need to know what is on the screen. After each action you are sent a screenshot taken once the screen has settled.',
   'When the task is done, answer with a short summary of what you did and what you found, without calling a tool.',
   `The date today is ${new Date().toDateString()}.`,
@@ -68,6 +68,8 @@ export interface RunSetup {
   usage: Usage;
   steps: number;
   settle?: SettleRule;
+  /** How long one bash command may run before it is interrupted (shell.ts). */
+  bashTimeoutS?: number;
 }
 
 /**
@@ -86,6 +88,7 @@ export class Run extends EventEmitter {
   private readonly started = performance.now();
   private readonly computer: ComputerTool;
   private readonly shell: ShellTools;
+  private inBash = false;
   private readonly usage: Usage;
   private steps: number;
   private stepN: number;
@@ -98,7 +101,7 @@ export class Run extends EventEmitter {
     this.steps = s.steps;
     this.stepN = s.store.nextStep(s.threadId);
     this.computer = new ComputerTool(s.actions, s.row, s.model.image, s.settle);
-    this.shell = new ShellTools(s.computers, s.actions, s.row, s.threadId);
+    this.shell = new ShellTools(s.computers, s.actions, s.row, s.threadId, s.bashTimeoutS);
     this.result = this.loop();
     this.result.catch(() => {});
   }
@@ -120,6 +123,8 @@ export class Run extends EventEmitter {
     if (this.finished || this.abort.signal.aborted) return;
     this.stopReason = reason;
     this.abort.abort();
+    // A command still running in the thread's shell holds the computer's queue: Ctrl-C it.
+    if (this.inBash) void this.shell.interrupt();
     this.pauseGate?.open();
   }
 
@@ -314,7 +319,14 @@ export class Run extends EventEmitter {
   private async tool(name: string, input: Record<string, unknown>): Promise<ToolOutput> {
     try {
       if (name === 'computer') return await this.computer.run(input as unknown as ComputerInput, this.abort.signal);
-      if (name === 'bash') return await this.shell.bash(input);
+      if (name === 'bash') {
+        this.inBash = true;
+        try {
+          return await this.shell.bash(input);
+        } finally {
+          this.inBash = false;
+        }
+      }
       if (name === 'str_replace_based_edit_tool' || name === 'str_replace_editor') return await this.shell.edit(input);
       return { error: `There is no tool named ${name}.` };
     } catch (e) {

@@ -44,7 +44,7 @@ function functionTools(display: { width: number; height: number }) {
       type: 'function',
       function: {
         name: 'bash',
-        description: 'Run a command in a persistent bash shell inside the computer.',
+        description: 'Run a command in a live bash shell inside the computer: the working directory, exported variables and functions stay between calls; restart: true gives a fresh shell.',
         parameters: { type: 'object', properties: { command: { type: 'string' }, restart: { type: 'boolean' } } },
       },
     },

@@ -16,6 +16,7 @@ import { ModelCatalog, type AgentModel, type CompatProviderConfig } from './mode
 import { OpenAICompatProvider } from './openai-compat.js';
 import { AgentError, type BetaMessageParam, type Provider } from './provider.js';
 import type { SettleRule } from './settle.js';
+import { ShellTools } from './shell.js';
 
 const log = logger('agent');
 
@@ -34,6 +35,8 @@ export interface AgentConfig {
   maxRetries?: number;
   /** When the screenshot after an action is taken (settle.ts's SETTLE); the bench compares rules. */
   settle?: SettleRule;
+  /** How long one bash command may run before it is interrupted (120 s, as Anthropic's reference tool). */
+  bashTimeoutS?: number;
 }
 
 export const DEFAULT_LIMITS: RunLimits = { maxSteps: 100, tokenBudget: 5_000_000, timeLimitMs: 60 * 60_000 };
@@ -122,6 +125,7 @@ export class AgentService {
       usage: t ? { input: t.input_tokens - t.cache_write_tokens - t.cache_read_tokens, output: t.output_tokens, cacheWrite: t.cache_write_tokens, cacheRead: t.cache_read_tokens } : { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
       steps: t?.steps ?? 0,
       settle: this.config.settle,
+      bashTimeoutS: this.config.bashTimeoutS,
     });
     this.byComputer.set(r.row.id, run);
     this.byThread.set(threadId, run);
@@ -135,6 +139,11 @@ export class AgentService {
     };
     run.result.then(done, done);
     return run;
+  }
+
+  /** A deleted thread: its live shell in the computer goes with it (if the computer runs). */
+  closeShell(computerId: string, threadId: string): void {
+    if (this.computers.desktop(computerId)?.alive) void ShellTools.close(this.computers, computerId, threadId);
   }
 
   watch(computerId: string, w: Watcher): () => void {

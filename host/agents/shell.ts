@@ -1,17 +1,19 @@
 /**
  * The bash and text editor tools, run inside the computer by its guest (through the computer's
- * action queue, as the API's bash is). The guest runs each command in a fresh login shell, so the
- * shell's state (working directory, exported variables, functions) is kept between a thread's
- * commands in a state folder inside the computer and restored before the next one: to the model it
- * is one persistent shell, and `restart` starts it afresh.
+ * action queue, as the API's bash is). bash is a live shell per thread (guest/shells.py): one
+ * interactive bash kept running between the thread's commands, so `cd`, exported variables and
+ * functions persist as in a terminal; `restart` ends it and the next command starts a new one.
+ * A command that runs past its time is interrupted (Ctrl-C) and the shell goes on with its state.
+ * The shell ends with the computer; the thread's next command then starts a new one, and says so.
+ * The input and the words follow Anthropic's bash tool (bash_20250124) and its reference.
  */
-import type { GuestOps } from '../runtime/guest-ops.js';
+import type { GuestOps, ShellRunAnswer } from '../runtime/guest-ops.js';
 import type { Actions } from '../services/actions.js';
 import type { Computers } from '../services/computers.js';
 import type { ComputerRow } from '../store/computers.js';
 import { ToolInputError, type ToolOutput } from './computer.js';
 
-const BASH_TIMEOUT_S = 120;
+export const BASH_TIMEOUT_S = 120;
 const MAX_OUTPUT = 30_000;
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -20,40 +22,57 @@ function clip(s: string): string {
   return s.length > MAX_OUTPUT ? `${s.slice(0, MAX_OUTPUT / 2)}\n[... ${s.length - MAX_OUTPUT} characters cut ...]\n${s.slice(-MAX_OUTPUT / 2)}` : s;
 }
 
+const HOW: Record<NonNullable<ShellRunAnswer['interrupted']>, string> = {
+  'ctrl-c': 'it was interrupted (Ctrl-C); the shell is still running, with its working directory and variables',
+  killed: 'it ignored Ctrl-C and was killed; the shell is still running, with its working directory and variables',
+  ended: 'it could not be interrupted, so the shell was ended; the next command starts a new shell (working directory and variables are lost)',
+};
+
 export class ShellTools {
-  private readonly state: string;
+  /** A command has run in this thread's shell since the host started this run (or the last restart). */
+  private used = false;
 
   constructor(
     private readonly computers: Computers,
     private readonly actions: Actions,
     private readonly row: ComputerRow,
-    threadId: string,
-  ) {
-    this.state = `/tmp/.orgo-agent-${threadId.replace(/[^A-Za-z0-9_-]/g, '')}`;
-  }
+    private readonly threadId: string,
+    private readonly timeoutS = BASH_TIMEOUT_S,
+  ) {}
 
   async bash(input: { command?: string; restart?: boolean }): Promise<ToolOutput> {
     if (input.restart) {
-      await this.guest('bash', { command: `rm -rf ${this.state}`, timeout: 10 });
-      return { text: 'The shell was restarted.' };
+      const a = await this.guest('shell_close', { key: this.threadId }, 10);
+      if (!a.ok) return { error: a.error };
+      this.used = false;
+      return { text: 'tool has been restarted.' };
     }
-    if (typeof input.command !== 'string' || !input.command.trim()) throw new ToolInputError('bash needs command');
-    const s = this.state;
-    // The user's command is decoded, not interpolated: no quoting of it can break the wrapper.
-    const script = [
-      `mkdir -p ${s} && chmod 700 ${s}`,
-      `cd "$(cat ${s}/cwd 2>/dev/null || echo ~)" 2>/dev/null || cd ~`,
-      `[ -f ${s}/env ] && . ${s}/env 2>/dev/null`,
-      `eval "$(printf %s ${b64(input.command)} | base64 -d)" 2>&1`,
-      `__rc=$?`,
-      `pwd > ${s}/cwd; { export -p; declare -f; } > ${s}/env 2>/dev/null`,
-      `exit $__rc`,
-    ].join('\n');
-    const a = await this.guest('bash', { command: script, timeout: BASH_TIMEOUT_S });
-    if (!a.ok) return { error: String(a.error ?? 'the command could not run') };
-    const out = clip(String(a.output ?? ''));
-    if (a.timed_out) return { error: `${out}\n[timed out after ${BASH_TIMEOUT_S} s; its processes were killed]` };
-    return { text: a.exit_code === 0 ? out || '(no output)' : `${out}\n[exit code ${a.exit_code}]` };
+    if (typeof input.command !== 'string' || !input.command.trim()) throw new ToolInputError('no command provided.');
+    const a = await this.guest('shell_run', { key: this.threadId, command: input.command, timeout: this.timeoutS }, this.timeoutS + 30);
+    if (!a.ok) return { error: a.error };
+    const notes: string[] = [];
+    // The shell this run had used is gone (the computer restarted): the model should not count on its state.
+    if (a.started && this.used) notes.push('[a new shell: the previous one had ended (the computer restarted), so its working directory and variables are gone]');
+    this.used = true;
+    const out = clip(a.output).replace(/\n$/, '');
+    if (a.timed_out && a.interrupted === 'ended') this.used = false;
+    if (a.timed_out) return { error: [out, ...notes, `timed out: the command had not returned in ${this.timeoutS} seconds; ${HOW[a.interrupted ?? 'ctrl-c']}.`].filter(Boolean).join('\n') };
+    if (a.ended) {
+      this.used = false;
+      notes.push(`[the shell ${a.ended}; the next command starts a new one]`);
+    } else if (a.exit_code !== 0) notes.push(`[exit code ${a.exit_code}]`);
+    return { text: [out, ...notes].filter(Boolean).join('\n') || '(no output)' };
+  }
+
+  /** A cancelled run: Ctrl-C for its command still running, so the computer's queue is free soon. */
+  async interrupt(): Promise<void> {
+    // Not through the queue: the command being interrupted holds it.
+    await this.computers.guest(this.row.id, 'shell_interrupt', { key: this.threadId }, 5000).catch(() => {});
+  }
+
+  /** The thread is gone: its shell too. */
+  static async close(computers: Computers, computerId: string, threadId: string): Promise<void> {
+    await computers.guest(computerId, 'shell_close', { key: threadId }, 5000).catch(() => {});
   }
 
   /** str_replace_based_edit_tool: view, create, str_replace, insert (and undo_edit, for the older versions). */
@@ -61,15 +80,15 @@ export class ShellTools {
     const command = String(input.command ?? '');
     if (!['view', 'create', 'str_replace', 'insert', 'undo_edit'].includes(command)) throw new ToolInputError(`unknown command ${JSON.stringify(command)}`);
     if (typeof input.path !== 'string' || !input.path.startsWith('/')) throw new ToolInputError('path must be an absolute path');
-    const a = await this.guest('exec', { code: EDITOR.replace('@ARGS@', b64(JSON.stringify(input))), timeout: 20 });
+    const a = await this.guest('exec', { code: EDITOR.replace('@ARGS@', b64(JSON.stringify(input))), timeout: 20 }, 20);
     if (!a.ok) return { error: String(a.error ?? 'the editor could not run') };
     const out = String(a.output ?? '');
     if (a.exit_code !== 0) return { error: out.trim().split('\n').pop() || 'failed' };
     return { text: clip(out) };
   }
 
-  private guest<K extends 'bash' | 'exec'>(op: K, input: GuestOps[K]['input']) {
-    return this.actions.run(this.row, () => this.computers.guest(this.row.id, op, input, input.timeout * 1000 + 10_000));
+  private guest<K extends 'shell_run' | 'shell_close' | 'exec'>(op: K, input: GuestOps[K]['input'], timeoutS: number) {
+    return this.actions.run(this.row, () => this.computers.guest(this.row.id, op, input, timeoutS * 1000 + 10_000));
   }
 }
 

@@ -125,7 +125,12 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       reply.removeHeader('connection');
       drainBody(req.raw);
     }
-    return reply.status(status).send({ error: err.message, code: FRAMEWORK_CODES[status] ?? 'invalid_request', request_id: req.id });
+    // `curl -d '{…}'` without -H says form-urlencoded: say what to send instead of Fastify's bare words.
+    const message =
+      status === 415
+        ? `The body must be JSON: send it with Content-Type: application/json (this request said ${JSON.stringify(req.headers['content-type'] ?? '')})`
+        : err.message;
+    return reply.status(status).send({ error: message, code: FRAMEWORK_CODES[status] ?? 'invalid_request', request_id: req.id });
   });
 
   app.setNotFoundHandler((req, reply) => {

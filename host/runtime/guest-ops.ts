@@ -14,6 +14,21 @@ export interface RunAnswer {
   duration_ms: number;
 }
 
+/** A command in an agent's live shell (guest/shells.py). */
+export interface ShellRunAnswer {
+  /** stdout and stderr together; a very long one keeps its start and end, with the cut in words. */
+  output: string;
+  exit_code: number | null;
+  /** It outlived `timeout` and was stopped: by Ctrl-C, by killing its job, or the shell `ended` with it. */
+  timed_out: boolean;
+  interrupted?: 'ctrl-c' | 'killed' | 'ended';
+  /** The shell itself ended during the command (`exit`, a kill), in words; the next command starts a new one. */
+  ended: string | null;
+  /** This command started the key's shell (its first, or the last one had ended or was closed). */
+  started: boolean;
+  duration_ms: number;
+}
+
 /** A stream as the guest tells it (the API's StreamStatus, shared/api/manage.ts). */
 export type GuestStreamStatus = StreamStatus;
 
@@ -24,6 +39,14 @@ export interface GuestOps {
   bash: { input: { command: string; timeout: number }; answer: RunAnswer };
   /** Python code as the desktop's user; `timeout` in seconds. */
   exec: { input: { code: string; timeout: number }; answer: RunAnswer };
+  /**
+   * An agent thread's live shell, keyed by `key`: started on first use, kept between commands (cwd,
+   * variables, functions), ended by `shell_close` or the computer's end. `timeout` in seconds.
+   */
+  shell_run: { input: { key: string; command: string; timeout: number }; answer: ShellRunAnswer };
+  shell_close: { input: { key: string }; answer: { closed: boolean } };
+  /** Ctrl-C for the key's command running now (a cancelled run); `interrupted`: one was running. */
+  shell_interrupt: { input: { key: string }; answer: { interrupted: boolean } };
   clipboard_get: { input: Record<string, never>; answer: { text: string } };
   clipboard_set: { input: { text: string }; answer: Record<string, never> };
   /**
@@ -41,7 +64,7 @@ export interface GuestOps {
 
 export type GuestOp = keyof GuestOps;
 
-export const GUEST_OPS = ['bash', 'clipboard_get', 'clipboard_set', 'exec', 'ops', 'stop', 'stream_start', 'stream_status', 'stream_stop'] as const satisfies readonly GuestOp[];
+export const GUEST_OPS = ['bash', 'clipboard_get', 'clipboard_set', 'exec', 'ops', 'shell_close', 'shell_interrupt', 'shell_run', 'stop', 'stream_start', 'stream_status', 'stream_stop'] as const satisfies readonly GuestOp[];
 // Every op of the map is in the list (the list is what the contract test compares).
 const _complete: Exclude<GuestOp, (typeof GUEST_OPS)[number]> extends never ? true : never = true;
 void _complete;

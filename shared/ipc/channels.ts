@@ -54,7 +54,7 @@ export interface Calls {
   'computers.move': [{ id: string; workspace_id: string }, { workspace_id: string }];
   'workspaces.create': [{ name: string }, WorkspaceView];
   /** A new API key that reaches only this workspace, minted by the host; its text is answered once. */
-  'keys.mint': [{ workspaceId: string }, MintedKey];
+  'keys.mint': [{ workspaceId: string | null }, MintedKey];
   'workspaces.rename': [{ id: string; name: string }, WorkspaceView];
   /** `force` also deletes its computers (the API refuses a workspace that has some without it). */
   'workspaces.delete': [{ id: string; force?: boolean }, { deleted_computers: number }];
@@ -104,6 +104,8 @@ export interface Calls {
   'modelKeys.get': [void, ModelKeysView];
   'modelKeys.set': [{ provider: 'anthropic'; key: string }, ModelKeysView];
   'modelKeys.clear': [{ provider: 'anthropic' }, ModelKeysView];
+  /** The person's yes (allow) or no to sending their model keys to a profile's host with its runs. */
+  'modelKeys.allowHost': [{ profileId: string; allow: boolean }, ModelKeysView];
   /** The OpenAI-compatible providers added in the app (their keys kept by main, never sent here). */
   'modelProviders.list': [void, ModelProviderView[]];
   'modelProviders.save': [ModelProviderInput, ModelProviderView[]];
@@ -135,6 +137,23 @@ export interface ResizeFields {
 
 export interface ModelKeysView {
   anthropic: { set: boolean; source: string | null; hint: string | null };
+  /** The app keeps some model key (Anthropic's or a provider's). */
+  held: boolean;
+  /** The active profile's host: whether runs there carry the model keys (app/model-key-hosts.ts). */
+  host: HostKeyView;
+  /** Every host allowed now. */
+  hosts: HostKeyView[];
+}
+
+export interface HostKeyView {
+  profileId: string;
+  name: string;
+  baseUrl: string;
+  allowed: boolean;
+  /** The built-in host, which always gets them. */
+  builtIn: boolean;
+  /** Why they may not go there even when allowed, in words. */
+  refusal: string | null;
 }
 
 /** event -> payload, main to renderer. */
@@ -217,6 +236,7 @@ export const CHANNELS = [
   'modelKeys.get',
   'modelKeys.set',
   'modelKeys.clear',
+  'modelKeys.allowHost',
   'modelProviders.list',
   'modelProviders.save',
   'modelProviders.remove',

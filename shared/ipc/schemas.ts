@@ -82,7 +82,8 @@ export const inputSchemas = {
     })
     .refine((o) => Object.keys(o).some((k) => k !== 'id' && o[k as keyof typeof o] !== undefined), 'Change at least one value'),
   'computers.move': z.object({ id, workspace_id: id }),
-  'keys.mint': z.object({ workspaceId: id }),
+  // null: an account-wide key (every workspace), for the host's Connect view.
+  'keys.mint': z.object({ workspaceId: id.nullable() }),
   'workspaces.create': z.object({ name: z.string().trim().min(1, 'Give the workspace a name').max(100) }),
   'workspaces.rename': z.object({ id, name: z.string().trim().min(1, 'Give the workspace a name').max(100, 'name must be at most 100 characters') }),
   'workspaces.delete': z.object({ id, force: z.boolean().optional() }),
@@ -142,6 +143,7 @@ export const inputSchemas = {
     key: z.string().trim().min(8, 'That does not look like an API key').max(500).regex(/^\S+$/, 'An API key has no spaces'),
   }),
   'modelKeys.clear': z.object({ provider: z.literal('anthropic', { error: 'provider must be anthropic' }) }),
+  'modelKeys.allowHost': z.object({ profileId: id, allow: z.boolean({ error: 'allow must be true or false' }) }),
   'modelProviders.list': none,
   'modelProviders.save': z.object({
     name: providerName,

@@ -87,13 +87,14 @@ export interface HostDownView {
   url: string;
 }
 
-/** A key just minted for one workspace (app/keys.ts): shown once in the window, kept nowhere. */
+/** A key just minted (app/keys.ts): shown once in the window, kept nowhere. */
 export interface MintedKey {
   key: string;
   id: string;
   name: string;
-  workspaceId: string;
-  workspaceName: string;
+  /** Null for an account-wide key (every workspace). */
+  workspaceId: string | null;
+  workspaceName: string | null;
   baseUrl: string;
 }
 

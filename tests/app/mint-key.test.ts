@@ -69,6 +69,16 @@ describe('minting a workspace key from the app', () => {
     expect(JSON.stringify(app.events)).not.toContain(minted.key);
   }, 60_000);
 
+  it('answers an account-wide key when no workspace is named, which reaches every workspace', async () => {
+    const minted = await h()['keys.mint']({ workspaceId: null }, ctx);
+    expect(minted).toMatchObject({ workspaceId: null, workspaceName: null, baseUrl: host.api });
+    expect(minted.name).toMatch(/^Orgo Desktop: all workspaces, \d{4}-\d\d-\d\d$/);
+    expect((await host.client.listKeys()).find((k) => k.id === minted.id)).toMatchObject({ workspace_id: null, scope: 'account' });
+    const scoped = new OrgoClient({ baseUrl: host.api, apiKey: minted.key });
+    expect((await scoped.listWorkspaces()).map((w) => w.name).sort()).toEqual(['mine', 'not-mine']);
+    expect(JSON.stringify(app.events)).not.toContain(minted.key);
+  });
+
   it('refuses an unknown workspace in words, and bad input before it reaches the host', async () => {
     const unknown = await dispatch(h(), 'keys.mint', { workspaceId: 'no-such-workspace' }, ctx);
     expect(unknown).toMatchObject({ ok: false, error: { status: 404 } });

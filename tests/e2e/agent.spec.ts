@@ -3,13 +3,13 @@
  * loopback stand-in for Anthropic's API: the key goes into Model providers (the real keychain),
  * a task runs and its steps stream in while the desktop changes (the model finds the magenta
  * terminal in the screenshots it is sent, clicks it and types), a hanging run is stopped, and a
- * past thread is reopened; an OpenAI-compatible provider is added in Model providers (its key to
+ * past thread is reopened; the key goes to this host (the environment's, not the built-in one)
+ * only after the person allows it in the panel; an OpenAI-compatible provider is added in Model providers (its key to
  * the keychain, never into the page) and a task runs on one of its models, the loopback stand-in
  * speaking OpenAI's wire format. Screenshots go to test-results/e2e-screenshots/agent-*.png.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
+import { rmSync } from 'node:fs';
 import { startHost, type RunningHost } from '../../host/host.js';
 import { OrgoClient } from '../../shared/api/client.js';
 import type { Computer } from '../../shared/api/types.js';
@@ -18,7 +18,8 @@ import { findColour } from '../helpers/anthropic-double.js';
 import { MAGENTA, magentaScript, magentaTerminal } from '../helpers/agent.js';
 import { startOpenAIDouble, type OpenAIDouble } from '../helpers/openai-double.js';
 import { TEST_KEY, tempDataDir } from '../helpers/host.js';
-import { SHOTS, launchBrowserMode, type LaunchedApp } from './launch.js';
+import { type LaunchedApp, shooter, openViewer, openBrowserApp } from './launch.js';
+import { expect, test } from './fixtures.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -35,11 +36,10 @@ let viewer: Page;
 let computer: Computer;
 let script: (req: SeenRequest, i: number) => Reply = () => ({ text: 'no script' });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `agent-${name}.png`) });
+const shot = shooter('agent');
 const sh = async (command: string) => (await client.bash(computer.id, command)).output;
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SHOTS, { recursive: true });
   model = await startAnthropicDouble((req, i) => script(req, i));
   local = await startOpenAIDouble((r) => {
     if (!r.answering) return { tool: { name: 'computer', args: { action: 'screenshot' } } };
@@ -56,15 +56,10 @@ test.beforeAll(async ({ browser }) => {
   const ws = await client.createWorkspace('agent');
   computer = await client.createComputer({ workspace_id: ws.id, name: 'agent-1', resolution: '1280x720x24' });
   await sh(magentaTerminal(420, 240));
-  app = await launchBrowserMode({ env: { ORGO_API_BASE_URL: `${host.url}/api`, ORGO_API_KEY: TEST_KEY } });
-  context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
-  main = await context.newPage();
-  await main.goto(app.url);
+  ({ app, context, main } = await openBrowserApp(browser, `${host.url}/api`));
   const row = main.locator('[data-testid=computer-row][data-name="agent-1"]');
   await expect(row).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
-  [viewer] = await Promise.all([context.waitForEvent('page'), row.getByTestId('open-viewer').click()]);
-  await viewer.waitForLoadState();
-  await viewer.setViewportSize({ width: 1500, height: 860 });
+  viewer = await openViewer(context, main, 'agent-1', { width: 1500, height: 860 });
   await expect(viewer.getByTestId('viewer-screen')).toHaveAttribute('data-first-frame', /\d/);
 });
 
@@ -91,7 +86,18 @@ test('the Anthropic key goes into Model providers and stays out of the page', as
   // The page learned only that a key is set.
   expect(await viewer.content()).not.toContain(model.key);
   await viewer.getByTestId('providers-back').click();
+  // This host is the environment's (not the built-in one): the key goes there only once allowed.
+  const host = viewer.getByTestId('agent-host');
+  await expect(host).toHaveAttribute('data-allowed', 'no');
+  await expect(host).toContainText(`Runs go to Environment ${host_url()}. Your model keys stay in this app`);
+  await shot(viewer, 'host-not-allowed');
+  await viewer.getByTestId('agent-allow-host').click();
+  await expect(host).toHaveAttribute('data-allowed', 'yes');
+  await expect(host).toContainText('Your model keys go with them.');
+  await expect(viewer.getByTestId('agent-revoke-host')).toBeVisible();
 });
+
+const host_url = () => `${host.url}/api`;
 
 test('runs a task: the steps stream in and the desktop changes', async () => {
   await sh('rm -f ~/agent.txt');

@@ -5,12 +5,13 @@
  * through the screenshot API, open a second viewer at once, use the grid, stop a computer from
  * the list. Every window is photographed into test-results/e2e-screenshots.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import type { BrowserContext, Page } from '@playwright/test';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng } from '../helpers/png.js';
 import { TEST_KEY, startTestHost, type TestHost } from '../helpers/host.js';
-import { SHOTS, launchBrowserMode, type LaunchedApp } from './launch.js';
+import { launchBrowserMode, type LaunchedApp, shooter, rowOf } from './launch.js';
+import { expect, test } from './fixtures.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -20,8 +21,8 @@ let context: BrowserContext;
 let main: Page;
 const viewers: Page[] = [];
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `browser-${name}.png`) });
-const row = (name: string) => main.locator(`[data-testid=computer-row][data-name="${name}"]`);
+const shot = shooter('browser');
+const row = (name: string) => rowOf(main, name);
 
 /** A new window the app opens (viewer, grid, approval page). */
 async function nextWindow(action: () => Promise<unknown>): Promise<Page> {
@@ -43,7 +44,6 @@ function lightShare(png: Uint8Array, x0: number, y0: number, x1: number, y1: num
 }
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SHOTS, { recursive: true });
   host = await startTestHost();
   // Start on Orgo cloud (not signed in) so the app does not start a built-in host of its own.
   app = await launchBrowserMode({ profiles: { active: 'cloud' } });

@@ -5,14 +5,15 @@
  * these machines cannot) it reports itself as not run, with the reason. Browser mode (app.spec.ts)
  * covers the path there.
  */
-import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { _electron as electron, type ElectronApplication, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { TEST_KEY, startTestHost, type TestHost } from '../helpers/host.js';
 import { startKeyring, type Keyring } from '../helpers/keyring.js';
-import { SHOTS, root } from './launch.js';
+import { root, shooter, rowOf } from './launch.js';
+import { expect, test } from './fixtures.js';
 
 function electronBinary(): { path: string | null; reason: string } {
   // Since Electron 42, require('electron') tries a download when none happened yet (path.txt is
@@ -38,11 +39,10 @@ test.describe('Electron', () => {
   let home: string;
   let app: ElectronApplication;
   let main: Page;
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `electron-${name}.png`) });
-  const row = (name: string) => main.locator(`[data-testid=computer-row][data-name="${name}"]`);
+  const shot = shooter('electron');
+  const row = (name: string) => rowOf(main, name);
 
-  test.beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
+  test.beforeAll(async ({ consoleRegistry }) => {
     const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('electron-vite build failed');
     host = await startTestHost();
@@ -55,6 +55,7 @@ test.describe('Electron', () => {
       args: [root, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
       env: { ...process.env, ...keyring.env, ORGO_DESKTOP_HOME: home, ORGO_LOCAL_HOST_PORT: '17998' },
     });
+    await consoleRegistry.watch(app.context());
     main = await app.firstWindow();
   });
 

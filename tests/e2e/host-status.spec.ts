@@ -5,38 +5,30 @@
  * stops answering, a banner says so, rows show "Unknown" instead of "Running", the viewer and its
  * activity feed say it, and all of it clears by itself once the host is back.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
 import type { Computer } from '../../shared/api/types.js';
-import { TEST_KEY, startTestHost, type TestHost } from '../helpers/host.js';
-import { watchConsole, type ConsoleWatch } from './console-watch.js';
-import { SHOTS, launchBrowserMode, type LaunchedApp } from './launch.js';
+import { startTestHost, type TestHost } from '../helpers/host.js';
+import { type LaunchedApp, shooter, rowOf, openBrowserApp } from './launch.js';
+import { expect, test } from './fixtures.js';
 
 test.describe.configure({ mode: 'serial' });
 
 let host: TestHost;
 let app: LaunchedApp;
 let context: BrowserContext;
-let watch: ConsoleWatch;
 let main: Page;
 let viewer: Page;
 let first: Computer;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `host-${name}.png`) });
-const row = (name: string) => main.locator(`[data-testid=computer-row][data-name="${name}"]`);
+const shot = shooter('host');
+const row = (name: string) => rowOf(main, name);
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SHOTS, { recursive: true });
   host = await startTestHost();
   const ws = await host.client.createWorkspace('host-truth');
   first = await host.client.createComputer({ workspace_id: ws.id, name: 'steady-1' });
   await host.client.createComputer({ workspace_id: ws.id, name: 'steady-2' });
-  app = await launchBrowserMode({ env: { ORGO_API_BASE_URL: host.api, ORGO_API_KEY: TEST_KEY } });
-  context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
-  watch = await watchConsole(context);
-  main = await context.newPage();
-  await main.goto(app.url);
+  ({ app, context, main } = await openBrowserApp(browser, host.api));
   await expect(row('steady-1')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
   await expect(row('steady-2')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
 });
@@ -102,8 +94,9 @@ test('the host status box says the host answers and stops all computers after sa
   await expect(viewer.getByTestId('viewer-screen')).toHaveAttribute('data-first-frame', /\d+/, { timeout: 30_000 });
 });
 
-test('the host stops answering: a banner, unknown rows, the viewer and its activity feed say so; it all clears when it is back', async () => {
-  watch.expectClean();
+test('the host stops answering: a banner, unknown rows, the viewer and its activity feed say so; it all clears when it is back', async ({ consoleWatch }) => {
+  // noVNC logs its refused reconnects (the host was gone on purpose; the viewer says so in words): nothing else.
+  consoleWatch.allow(/^\/viewer\.html: Failed when connecting: Security negotiation failed on no security types \(reason: /);
   await viewer.getByTestId('panel-activity').click();
   const port = host.host.port;
   await host.host.close();
@@ -131,6 +124,4 @@ test('the host stops answering: a banner, unknown rows, the viewer and its activ
   await expect(viewer.locator('.viewer-overlay')).toHaveCount(0, { timeout: 30_000 });
   await shot(main, 'back-main');
   await shot(viewer, 'back-viewer');
-  // noVNC logs its refused reconnects (the host was gone on purpose; the viewer said so in words): nothing else.
-  expect(watch.problems.filter((p) => !/^\/viewer\.html: Failed when connecting: Security negotiation failed on no security types \(reason: /.test(p))).toEqual([]);
 });

@@ -2,11 +2,15 @@
  * Starts Orgo Desktop in browser mode as a user's session would have it: its own process, its
  * own home, and a real gnome-keyring on its own D-Bus session (dbus-run-session), so keys land
  * in a real Secret Service. Answers the printed address; close() ends the whole process group.
+ * Also the steps every spec repeats: the app signed in to a test host in its own browser context,
+ * a computer's row, its viewer, and screenshots.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { TEST_KEY } from '../helpers/host.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SHOTS = join(root, 'test-results', 'e2e-screenshots');
@@ -97,4 +101,54 @@ export async function launchBrowserMode(options: { profiles?: unknown; env?: Nod
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** `(page, name)` writes test-results/e2e-screenshots/PREFIX-NAME.png, for a person to look at. */
+export function shooter(prefix: string): (page: Page, name: string) => Promise<Buffer> {
+  mkdirSync(SHOTS, { recursive: true });
+  return (page, name) => page.screenshot({ path: join(SHOTS, `${prefix}-${name}.png`) });
+}
+
+/** A computer's row in the main window's list. */
+export const rowOf = (main: Page, name: string): Locator => main.locator(`[data-testid=computer-row][data-name="${name}"]`);
+
+export interface OpenedApp {
+  app: LaunchedApp;
+  context: BrowserContext;
+  main: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * Browser mode signed in to the host at `apiBase` (its /api) through the environment
+ * (ORGO_API_BASE_URL, ORGO_API_KEY: the test host's owner key unless another is given), its main
+ * window open in a fresh context of `browser` (so the console watch is on it).
+ */
+export async function openBrowserApp(
+  browser: Browser,
+  apiBase: string,
+  options: { env?: NodeJS.ProcessEnv; viewport?: { width: number; height: number }; key?: string } = {},
+): Promise<OpenedApp> {
+  const app = await launchBrowserMode({ env: { ORGO_API_BASE_URL: apiBase, ORGO_API_KEY: options.key ?? TEST_KEY, ...options.env } });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1180, height: 760 } });
+  const main = await context.newPage();
+  await main.goto(app.url);
+  return {
+    app,
+    context,
+    main,
+    async close() {
+      await context.close();
+      await app.close();
+    },
+  };
+}
+
+/** Opens `name`'s viewer from its row and answers its window, loaded and at a roomy size. */
+export async function openViewer(context: BrowserContext, main: Page, name: string, viewport = { width: 1440, height: 820 }): Promise<Page> {
+  await expect(rowOf(main, name)).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
+  const [viewer] = await Promise.all([context.waitForEvent('page'), rowOf(main, name).getByTestId('open-viewer').click()]);
+  await viewer.waitForLoadState();
+  await viewer.setViewportSize(viewport);
+  return viewer;
 }

@@ -5,40 +5,34 @@
  * remembered per computer; the Stream toggle and the streaming connections in Settings. No window
  * logs a console error or CSP violation.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import type { BrowserContext, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Computer, Workspace } from '../../shared/api/types.js';
 import { TEST_KEY, startTestHost, type TestHost } from '../helpers/host.js';
-import { watchConsole, type ConsoleWatch } from './console-watch.js';
-import { SHOTS, launchBrowserMode, type LaunchedApp } from './launch.js';
+import { type LaunchedApp, shooter, rowOf, openViewer, openBrowserApp } from './launch.js';
+import { expect, test } from './fixtures.js';
 
 test.describe.configure({ mode: 'serial' });
 
 let host: TestHost;
 let app: LaunchedApp;
 let context: BrowserContext;
-let watch: ConsoleWatch;
 let main: Page;
 let computer: Computer;
 let wsA: Workspace;
 let wsB: Workspace;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `manage-${name}.png`) });
-const row = (name: string) => main.locator(`[data-testid=computer-row][data-name="${name}"]`);
+const shot = shooter('manage');
+const row = (name: string) => rowOf(main, name);
 const limits = (name: string) => row(name).getByTestId('limits');
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SHOTS, { recursive: true });
   host = await startTestHost();
   wsA = await host.client.createWorkspace('manage-a');
   wsB = await host.client.createWorkspace('manage-b');
   computer = await host.client.createComputer({ workspace_id: wsA.id, name: 'manage-1', cpu: 1, ram: 4, disk_size_gb: 8 });
-  app = await launchBrowserMode({ env: { ORGO_API_BASE_URL: host.api, ORGO_API_KEY: TEST_KEY } });
-  context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
-  watch = await watchConsole(context);
-  main = await context.newPage();
-  await main.goto(app.url);
+  ({ app, context, main } = await openBrowserApp(browser, host.api));
   await expect(row('manage-1')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
 });
 
@@ -83,7 +77,6 @@ test("a row shows its limits; Resize in its menu shows what the API applied, per
   await done.getByTestId('resize-done').click();
   await expect(limits('manage-1')).toHaveText(`${after.cpu} vCPU${after.cpu === 1 ? '' : 's'}${after.ram} GB RAM${after.disk_size_gb} GB disk`);
   await expect(row('manage-1')).toContainText('auto-stop 30 min');
-  watch.expectClean();
 });
 
 test('Clone in the menu makes a running copy named as Orgo names it', async () => {
@@ -99,7 +92,6 @@ test('Clone in the menu makes a running copy named as Orgo names it', async () =
   const clone = (await host.client.listComputers()).find((c) => c.name === 'manage-1 (clone)')!;
   expect(clone.workspace_id).toBe(wsA.id);
   expect((await host.client.bash(clone.id, 'cat /home/user/clone-proof.txt')).output.trim()).toBe('from-the-source');
-  watch.expectClean();
 });
 
 test('Move in the menu puts the computer in another workspace', async () => {
@@ -112,7 +104,6 @@ test('Move in the menu puts the computer in another workspace', async () => {
   await expect(main.locator('.workspace-section', { has: main.getByRole('heading', { name: 'manage-b' }) }).locator('[data-testid=computer-row]')).toHaveAttribute('data-name', 'manage-1 (clone)');
   const moved = (await host.client.listComputers()).find((c) => c.name === 'manage-1 (clone)')!;
   expect(moved.workspace_id).toBe(wsB.id);
-  watch.expectClean();
 });
 
 test('a workspace is renamed, and deleting it asks first and says what goes with it', async () => {
@@ -142,14 +133,11 @@ test('a workspace is renamed, and deleting it asks first and says what goes with
   await expect(main.locator('h1')).toHaveText('Computers');
   expect((await host.client.listWorkspaces()).map((w) => w.id)).not.toContain(wsB.id);
   expect((await host.client.listComputers()).map((c) => c.name)).toEqual(['manage-1']);
-  watch.expectClean();
 });
 
 test("the viewer's picture quality is set from its toolbar and remembered for that computer", async () => {
   const open = async () => {
-    const [viewer] = await Promise.all([context.waitForEvent('page'), row('manage-1').getByTestId('open-viewer').click()]);
-    await viewer.waitForLoadState();
-    await viewer.setViewportSize({ width: 1440, height: 820 });
+    const viewer = await openViewer(context, main, 'manage-1');
     await expect(viewer.getByTestId('viewer-screen')).toHaveAttribute('data-first-frame', /\d/, { timeout: 30_000 });
     return viewer;
   };
@@ -183,7 +171,6 @@ test("the viewer's picture quality is set from its toolbar and remembered for th
   }
   await shot(viewer, 'stream');
   await viewer.close();
-  watch.expectClean();
 });
 
 test('Settings lists the streaming connections, or says the host has none to offer', async () => {
@@ -197,5 +184,4 @@ test('Settings lists the streaming connections, or says the host has none to off
   }
   await shot(main, 'settings');
   await dialog.getByRole('button', { name: 'Close' }).click();
-  watch.expectClean();
 });

@@ -6,15 +6,15 @@
  * host's limit fails in words without harming the others; restart the computer with the viewer
  * open and see everything come back by itself; close the viewer and find no relay left in the app.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
+import { rmSync } from 'node:fs';
 import { startHost, type RunningHost } from '../../host/host.js';
 import { OrgoClient } from '../../shared/api/client.js';
 import type { Computer } from '../../shared/api/types.js';
 import type { OrgoApi } from '../../shared/ipc/api.js';
 import { TEST_KEY, tempDataDir } from '../helpers/host.js';
-import { SHOTS, launchBrowserMode, type LaunchedApp } from './launch.js';
+import { launchBrowserMode, type LaunchedApp, shooter, openViewer } from './launch.js';
+import { expect, test } from './fixtures.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -28,12 +28,11 @@ let main: Page;
 let viewer: Page;
 let computer: Computer;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `panels-${name}.png`) });
+const shot = shooter('panels');
 const terminalText = (page: Page) => page.getByTestId('terminal-active').locator('.xterm-rows');
 const counts = () => main.evaluate(() => (window as unknown as { orgo: OrgoApi }).orgo.channels.counts());
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SHOTS, { recursive: true });
   dataDir = tempDataDir('orgo-e2e-host-');
   host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY, maxUploadMb: LIMIT_MB });
   client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
@@ -58,9 +57,7 @@ test.beforeAll(async ({ browser }) => {
   main = await context.newPage();
   await main.goto(app.url);
   await expect(main.locator('[data-testid=computer-row][data-name="panels-1"]')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
-  [viewer] = await Promise.all([context.waitForEvent('page'), main.locator('[data-testid=computer-row][data-name="panels-1"]').getByTestId('open-viewer').click()]);
-  await viewer.waitForLoadState();
-  await viewer.setViewportSize({ width: 1440, height: 820 });
+  viewer = await openViewer(context, main, 'panels-1');
   await expect(viewer.getByTestId('viewer-screen')).toHaveAttribute('data-first-frame', /\d/);
 });
 

@@ -4,33 +4,28 @@
  * viewer with its terminal, and the grid are used; the terminal's cells are drawn in a monospace
  * font, aligned output lines up, and a line as wide as the shell's columns fills one row exactly.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
 import { TEST_KEY, startTestHost, type TestHost } from '../helpers/host.js';
-import { watchConsole, type ConsoleWatch } from './console-watch.js';
-import { SHOTS, launchBrowserMode, type LaunchedApp } from './launch.js';
+import { launchBrowserMode, type LaunchedApp, shooter, openViewer } from './launch.js';
+import { expect, test } from './fixtures.js';
 
 test.describe.configure({ mode: 'serial' });
 
 let host: TestHost;
 let app: LaunchedApp;
 let context: BrowserContext;
-let watch: ConsoleWatch;
 let main: Page;
 let viewer: Page;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `terminal-${name}.png`) });
+const shot = shooter('terminal');
 const rows = () => viewer.getByTestId('terminal-active').locator('.xterm-rows');
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SHOTS, { recursive: true });
   host = await startTestHost();
   const ws = await host.client.createWorkspace('terminal');
   await host.client.createComputer({ workspace_id: ws.id, name: 'term-1' });
   app = await launchBrowserMode({ env: { ORGO_API_BASE_URL: host.api, ORGO_API_KEY: TEST_KEY } });
   context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
-  watch = await watchConsole(context);
   main = await context.newPage();
 });
 
@@ -44,9 +39,7 @@ test('the terminal panel opens with no CSP violation or console error in any win
   await main.goto(app.url);
   const row = main.locator('[data-testid=computer-row][data-name="term-1"]');
   await expect(row).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
-  [viewer] = await Promise.all([context.waitForEvent('page'), row.getByTestId('open-viewer').click()]);
-  await viewer.waitForLoadState();
-  await viewer.setViewportSize({ width: 1440, height: 820 });
+  viewer = await openViewer(context, main, 'term-1');
   await expect(viewer.getByTestId('viewer-screen')).toHaveAttribute('data-first-frame', /\d/);
   await viewer.getByTestId('panel-terminal').click();
   await expect(viewer.getByTestId('terminal-state')).toHaveAttribute('data-state', 'open');
@@ -58,7 +51,6 @@ test('the terminal panel opens with no CSP violation or console error in any win
   const [grid] = await Promise.all([context.waitForEvent('page'), main.getByTestId('open-grid').click()]);
   await expect(grid.locator('.tile-canvas[data-first-frame]')).toHaveCount(1);
   await grid.close();
-  watch.expectClean();
 });
 
 test("the terminal's cells are monospace and as many columns as the shell is told", async () => {
@@ -120,7 +112,6 @@ test("the terminal's cells are monospace and as many columns as the shell is tol
   expect(m.hostWidth - m.cols * cell).toBeLessThan(2 * cell + 20); // and fills the panel (a scrollbar aside)
   expect(m.hostWidth).toBeGreaterThanOrEqual(m.cols * cell);
   expect(Math.abs(m.bars[0]! - m.bars[1]!)).toBeLessThan(0.5); // padded columns line up
-  watch.expectClean();
 });
 
 test('true-colour output keeps its colour without an inline style attribute', async () => {
@@ -132,5 +123,4 @@ test('true-colour output keeps its colour without an inline style attribute', as
       return spans.filter((s) => s.textContent === 'RED').map((s) => getComputedStyle(s).color);
     });
   await expect.poll(colours).toContain('rgb(255, 0, 0)');
-  watch.expectClean();
 });

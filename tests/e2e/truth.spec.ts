@@ -5,15 +5,13 @@
  * long names that never overflow, the Files panel (upload button, whose files) and the activity
  * feed (noisy paths hidden, whole text on hover). No window logs a console error or CSP violation.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Computer } from '../../shared/api/types.js';
 import { TEST_KEY, startTestHost, type TestHost } from '../helpers/host.js';
-import { watchConsole, type ConsoleWatch } from './console-watch.js';
-import { SHOTS, launchBrowserMode, type LaunchedApp } from './launch.js';
+import { type LaunchedApp, shooter, rowOf, openViewer, openBrowserApp } from './launch.js';
+import { expect, test } from './fixtures.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -21,12 +19,11 @@ const LONG = 'an-extraordinarily-long-computer-name-that-goes-on-and-on-without-
 let host: TestHost;
 let app: LaunchedApp;
 let context: BrowserContext;
-let watch: ConsoleWatch;
 let main: Page;
 let computer: Computer;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `truth-${name}.png`) });
-const row = (name: string) => main.locator(`[data-testid=computer-row][data-name="${name}"]`);
+const shot = shooter('truth');
+const row = (name: string) => rowOf(main, name);
 
 /** Every element inside `selector` stays within the window's width. */
 async function fitsWindow(page: Page, selector: string): Promise<void> {
@@ -40,15 +37,10 @@ async function fitsWindow(page: Page, selector: string): Promise<void> {
 }
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SHOTS, { recursive: true });
   host = await startTestHost();
   const ws = await host.client.createWorkspace('truth');
   computer = await host.client.createComputer({ workspace_id: ws.id, name: 'truth-1' });
-  app = await launchBrowserMode({ env: { ORGO_API_BASE_URL: host.api, ORGO_API_KEY: TEST_KEY } });
-  context = await browser.newContext({ viewport: { width: 1180, height: 760 } });
-  watch = await watchConsole(context);
-  main = await context.newPage();
-  await main.goto(app.url);
+  ({ app, context, main } = await openBrowserApp(browser, host.api));
   await expect(row('truth-1')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
 });
 
@@ -86,7 +78,6 @@ test('the create dialog says why Create is off and never changes a value by itse
   await submit.click();
   await expect(row('café-日本')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
   expect((await host.client.listWorkspaces()).map((w) => w.name)).toContain('Research');
-  watch.expectClean();
 });
 
 test('long names never overflow a toast, a dialog or the list', async () => {
@@ -99,7 +90,6 @@ test('long names never overflow a toast, a dialog or the list', async () => {
   await shot(main, 'long-name-dialog');
   await main.getByRole('button', { name: 'Delete computer' }).click();
   await expect(row(LONG)).toHaveCount(0, { timeout: 30_000 });
-  watch.expectClean();
 });
 
 test('"Add a server" checks the address in words; removing a server asks first', async () => {
@@ -126,14 +116,11 @@ test('"Add a server" checks the address in words; removing a server asks first',
   // Back to the profile the environment set up.
   await main.getByTestId('profile-switcher').click();
   await main.getByRole('menuitemradio').filter({ hasText: 'Environment' }).click();
-  watch.expectClean();
 });
 
 test('the Files panel uploads from a picker and says whose files it lists; activity hides noisy paths', async () => {
   await expect(row('truth-1')).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
-  const [viewer] = await Promise.all([context.waitForEvent('page'), row('truth-1').getByTestId('open-viewer').click()]);
-  await viewer.waitForLoadState();
-  await viewer.setViewportSize({ width: 1440, height: 820 });
+  const viewer = await openViewer(context, main, 'truth-1');
   await viewer.getByTestId('panel-files').click();
   await expect(viewer.getByTestId('files-owner')).toContainText('in workspace “truth”');
   await viewer.getByTestId('upload-input').setInputFiles({ name: 'picked.txt', mimeType: 'text/plain', buffer: Buffer.from('from the picker\n') });
@@ -154,13 +141,10 @@ test('the Files panel uploads from a picker and says whose files it lists; activ
   await viewer.getByTestId('noisy-paths').click();
   await expect(list.locator('li[data-type=file_change]', { hasText: '.cache/noise' }).first()).toBeVisible();
   await viewer.close();
-  watch.expectClean();
 });
 
 test("the Connect panel's curl snippet works as shown against this host", async () => {
-  const [viewer] = await Promise.all([context.waitForEvent('page'), row('truth-1').getByTestId('open-viewer').click()]);
-  await viewer.waitForLoadState();
-  await viewer.setViewportSize({ width: 1440, height: 820 });
+  const viewer = await openViewer(context, main, 'truth-1');
   await viewer.getByTestId('panel-connect').click();
   await expect(viewer.getByTestId('connect-id')).toHaveText(computer.id);
   await expect(viewer.getByTestId('connect-base')).toHaveText(host.api);
@@ -174,5 +158,4 @@ test("the Connect panel's curl snippet works as shown against this host", async 
   await viewer.getByTestId('connect-tab-python').click();
   await expect(viewer.getByTestId('connect-code')).toContainText(`Computer(computer_id="${computer.id}", base_api_url="${host.api}")`);
   await viewer.close();
-  watch.expectClean();
 });

@@ -40,6 +40,14 @@ describe('workspaces', () => {
     const bad = await call(t, 'POST', '/workspaces', '{"name": ');
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/JSON/);
+    // `curl -d '{"name":"x"}'` with no -H sends form-urlencoded: the answer says what to send.
+    const form = await fetch(`${t.api}/workspaces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '{"name":"x"}',
+    });
+    expect(form.status).toBe(415);
+    expect(await form.json()).toMatchObject({ code: 'unsupported_media_type', error: expect.stringContaining('Content-Type: application/json') });
   });
 
   it('answers 404 for unknown ids and endpoints', async () => {

@@ -2,8 +2,9 @@
  * RTMP streaming with a real server (nginx-rtmp, in a stand-in internet: a computer cannot reach
  * the host's loopback) and a real computer: what arrived is H.264 at the computer's size with a
  * keyframe every 2 s and AAC; a frame of it matches the screenshot API's image of that moment; a
- * tone played inside is in its sound; start/status/stop answer as Orgo's Python SDK reads them
- * (sent as its `requests` session sends them); the server dropping and coming back shows as
+ * tone played inside is in its sound whole, starting and ending with a flash on the screen, as a
+ * viewer would see and hear them together; start/status/stop answer as Orgo's Python SDK reads
+ * them (sent as its `requests` session sends them); the server dropping and coming back shows as
  * reconnecting, then streaming again; the stream ends with its computer.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import type { StreamStatus } from '../../shared/api/manage.js';
 import type { Computer } from '../../shared/api/types.js';
 import { call, startTestHost, TEST_KEY, type TestHost } from '../helpers/host.js';
 import { PySession } from '../helpers/python-requests.js';
+import { brightness, flash, loudness } from '../helpers/av-timeline.js';
 import { peakFrequency, rms, samples } from '../helpers/pcm.js';
 import { startRtmpServer, type RtmpServer } from '../helpers/rtmp-server.js';
 
@@ -112,15 +114,20 @@ describe('a stream', () => {
 
   let shot: string;
   it('carries what the screen shows and what the computer plays, then stops', async () => {
-    // Something on the screen that was not there when the stream began, then a tone.
+    // Something on the screen that was not there when the stream began.
     await t.client.bash(pc.id, "(setsid xterm -geometry 150x40+60+60 -bg '#f0e020' -fg black -fg white -e 'echo streaming; sleep 600' >/dev/null 2>&1 &)");
     await sleep(2500);
     shot = `${tmp}/shot.png`;
     writeFileSync(shot, await t.client.screenshotBytes(pc.id));
-    const tone = await t.client.bash(pc.id, 'ffmpeg -hide_banner -loglevel error -f lavfi -i sine=frequency=1000:duration=3 -f pulse tone', 20);
-    expect(tone.exit_code).toBe(0);
-    // The sound reaches the server about 2 s behind the picture (encoder and muxer queues): wait it out.
-    await sleep(3000);
+    // Then a window over the whole screen, black, that turns white as a 3 s tone begins and black
+    // again as it ends, then closes: the same moment in the picture and in the sound. paplay, as
+    // players do, plays its sound out before it ends.
+    const tone = await t.client.bash(pc.id, [
+      'ffmpeg -y -hide_banner -loglevel error -f lavfi -i sine=frequency=1000:duration=3 -ac 2 -ar 48000 /tmp/tone.wav',
+      `xterm -geometry 400x120+0+0 -bg black -e sh -c 'sleep 1.5; printf "\\033]11;#ffffff\\007"; paplay /tmp/tone.wav; printf "\\033]11;#000000\\007"; sleep 1'`,
+    ].join(' && '), 30);
+    expect(tone.exit_code, tone.output).toBe(0);
+    await sleep(2500); // the screen as the screenshot saw it, again
     expect((await sdk('POST', `computers/${pc.id}/stream/stop`)).json).toEqual({ success: true });
     expect(await t.client.streamStatus(pc.id)).toEqual({ status: 'idle' });
     expect(await t.client.stopStream(pc.id)).toEqual({ success: true }); // nothing to stop is fine
@@ -152,20 +159,40 @@ describe('a stream', () => {
     expect(before).toBeGreaterThan(2);
   });
 
-  it('holds the tone played inside the computer, and silence before it', () => {
+  it('holds the whole tone played inside the computer, in time with the picture', () => {
     const [rec] = rtmp.recordings(KEY);
-    const pcm = execFileSync('ffmpeg', ['-v', 'error', '-i', rec!.path, '-map', '0:a', '-ac', '1', '-ar', '48000', '-f', 's16le', '-'], { maxBuffer: 64 << 20 });
+    const frames = brightness(rec!.path);
+    const shown = flash(frames);
+    expect(shown, 'the white flash in the picture').toBeDefined();
+    const pieces = loudness(rec!.path); // 50 ms each
+    const loud = (p: { db: number }) => p.db > -35; // lavfi's sine: amplitude 1/8, -21 dBFS
+    const first = pieces.find(loud);
+    const last = pieces.findLast(loud);
+    expect(first, 'the tone in the sound').toBeDefined();
+    const during = pieces.filter((p) => p.t >= first!.t && p.t < first!.t + 3);
+    const heard = during.filter(loud).length / during.length;
+    console.log(
+      `flash ${shown!.start.toFixed(2)}-${shown!.end.toFixed(2)} s (luma ${shown!.dark.toFixed(0)}→${shown!.bright.toFixed(0)}); ` +
+        `tone ${first!.t.toFixed(2)}-${(last!.t + 0.05).toFixed(2)} s, ${(heard * 100).toFixed(0)} % of its 50 ms pieces loud; ` +
+        `sound minus picture: ${((first!.t - shown!.start) * 1000).toFixed(0)} ms at the start, ${((last!.t + 0.05 - shown!.end) * 1000).toFixed(0)} ms at the end`,
+    );
+    // The tone is continuous for its 3 s, as a viewer hears it: no gaps, nothing cut short.
+    expect(last!.t + 0.05 - first!.t).toBeGreaterThan(2.8);
+    expect(last!.t + 0.05 - first!.t).toBeLessThan(3.3);
+    expect(heard).toBeGreaterThanOrEqual(0.95);
+    // Sound and picture together: the tone starts as the screen turns white, within what a viewer
+    // would notice (lip sync is noticed from about a quarter of a second).
+    expect(Math.abs(first!.t - shown!.start)).toBeLessThan(0.3);
+    expect(Math.abs(last!.t + 0.05 - shown!.end)).toBeLessThan(0.3);
+    // Nothing was playing before the tone, and the tone is 1 kHz.
+    expect(pieces.filter((p) => p.t < first!.t - 0.1).every((p) => !loud(p))).toBe(true);
+    const pcm = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(first!.t + 0.25), '-t', '2.5', '-i', rec!.path, '-map', '0:a', '-ac', '1', '-ar', '48000', '-f', 's16le', '-'], { maxBuffer: 64 << 20 });
     const x = samples(pcm);
-    const windows = [];
-    for (let i = 0; i + 24000 <= x.length; i += 24000) windows.push(x.subarray(i, i + 24000));
-    console.log("audio rms per half second:", windows.map((w) => Math.round(rms(w))).join(" "));
-    const loud = windows.filter((w) => rms(w) > 1500); // lavfi's sine: amplitude 1/8, rms ~2900
-    // The tone lasts 3 s; at least a second of it must arrive. (A quiet CI run once received only
-    // 1.5 s of it, with ffmpeg's pulse input reporting non-monotonic timestamps: the stream's audio
-    // can lose pieces, an open defect of issue 14, not hidden by this bound.)
-    expect(loud.length).toBeGreaterThanOrEqual(2);
-    for (const w of loud) expect(Math.abs(peakFrequency(w, 48000, 900, 1100, 1) - 1000)).toBeLessThanOrEqual(2);
-    expect(rms(windows[0]!)).toBeLessThan(100); // the first half second: nothing played yet
+    for (let i = 0; i + 24000 <= x.length; i += 24000) {
+      const w = x.subarray(i, i + 24000);
+      expect(rms(w)).toBeGreaterThan(1500);
+      expect(Math.abs(peakFrequency(w, 48000, 900, 1100, 1) - 1000)).toBeLessThanOrEqual(2);
+    }
   });
 
   it('reconnects when the server drops and comes back, and says so meanwhile', async () => {

@@ -171,6 +171,7 @@ export function chatRoutes(api: FastifyInstance, s: HostServices): void {
       await run.result.catch(() => {});
     }
     s.threads.delete(t.id);
+    agents.closeShell(t.computer_id, t.id);
     return { id: t.id, object: 'thread.deleted', deleted: true };
   });
 

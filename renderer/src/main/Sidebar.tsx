@@ -26,9 +26,11 @@ export interface SidebarProps {
   onSignOut: () => void;
   /** Above the key's line: browser mode's host status and "Stop all" (HostStatus), where Electron has its tray. */
   status?: ReactNode;
+  /** "Connect to this host" (HostConnect), once signed in and the list is there. */
+  onConnect?: () => void;
 }
 
-export function Sidebar({ session, profile, workspaces, counts, total, filter, setFilter, onSignOut, status }: SidebarProps) {
+export function Sidebar({ session, profile, workspaces, counts, total, filter, setFilter, onSignOut, status, onConnect }: SidebarProps) {
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -54,6 +56,12 @@ export function Sidebar({ session, profile, workspaces, counts, total, filter, s
         </nav>
       )}
       <div className="sidebar-foot">
+        {onConnect && (
+          <button className="nav-item connect-host" onClick={onConnect} data-testid="open-host-connect">
+            <Icon name="plug" />
+            <span>Connect to this host</span>
+          </button>
+        )}
         {status}
         {session.envOverride && (
           <div className="env-note" title={session.envOverride}>

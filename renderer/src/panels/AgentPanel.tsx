@@ -9,6 +9,7 @@ import type { ThreadStep } from '../../../shared/api/agent';
 import { Icon } from '../components/Icon';
 import { useAgent } from '../hooks/useAgent';
 import { AgentMark } from './AgentMark';
+import { HostKeys, useModelKeys } from './HostKeys';
 import { ModelProviders } from './ModelProviders';
 import '../styles/agent.css';
 
@@ -37,6 +38,7 @@ const seconds = (ms: number | null) => (ms === null ? '' : ms < 60_000 ? `${(ms 
 
 export function AgentPanel({ computerId, running }: { computerId: string; running: boolean }) {
   const agent = useAgent(computerId, true);
+  const [keys, setKeys, , reloadKeys] = useModelKeys();
   const [page, setPage] = useState<'run' | 'providers'>('run');
   const [model, setModel] = useState(() => localStorage.getItem('agent.model') ?? 'claude-sonnet-4-6');
   const [task, setTask] = useState('');
@@ -54,7 +56,17 @@ export function AgentPanel({ computerId, running }: { computerId: string; runnin
   }, [s?.steps.length, s?.streaming]);
   useEffect(() => localStorage.setItem('agent.model', model), [model]);
 
-  if (page === 'providers') return <ModelProviders models={agent.models} back={() => setPage('run')} onProvidersChanged={agent.refreshModels} />;
+  if (page === 'providers')
+    return (
+      <ModelProviders
+        models={agent.models}
+        back={() => {
+          reloadKeys();
+          setPage('run');
+        }}
+        onProvidersChanged={agent.refreshModels}
+      />
+    );
   const submit = () => {
     if (!task.trim()) return;
     void agent.run(model, task.trim(), !!s && !live);
@@ -82,6 +94,7 @@ export function AgentPanel({ computerId, running }: { computerId: string; runnin
           <Icon name="key" size={14} /> Providers
         </button>
       </div>
+      <HostKeys keys={keys} onChange={setKeys} />
 
       {s ? (
         <div className="agent-thread" data-testid="agent-thread" data-thread={s.id} data-status={s.status}>

@@ -2,7 +2,8 @@
  * "Model providers": the Anthropic key the agent uses, kept by main in the system keychain and
  * sent by main as x-anthropic-key (this page never reads it back, only whether one is set); the
  * OpenAI-compatible providers added here (name, base URL, models, key: the key goes to main and
- * the keychain, and comes back only as its last four characters); and the host's own ones.
+ * the keychain, and comes back only as its last four characters); the hosts allowed to get those
+ * keys with their runs (HostKeys.tsx asks); and the host's own providers.
  */
 import { useEffect, useState } from 'react';
 import type { ModelKeysView, ModelProviderView } from '../../../shared/ipc/channels';
@@ -50,7 +51,7 @@ export function ModelProviders({ models, back, onProvidersChanged }: { models: A
         <h5>Anthropic</h5>
         <p className="muted">
           {keys?.anthropic.set
-            ? `A key ending ${keys.anthropic.hint} is kept in the ${keys.anthropic.source === 'keychain' ? 'system keychain' : keys.anthropic.source}. The app sends it to the host with each run; it is never shown here.`
+            ? `A key ending ${keys.anthropic.hint} is kept in the ${keys.anthropic.source === 'keychain' ? 'system keychain' : keys.anthropic.source}. The app sends it with each run to the hosts listed below; it is never shown here.`
             : 'No key yet: runs use the host’s own key (ANTHROPIC_API_KEY), if it has one.'}
         </p>
         <div className="agent-row">
@@ -84,6 +85,20 @@ export function ModelProviders({ models, back, onProvidersChanged }: { models: A
           </div>
         ))}
         <AddProvider onSaved={changed} />
+      </section>
+      <section className="agent-card" data-testid="key-hosts">
+        <h5>Hosts that get your keys</h5>
+        <p className="muted">This computer’s built-in host, always.{keys?.hosts.length ? '' : ' No other host: runs elsewhere use that host’s own key until you send yours from the Agent panel.'}</p>
+        {keys?.hosts.map((h) => (
+          <div className="agent-row" key={h.profileId} data-testid="key-host" data-profile={h.profileId}>
+            <span className="grow">
+              <b>{h.name}</b> <span className="muted">{h.baseUrl}</span>
+            </span>
+            <button className="button small" onClick={async () => setKeys(await orgo.modelKeys.allowHost({ profileId: h.profileId, allow: false }))} data-testid="key-host-remove">
+              Stop sending
+            </button>
+          </div>
+        ))}
       </section>
       <section className="agent-card">
         <h5>On this host</h5>

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ComputersSnapshot, ProfileView, SessionView } from '../../../shared/ipc/types';
 import { CreateDialog } from '../components/CreateDialog';
+import { HostConnect } from '../connect/HostConnect';
 import { Icon } from '../components/Icon';
 import { KeychainBanner } from '../components/KeychainBanner';
 import { SignIn } from '../components/SignIn';
@@ -47,6 +48,7 @@ export function MainWindow() {
   const [filter, setFilter] = useState(ALL);
   const [creating, setCreating] = useState(false);
   const [settings, setSettings] = useState(false);
+  const [connecting, setConnecting] = useState(false);
 
   useEffect(() => {
     document.title = 'Orgo Desktop';
@@ -97,6 +99,7 @@ export function MainWindow() {
         setFilter={setFilter}
         onSignOut={() => void signOut()}
         status={session.mode === 'browser' ? <HostStatus session={session} profile={profile} snapshot={snapshot} /> : undefined}
+        onConnect={session.signedIn && snapshot?.loaded ? () => setConnecting(true) : undefined}
       />
       <main className="content">
         <header className="content-head">
@@ -129,6 +132,9 @@ export function MainWindow() {
         <div className="content-body">{body[mainContent(session, profile, snapshot)]()}</div>
       </main>
       {settings && <StreamingSettings onClose={() => setSettings(false)} />}
+      {connecting && snapshot?.loaded && (
+        <HostConnect profile={profile} workspaces={workspaces} computers={computers} defaultWorkspace={filter === ALL ? null : filter} onClose={() => setConnecting(false)} />
+      )}
       {creating && snapshot && (
         <CreateDialog
           workspaces={workspaces}

@@ -1,9 +1,11 @@
 /**
- * "Make a key for this workspace": the host mints an API key that reaches only this workspace;
- * it is shown here once, to copy, with the line that puts it where the snippets read it. It lives
- * only in this component's state: closing the panel forgets it, and nothing stores it.
+ * "Make a key": the host mints an API key for one workspace, or for every workspace
+ * (workspaceId null, the host's Connect view); it is shown here once, to copy, with the line
+ * that puts it where the snippets read it. It lives only in this component's state: closing the
+ * view forgets it, and nothing stores it.
  */
 import { useEffect, useState } from 'react';
+import { keyLine } from '../../../shared/ipc/connect-snippets';
 import type { MintedKey } from '../../../shared/ipc/types';
 import { Icon } from '../components/Icon';
 import { orgo } from '../orgo';
@@ -13,9 +15,8 @@ export function MintKey({ workspaceId, workspaceName }: { workspaceId: string | 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  // Another computer's workspace: the key shown was not for it.
-  useEffect(() => setMinted(null), [workspaceId]);
-  if (!workspaceId) return null;
+  // Another workspace chosen: the key shown was not for it.
+  useEffect(() => (setMinted(null), setCopied(false)), [workspaceId]);
   const mint = async () => {
     setBusy(true);
     setError(null);
@@ -27,13 +28,15 @@ export function MintKey({ workspaceId, workspaceName }: { workspaceId: string | 
       setBusy(false);
     }
   };
-  const line = minted ? `export ORGO_API_KEY=${minted.key}` : '';
+  const line = minted ? keyLine(minted.key) : '';
+  const scope = workspaceId ? (workspaceName ? `“${workspaceName}”` : 'this workspace') : 'all workspaces';
   return (
     <div className="mint-key" data-testid="mint-key">
       {minted ? (
         <>
-          <div className="small">
-            A key for “{minted.workspaceName}” only. <strong>Shown once:</strong> copy it now; Orgo Desktop does not keep it.
+          <div className="small" data-testid="minted-scope">
+            {minted.workspaceId ? `A key for “${minted.workspaceName}” only.` : 'A key for every workspace on this host.'} <strong>Shown once:</strong> copy it now; Orgo Desktop
+            does not keep it.
           </div>
           <pre className="connect-code" data-testid="minted-key">
             {line}
@@ -58,7 +61,7 @@ export function MintKey({ workspaceId, workspaceName }: { workspaceId: string | 
         </>
       ) : (
         <button className="button" onClick={() => void mint()} disabled={busy} data-testid="mint-key-button">
-          {busy ? <span className="spinner" /> : <Icon name="key" />} Make a key for {workspaceName ? `“${workspaceName}”` : 'this workspace'}
+          {busy ? <span className="spinner" /> : <Icon name="key" />} Make a key for {scope}
         </button>
       )}
       {error && <div className="form-error">{error}</div>}
