@@ -25,7 +25,7 @@ export interface CliInstallOptions {
   home: string;
   /** The app's executable (Electron), which runs the bundle as Node. */
   execPath: string;
-  /** The CLI bundle's entry (resources/app.asar.unpacked/out/cli/orgo.mjs when packaged). */
+  /** The CLI bundle's entry (resources/app.asar.unpacked/out/cli/orgo.cjs when packaged). */
   cliPath: string;
   /** The PATH the user's shells see (the app's own environment is the best guess it has). */
   pathEnv: string | undefined;
@@ -60,7 +60,7 @@ export function launcher(execPath: string, cliPath: string, platform: NodeJS.Pla
  */
 export function cliEntry(appRoot: string): string {
   const root = basename(appRoot) === 'app.asar' ? join(dirname(appRoot), 'app.asar.unpacked') : appRoot;
-  return join(root, 'out', 'cli', 'orgo.mjs');
+  return join(root, 'out', 'cli', 'orgo.cjs');
 }
 
 export function cliBinDir(home: string): string {

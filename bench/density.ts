@@ -7,10 +7,14 @@
  * desktop spends, per process, and where create → running spent its time, phase by phase (the
  * host's own record of each start: disk, desktop start with the guest's marks inside it, network
  * beside it, keymap); then every computer is deleted. Creating stops as soon as available memory
- * falls under the reserve (`--reserve-mb`), not only at the end of a step.
+ * falls under the reserve (`--reserve-mb`), not only at the end of a step. A create that fails
+ * (an error answer, or a computer that is not running) is counted with its reason and the run
+ * goes on; only `--max-failures-in-a-row` failures one after another (default 10) stop it, since
+ * then the host can make no more.
  *   npm run bench -- density --max 150 --step 50
  */
 import { loadavg } from 'node:os';
+import { OrgoApiError } from '../shared/api/client.js';
 import { startBenchHost } from './host.js';
 import { ksmSettled, ksmState, type KsmState } from './ksm.js';
 import { cpuTicks, descendants, machineCpu, memAvailableKb, processCosts, processTree, TICKS_PER_S } from './procs.js';
@@ -34,33 +38,54 @@ export async function run(): Promise<void> {
   // full pass taking a few minutes and a page merging on its second or third: memory is read once three
   // passes have gone by, or after this long.
   const mergeS = flag('merge-s', 600);
+  const failuresInARow = flag('max-failures-in-a-row', 10);
   const { host, client, close } = await startBenchHost();
+  /** Computers that reached running: the ones sampled and counted. */
   const ids: string[] = [];
+  /** Computers the host made but that did not reach running: deleted at the end too. */
+  const broken: string[] = [];
+  const failures = new Failures();
   try {
     const ws = await client.createWorkspace('bench-density');
     const available0 = memAvailableKb();
     console.log(`\n## density (steps of ${step} up to ${max}; sample of ${sampleSize}; idle CPU over ${idleS} s; stops with < ${reserveKb >> 10} MB available)`);
-    console.log('| computers | create→running p50 (this step) | p95 | screenshot p50 | screenshot p95 | click p50 | memory each (drop in available) | PSS each (sample) | their CPU each, idle | host process CPU | machine busy | load |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    console.log('| computers | create→running p50 (this step) | p95 | failed creates (this step) | screenshot p50 | screenshot p95 | click p50 | memory each (drop in available) | PSS each (sample) | their CPU each, idle | host process CPU | machine busy | load |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     let detail: ReturnType<typeof perProcess> | undefined;
     const phaseSteps: Array<{ at: number; phases: Record<string, number[]> }> = [];
     let short = false;
     const merging: Array<{ at: number; waitedS: number; pssUnmerged: number; pssMerged: number; state: KsmState; ksmdCpu: number }> = [];
-    while (ids.length < max && !short) {
+    let stopped: string | null = null;
+    let inARow = 0;
+    while (ids.length < max && !short && !stopped) {
       const boots: number[] = [];
       const phases: Record<string, number[]> = {};
+      const failedBefore = failures.count;
       for (let i = 0; i < step && ids.length < max; i++) {
         if (memAvailableKb() < reserveKb) {
           short = true;
           break;
         }
-        boots.push(await time(async () => {
-          const c = await client.createComputer({ workspace_id: ws.id, name: `dense-${ids.length}` });
-          if (c.status !== 'running') throw new Error(`computer ${c.id} is ${c.status}: ${c.error_message}`);
+        const t = performance.now();
+        try {
+          const c = await client.createComputer({ workspace_id: ws.id, name: `dense-${ids.length + broken.length}` });
+          if (c.status !== 'running') {
+            broken.push(c.id);
+            throw new Error(`a computer that is ${c.status}: ${c.error_message ?? 'no message'}`);
+          }
+          boots.push(performance.now() - t);
           ids.push(c.id);
+          inARow = 0;
           for (const [k, v] of Object.entries(host.computers.lastStartPhases(c.id) ?? {})) (phases[k] ??= []).push(v);
-        }));
+        } catch (e) {
+          failures.add(e);
+          if (++inARow >= failuresInARow) {
+            stopped = `${inARow} creates failed in a row`;
+            break;
+          }
+        }
       }
+      if (!ids.length) break;
       phaseSteps.push({ at: ids.length, phases });
       await sleep(5000); // the sessions start behind `running`: let them settle
       const sample = Array.from({ length: Math.min(sampleSize, ids.length) }, (_, k) => ids[Math.floor((k * ids.length) / Math.min(sampleSize, ids.length))]!);
@@ -98,12 +123,15 @@ export async function run(): Promise<void> {
 
       const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
       const ms = (v: number) => `${v.toFixed(1)} ms`;
-      console.log(`| ${ids.length} | ${ms(percentile(boots, 50))} | ${ms(percentile(boots, 95))} | ${ms(percentile(shots, 50))} | ${ms(percentile(shots, 95))} | ${ms(percentile(clicks, 50))} | ${mb((available0 - availableNow) / ids.length)} | ${mb(pssEach)} | ${(theirs * 100).toFixed(3)} % of a core | ${(((hostUse.user + hostUse.system) / 1e6 / seconds) * 100).toFixed(1)} % | ${(busy * 100).toFixed(0)} % of 2 cores | ${loadavg()[0]!.toFixed(2)} |`);
+      const pct = (v: number[], p: number) => (v.length ? ms(percentile(v, p)) : '-');
+      console.log(`| ${ids.length} | ${pct(boots, 50)} | ${pct(boots, 95)} | ${failures.count - failedBefore} | ${ms(percentile(shots, 50))} | ${ms(percentile(shots, 95))} | ${ms(percentile(clicks, 50))} | ${mb((available0 - availableNow) / ids.length)} | ${mb(pssEach)} | ${(theirs * 100).toFixed(3)} % of a core | ${(((hostUse.user + hostUse.system) / 1e6 / seconds) * 100).toFixed(1)} % | ${(busy * 100).toFixed(0)} % of 2 cores | ${loadavg()[0]!.toFixed(2)} |`);
       if (availableNow < reserveKb || short) {
         console.log(`stopped: ${mb(memAvailableKb())} available`);
         break;
       }
     }
+    if (stopped) console.log(`stopped: ${stopped}`);
+    failures.print();
     printPhases(phaseSteps);
     if (merging.length) {
       console.log('\n## pages merged across computers (KSM), when memory was read');
@@ -120,8 +148,9 @@ export async function run(): Promise<void> {
     }
   } finally {
     const t0 = performance.now();
-    for (let i = 0; i < ids.length; i += 10) await Promise.all(ids.slice(i, i + 10).map((id) => client.deleteComputer(id).catch(() => {})));
-    console.log(`\ndeleted ${ids.length} computers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const all = [...ids, ...broken];
+    for (let i = 0; i < all.length; i += 10) await Promise.all(all.slice(i, i + 10).map((id) => client.deleteComputer(id).catch(() => {})));
+    console.log(`\ndeleted ${all.length} computers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await close();
   }
 }
@@ -158,4 +187,28 @@ function perProcess(before: ReturnType<typeof processCosts>, after: ReturnType<t
   const list = [...rows.values()].sort((a, b) => b.pssKb - a.pssKb);
   const total = list.reduce((t, r) => ({ comm: 'total', count: t.count + r.count, rssKb: t.rssKb + r.rssKb, pssKb: t.pssKb + r.pssKb, privateKb: t.privateKb + r.privateKb, cpu: t.cpu + r.cpu }), { comm: 'total', count: 0, rssKb: 0, pssKb: 0, privateKb: 0, cpu: 0 });
   return [...list, total];
+}
+
+/** Failed creates by reason (ids taken out, so the same failure counts as one reason). */
+export class Failures {
+  count = 0;
+  private readonly reasons = new Map<string, number>();
+
+  add(e: unknown): void {
+    this.count++;
+    const why = e instanceof OrgoApiError ? `HTTP ${e.status}${e.code ? ` ${e.code}` : ''}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    const reason = why.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>');
+    this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+  }
+
+  print(): void {
+    if (!this.count) {
+      console.log('\nfailed creates: none');
+      return;
+    }
+    console.log(`\nfailed creates: ${this.count}`);
+    console.log('| reason | times |');
+    console.log('|---|---|');
+    for (const [reason, n] of [...this.reasons].sort((a, b) => b[1] - a[1])) console.log(`| ${reason.replace(/\|/g, '\\|').replace(/\n/g, ' ')} | ${n} |`);
+  }
 }

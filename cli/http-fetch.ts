@@ -9,6 +9,12 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 
+/**
+ * node:https as a built-in (Node 20.16+): from the CLI's CommonJS entry an import() would start
+ * Node's ES module loader too, about 15 ms of CPU before a request to Orgo's cloud.
+ */
+const https = async (): Promise<typeof import('node:https')> => process.getBuiltinModule?.('node:https') ?? import('node:https');
+
 interface LightResponse {
   ok: boolean;
   status: number;
@@ -58,7 +64,7 @@ export const lightFetch = (async (input: string | URL, init: RequestInit = {}) =
   const url = new URL(String(input));
   const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
   if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
-  const send = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+  const send = url.protocol === 'https:' ? (await https()).request : httpRequest;
   return new Promise<LightResponse>((resolve, reject) => {
     const req = send(url, { method: init.method ?? 'GET', headers, signal: init.signal ?? undefined }, (res) => resolve(answer(res)));
     req.once('error', (e: Error & { code?: string }) => {

@@ -5,9 +5,10 @@
  * ~/.orgo/credentials.json (mode 0600), as Orgo's CLI does; it also reads the file the app
  * writes when the user allowed one.
  */
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KEYCHAIN_SERVICE, loadKeytar, type Keychain } from '../app/credentials.js';
+import { KEYCHAIN_SERVICE, type Keychain } from '../app/credentials.js';
 import { readJson, writeJson } from '../app/json-file.js';
 
 export type StoredIn = 'keychain' | 'file';
@@ -25,6 +26,13 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
     );
   });
 
+/**
+ * keytar (CommonJS) through require rather than the app's import(): from the CLI's CommonJS
+ * entry, import() would start Node's ES module loader for this one module, about 15 ms of CPU on
+ * every command that asks the keychain, "This computer"'s `computers list --json` included.
+ */
+export const requireKeytar = async (): Promise<Keychain> => createRequire(import.meta.url)('keytar') as Keychain;
+
 export class KeyStore {
   private keychain: Promise<Keychain | null> | null = null;
   /** Why the keychain is not used, once known. */
@@ -34,7 +42,7 @@ export class KeyStore {
   constructor(
     private readonly appConfigDir: string,
     env: NodeJS.ProcessEnv = process.env,
-    private readonly load: () => Promise<Keychain> = loadKeytar,
+    private readonly load: () => Promise<Keychain> = requireKeytar,
   ) {
     this.file = cliCredentialsFile(env);
   }

@@ -76,40 +76,53 @@ if (!only && (force || stale(join(root, 'out/host/cli.mjs'), ['host', 'shared', 
 }
 // ---- end of the host's step ----------------------------------------------------------------------
 
-// ---- The command line, bundled (out/cli/orgo.mjs) ----------------------------------------------
-// `orgo` (package.json's bin) runs with plain Node. The entry is tiny and each command is its own
-// chunk beside it, imported when it runs, so `orgo --version` loads almost nothing. Everything
-// pure-JS is inside; keytar (native) and ws's optional native helpers stay outside.
-const CLI_CORE = /[\\/](cli[\\/](fast|connect|http-fetch|output|fail|keystore|units|interrupt)\.ts|app[\\/](paths|profiles|local-host|log|newest|json-file|credentials|errors)\.ts|shared[\\/](api[\\/](client|answer|upload|download|specs)|ipc[\\/]plain-http|node[\\/]log)\.ts)$/;
-if (force || stale(join(root, 'out/cli/orgo.mjs'), ['cli', 'app', 'shared', 'package.json'])) {
-  console.log('Building the command line (out/cli/orgo.mjs)…');
+// ---- The command line, bundled (out/cli/orgo.cjs + out/cli/program.mjs) -------------------------
+// `orgo` (package.json's bin) runs with plain Node, as two builds. The entry, orgo.cjs, is one
+// self-contained CommonJS file holding `--version` and the hot path (`computers list --json`,
+// cli/hot.ts) with just the code they reach, tree-shaken: that call loads one file, no zod, no
+// commander, no SDK, and not Node's ES module loader, whose facades over node:fs and node:http
+// cost more than the hot path's own code (npm run bench -- cli). Everything else it hands to program.mjs, the full command tree, where
+// each command is its own chunk imported when it runs. The few modules both use (profiles, keys,
+// the request) are in both; the hot path shares no state with the program it falls back to.
+// Everything pure-JS is inside; keytar (native) and ws's optional native helpers stay outside.
+const CLI_CORE = /[\\/](cli[\\/](connect|http-fetch|output|fail|keystore|units|interrupt)\.ts|app[\\/](paths|profiles|local-host|log|newest|json-file|credentials|errors)\.ts|shared[\\/](api[\\/](client|answer|upload|download|specs)|ipc[\\/]plain-http|node[\\/]log)\.ts)$/;
+const CLI_EXTERNAL = (id) => id.startsWith('node:') || ['keytar', 'bufferutil', 'utf-8-validate'].includes(id);
+if (force || stale(join(root, 'out/cli/orgo.cjs'), ['cli', 'app', 'shared', 'package.json'])) {
+  console.log('Building the command line (out/cli/orgo.cjs)…');
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  await build({
-    configFile: false,
-    root,
-    logLevel: 'warn',
-    define: { __ORGO_VERSION__: JSON.stringify(version) },
-    ssr: { noExternal: true, target: 'node' },
-    build: {
-      ssr: join(root, 'cli/main.ts'),
-      outDir: join(root, 'out/cli'),
-      emptyOutDir: true,
-      target: 'node20',
-      minify: false,
-      rollupOptions: {
-        external: (id) => id.startsWith('node:') || ['keytar', 'bufferutil', 'utf-8-validate'].includes(id),
-        output: {
-          format: 'esm',
-          entryFileNames: 'orgo.mjs',
-          chunkFileNames: '[name]-[hash].mjs',
-          banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : ''),
-          // What every command that talks to a server needs (profiles, keys, the request, the
-          // words for errors) in one chunk: each further file costs Node's ES module loader a
-          // resolve, a read and a compile, measurable beside a 40 ms request (npm run bench -- cli).
-          codeSplitting: { groups: [{ name: 'core', test: CLI_CORE }] },
+  const cli = (entry, rollupOptions, emptyOutDir) =>
+    build({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      define: { __ORGO_VERSION__: JSON.stringify(version) },
+      ssr: { noExternal: true, target: 'node' },
+      plugins: [
+        {
+          // main.ts's `import('./program.js')` is the other build's entry, not something to inline.
+          name: 'orgo-program-external',
+          enforce: 'pre',
+          resolveId: (source, importer) => (source === './program.js' && /[\\/]cli[\\/]main\.ts$/.test(importer ?? '') ? { id: './program.mjs', external: true } : null),
         },
+      ],
+      build: { ssr: join(root, entry), outDir: join(root, 'out/cli'), emptyOutDir, target: 'node20', minify: false, rollupOptions },
+    });
+  await cli(
+    'cli/program.ts',
+    {
+      external: CLI_EXTERNAL,
+      output: {
+        format: 'esm',
+        entryFileNames: 'program.mjs',
+        chunkFileNames: '[name]-[hash].mjs',
+        // What every command that talks to a server needs (profiles, keys, the request, the
+        // words for errors) in one chunk: each further file costs Node's ES module loader a
+        // resolve, a read and a compile.
+        codeSplitting: { groups: [{ name: 'core', test: CLI_CORE }] },
       },
     },
-  });
-  chmodSync(join(root, 'out/cli/orgo.mjs'), 0o755);
+    true,
+  );
+  await cli('cli/main.ts', { external: CLI_EXTERNAL, output: { format: 'cjs', entryFileNames: 'orgo.cjs', banner: '#!/usr/bin/env node', codeSplitting: false } }, false);
+  chmodSync(join(root, 'out/cli/orgo.cjs'), 0o755);
 }

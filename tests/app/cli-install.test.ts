@@ -86,7 +86,7 @@ describe('installCli', () => {
   });
 
   it('finds the bundle unpacked beside app.asar in a package, and in out/cli in a checkout', () => {
-    expect(cliEntry('/opt/orgo-desktop/resources/app.asar')).toBe('/opt/orgo-desktop/resources/app.asar.unpacked/out/cli/orgo.mjs');
+    expect(cliEntry('/opt/orgo-desktop/resources/app.asar')).toBe('/opt/orgo-desktop/resources/app.asar.unpacked/out/cli/orgo.cjs');
     expect(cliEntry(ROOT)).toBe(ORGO);
   });
 });

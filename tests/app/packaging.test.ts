@@ -119,7 +119,7 @@ describe('the packaged app (electron-builder.yml)', () => {
 
   it('installs an orgo command that runs the packaged CLI with the app\'s own binary as Node', () => {
     const entry = cliEntry(join(resources, 'app.asar'));
-    expect(entry).toBe(join(resources, 'app.asar.unpacked/out/cli/orgo.mjs'));
+    expect(entry).toBe(join(resources, 'app.asar.unpacked/out/cli/orgo.cjs'));
     // keytar (native, built for Electron) resolves from the unpacked node_modules beside it.
     expect(createRequire(entry).resolve('keytar')).toBe(join(resources, 'app.asar.unpacked/node_modules/keytar/lib/keytar.js'));
     const home = tempDataDir('orgo-pack-home-');

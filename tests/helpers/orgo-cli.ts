@@ -1,5 +1,5 @@
 /**
- * Runs the built `orgo` (out/cli/orgo.mjs, plain Node, as a user runs it) with a home of its own:
+ * Runs the built `orgo` (out/cli/orgo.cjs, plain Node, as a user runs it) with a home of its own:
  * piped (stdout and stderr collected) or in a real pseudo-terminal (node-pty), as a person
  * typing would. No test touches the real ~/.orgo or ~/.config.
  */
@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { spawn as spawnPty, type IPty } from 'node-pty';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const ORGO = join(ROOT, 'out/cli/orgo.mjs');
+export const ORGO = join(ROOT, 'out/cli/orgo.cjs');
 
 /** Builds the bundle when its sources are newer (what npm start / npm test set up does). */
 export function buildCli(): void {

@@ -3,7 +3,7 @@
  * curl and the CLI pasted into bash, the Python one saved as connect.py and run by python3, the
  * openai one saved as connect.mjs beside this project's node_modules (where `openai` is
  * installed) and run by node. `orgo` on PATH is what the app's tray installs: a launcher for the
- * built CLI (out/cli/orgo.mjs). Orgo's Python SDK cannot be installed here (no PyPI), so
+ * built CLI (out/cli/orgo.cjs). Orgo's Python SDK cannot be installed here (no PyPI), so
  * `from orgo import Computer` finds the wire-faithful stand-in in tests/host/py/sdk. Async, since
  * the host answering may run in the calling process.
  */
