@@ -39,6 +39,10 @@ export async function run(): Promise<void> {
   // passes have gone by, or after this long.
   const mergeS = flag('merge-s', 600);
   const failuresInARow = flag('max-failures-in-a-row', 10);
+  // Page sharing is opt-in for hosts (a side channel between computers); the bench measures it
+  // on unless told otherwise (ORGO_SHARE_PAGES=0), and says which.
+  process.env.ORGO_SHARE_PAGES ??= '1';
+  console.log(`page sharing across computers (KSM): ${process.env.ORGO_SHARE_PAGES === '1' ? 'on' : 'off'}`);
   const { host, client, close } = await startBenchHost();
   /** Computers that reached running: the ones sampled and counted. */
   const ids: string[] = [];

@@ -19,7 +19,9 @@
  *
  * What sharing costs in security: a process could time a write to learn whether another
  * computer holds a page with the same contents (the known side channel of page deduplication).
- * ORGO_SHARE_PAGES=0 turns it off for hosts whose computers must not learn anything of each other.
+ * So it is off unless the host's owner asks for it (ORGO_SHARE_PAGES=1): worth it where every
+ * computer is the same person's and density matters, never where computers must not learn
+ * anything of each other.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { logger } from '../../shared/node/log.js';

@@ -42,7 +42,7 @@ export interface ComputersConfig {
   zygote?: boolean;
   /**
    * Identical memory pages merged across computers by the kernel (runtime/page-sharing.ts;
-   * default on where the host may turn KSM on; ORGO_SHARE_PAGES=0 turns it off).
+   * off by default, being a side channel between computers; ORGO_SHARE_PAGES=1 turns it on).
    */
   sharePages?: boolean;
 }
@@ -106,7 +106,8 @@ export class Computers extends EventEmitter {
       this.zygote = new GuestZygote(join(config.dataDir, 'run', 'zygote.sock'), computerPaths(config.dataDir, '-', '-').pycache);
       void this.zygote.ready(); // now, so the first computer does not wait for it
     }
-    if (config.sharePages ?? process.env.ORGO_SHARE_PAGES !== '0') this.pages.start();
+    // Opt-in: merging pages across computers is a timing side channel between them (page-sharing.ts).
+    if (config.sharePages ?? process.env.ORGO_SHARE_PAGES === '1') this.pages.start();
     this.oomTicker = setInterval(() => this.oomTick(), OOM_POLL_MS);
     this.oomTicker.unref();
   }

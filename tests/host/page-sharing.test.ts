@@ -1,7 +1,8 @@
 /**
  * Idle computers share their equal memory pages (host/runtime/page-sharing.ts): every process
  * of a computer, the desktop's and what the user starts, lets the kernel merge its pages, and
- * two computers' X servers do end up sharing pages; with ORGO_SHARE_PAGES=0 nothing opts in.
+ * two computers' X servers do end up sharing pages. It is opt-in (ORGO_SHARE_PAGES=1): by default,
+ * or with ORGO_SHARE_PAGES=0, nothing opts in.
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,6 +35,7 @@ async function until<T>(what: () => T | undefined, ms: number): Promise<T | unde
 
 describe('pages shared across computers', () => {
   it('every process of a computer opts in, and two idle computers\' X servers share pages', async () => {
+    process.env.ORGO_SHARE_PAGES = '1';
     t = await startTestHost();
     expect(readFileSync('/sys/kernel/mm/ksm/run', 'utf8').trim()).toBe('1');
     const ws = await t.client.createWorkspace('pages');
@@ -60,8 +62,9 @@ describe('pages shared across computers', () => {
     for (const pc of [a, b]) await t.client.deleteComputer(pc.id);
   }, 240_000);
 
-  it('ORGO_SHARE_PAGES=0: no process of a computer opts in', async () => {
-    process.env.ORGO_SHARE_PAGES = '0';
+  it.each([['by default', undefined], ['with ORGO_SHARE_PAGES=0', '0']])('%s no process of a computer opts in', async (_, value) => {
+    if (value === undefined) delete process.env.ORGO_SHARE_PAGES;
+    else process.env.ORGO_SHARE_PAGES = value;
     t = await startTestHost();
     const ws = await t.client.createWorkspace('no-pages');
     const pc = await t.client.createComputer({ workspace_id: ws.id, name: 'alone' });
