@@ -15,6 +15,8 @@ import { guestScript } from './paths.js';
 
 const log = logger('zygote');
 const START_TIMEOUT_MS = 15_000;
+/** How long a closing zygote may take to leave by itself (it is importing, or forking) before SIGKILL. */
+const CLOSE_TIMEOUT_MS = 2_000;
 
 export interface ForkRequest {
   env: Record<string, string>;
@@ -95,10 +97,21 @@ export class GuestZygote {
     });
   }
 
-  close(): void {
+  /**
+   * Ends the zygote and resolves once it has exited: it may still be writing its bytecode cache
+   * under the data dir, which whoever closes the host may remove next.
+   */
+  async close(): Promise<void> {
     this.closed = true;
-    // Its stdin closing ends it; computers forked from it live on and end on their own.
-    this.proc?.stdin?.end();
+    const proc = this.proc;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+      // Its stdin closing ends it; computers forked from it live on and end on their own.
+      proc.stdin?.end();
+      const late = setTimeout(() => proc.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
+      await exited;
+      clearTimeout(late);
+    }
     rmSync(this.socketPath, { force: true });
   }
 }

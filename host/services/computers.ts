@@ -316,7 +316,7 @@ export class Computers extends EventEmitter {
     clearInterval(this.oomTicker);
     await Promise.all([...this.desktops.values()].map((d) => d.stop()));
     await Promise.all([...this.exits.values()]);
-    this.zygote?.close();
+    await this.zygote?.close();
     await this.network?.close();
     this.cgroups?.close();
     await this.spare?.close();
