@@ -7,7 +7,6 @@
  * key>`); a browser's Origin must name the host. Close codes: see CLOSE.
  */
 import { z } from 'zod';
-import type { eventCatalogAnswer } from './responses.js';
 
 export const CLOSE = {
   /** The channel ended normally (terminal: its shell exited; audio: the client sent `stop`). */
@@ -173,8 +172,7 @@ export const eventsServerMessage = z.union([
   z.object({ type: eventTypeSchema, timestamp: z.union([z.string(), z.number()]), data: z.record(z.string(), z.unknown()).default({}) }),
 ]);
 
-/** `GET /computers/{id}/events` (its schema: responses.ts). */
-export type EventCatalog = z.output<typeof eventCatalogAnswer>;
+// `GET /computers/{id}/events` answers EventCatalog (responses.ts, which imports EVENT_TYPES from here).
 
 // --- audio --------------------------------------------------------------------------------
 

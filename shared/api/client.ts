@@ -11,7 +11,7 @@ import { uploadBody, type UploadOptions, type UploadSource } from './upload.js';
 import { saveUrlTo, type DownloadOptions } from './download.js';
 import { downloadToPath, inNode, uploadPath } from './node-transfer.js';
 import type { Clipboard } from './types.js';
-import type { EventCatalog } from './channels.js';
+import type { EventCatalog } from './responses.js';
 import type { CloneBody, ResizeAnswer, ResizeBody } from './manage.js';
 import type { StreamConnection, StreamConnectionBody, StreamConnectionList, StreamStartAnswer, StreamStatus } from './manage.js';
 

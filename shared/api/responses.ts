@@ -124,6 +124,8 @@ export const eventCatalogAnswer = z.object({
   event_types: z.array(z.enum(EVENT_TYPES)),
   catalog: z.array(z.object({ type: z.enum(EVENT_TYPES), description: z.string() })),
 });
+/** `GET /computers/{id}/events`. */
+export type EventCatalog = z.output<typeof eventCatalogAnswer>;
 
 // ---- management (manage.ts) ----
 

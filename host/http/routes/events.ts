@@ -1,7 +1,7 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FastifyInstance } from 'fastify';
-import { EVENT_CATALOG, EVENT_TYPES, type EventCatalog } from '../../../shared/api/channels.js';
-import { eventCatalogAnswer } from '../../../shared/api/responses.js';
+import { EVENT_CATALOG, EVENT_TYPES } from '../../../shared/api/channels.js';
+import { eventCatalogAnswer, type EventCatalog } from '../../../shared/api/responses.js';
 import type { HostServices } from '../services.js';
 import { computerRoute, onComputer } from './computers.js';
 
