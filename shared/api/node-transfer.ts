@@ -3,9 +3,10 @@
  * (the app's main process, the CLI, scripts). Why not fetch: Node's fetch moves a body through
  * WHATWG streams, a promise or two per 64 KB piece each way; measured against curl on the same
  * host, that held the SDK to about 0.6× of curl's throughput with twice the client CPU. Here the
- * file is read in 1 MB pieces into two reused buffers straight onto the socket, and a download is
- * piped into a write stream that gathers what arrives while a write is under way into one writev.
- * Same wire format and same answers as the fetch path (upload.ts, download.ts).
+ * file is read in 1 MB pieces into two reused buffers straight onto the socket. A download over
+ * plain http is read from the socket into reused buffers (socket-download.ts); over https, or an
+ * answer that path leaves, it is piped into a write stream that gathers what arrives while a write
+ * is under way into one writev. Same wire format and same answers as the fetch path (upload.ts, download.ts).
  *
  * Only Node: shared/api is also built for the browser, so Node's modules are loaded by names held
  * in variables and described by the few shapes used here (no Node types in this build).
@@ -14,6 +15,7 @@ import type { DownloadOptions } from './download.js';
 import type { UploadOptions } from './upload.js';
 import { framing } from './upload.js';
 import { errorBody } from './answer.js';
+import { socketDownload } from './socket-download.js';
 
 const NODE_HTTP: string = 'node:http';
 const NODE_HTTPS: string = 'node:https';
@@ -191,11 +193,28 @@ export async function uploadPath(url: string, apiKey: string, path: string, opti
 
 /** GETs `url` (a signed link: no key) into `toPath`, through `<toPath>.part` renamed at the end. */
 export async function downloadToPath(url: string, toPath: string, options: DownloadOptions = {}): Promise<number> {
-  const { fs, http, https, stream } = await load();
   const target = new URL(url);
   const signal = options.signal;
   if (signal?.aborted) throw abortReason(signal);
   const part = `${toPath}.part`;
+  const { fs } = await load();
+  try {
+    // Plain http (the host on this machine or the LAN): straight from the socket (socket-download.ts).
+    const got = target.protocol === 'http:' ? await socketDownload(target, part, options, () => abortReason(signal), fetchFailed) : 'other';
+    const received = got === 'other' ? await httpDownload(target, part, options) : got;
+    await done((cb) => fs.rename(part, toPath, cb));
+    return received;
+  } catch (e) {
+    await done((cb) => fs.rm(part, { force: true }, cb)).catch(() => {});
+    throw e;
+  }
+}
+
+/** The same over node:http(s), for any answer (https, chunked, errors in words); answers the byte count. */
+async function httpDownload(target: URL, part: string, options: DownloadOptions): Promise<number> {
+  const { fs, http, https, stream } = await load();
+  const url = target.href;
+  const signal = options.signal;
   let received = 0;
   let file: WriteStream | undefined;
   try {
@@ -240,13 +259,11 @@ export async function downloadToPath(url: string, toPath: string, options: Downl
       req.on('error', (e) => finish(signal?.aborted ? abortReason(signal) : fetchFailed(e)));
       req.end();
     });
-    await done((cb) => fs.rename(part, toPath, cb));
     return received;
   } catch (e) {
-    // Once the file is closed: a stream still opening it would make it again after the rm.
+    // Once the file is closed: a stream still opening it would make it again after the caller's rm.
     const f = file;
     if (f && !f.closed) await new Promise<void>((r) => f.once('close', () => r()));
-    await done((cb) => fs.rm(part, { force: true }, cb)).catch(() => {});
     throw e;
   }
 }
