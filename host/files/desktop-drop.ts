@@ -21,32 +21,70 @@ export const USER_UID = 1000;
 export const USER_GID = 1000;
 const MAX_NUMBER = 9999;
 
+/**
+ * A file being put on a desktop: a fresh hidden temp file in the opened Desktop folder, written
+ * through `fd`, then given its name (`place`) or removed (`cancel`). An upload whose computer is
+ * known before its bytes arrive writes them here as they come, beside the store's copy
+ * (file-sink.ts), so the desktop's copy costs no second pass over the file at the end.
+ */
+export class DesktopDrop {
+  private done = false;
+
+  private constructor(
+    private readonly dirFd: number,
+    private readonly temp: string,
+    /** The temp file, open for writing. */
+    readonly fd: number,
+  ) {}
+
+  /** Opens the computer's Desktop (under `home`, the host's path of /home/user) and a temp file in it. */
+  static open(home: string): DesktopDrop {
+    const dirFd = openDesktop(home);
+    const temp = `.orgo-upload-${randomBytes(8).toString('hex')}`;
+    try {
+      const fd = openSync(`/proc/self/fd/${dirFd}/${temp}`, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      return new DesktopDrop(dirFd, temp, fd);
+    } catch (e) {
+      closeSync(dirFd);
+      throw e;
+    }
+  }
+
+  /** Hands the written file to the computer's user as `name` (or "name (1)" ...); answers its path inside the computer. */
+  place(name: string): string {
+    if (this.done) throw new Error('This desktop drop is already placed or cancelled');
+    try {
+      fchownSync(this.fd, USER_UID, USER_GID);
+      fchmodSync(this.fd, 0o644);
+      return `${HOME_IN_COMPUTER}/Desktop/${linkUnderFreeName(`/proc/self/fd/${this.dirFd}`, this.temp, name)}`;
+    } finally {
+      this.cancel(); // the temp name goes; the file stays under its new one
+    }
+  }
+
+  /** Removes the temp file (if it is still there) and closes what is open; safe to call again. */
+  cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      unlinkSync(`/proc/self/fd/${this.dirFd}/${this.temp}`);
+    } catch {
+      /* already gone: the computer's user may tidy their desktop */
+    }
+    closeSync(this.fd);
+    closeSync(this.dirFd);
+  }
+}
+
 /** Copies `source` onto the desktop as `name` (or "name (1)" ...); answers the path inside the computer. */
 export async function copyToDesktop(home: string, source: string, name: string): Promise<string> {
-  const dirFd = openDesktop(home);
+  const drop = DesktopDrop.open(home);
   try {
-    const dir = `/proc/self/fd/${dirFd}`;
-    const temp = `.orgo-upload-${randomBytes(8).toString('hex')}`;
-    const fd = openSync(`${dir}/${temp}`, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    try {
-      try {
-        // Reopening the open file through /proc needs no name lookup; the copy stays in the kernel.
-        await copyFile(source, `/proc/self/fd/${fd}`, constants.COPYFILE_FICLONE);
-        fchownSync(fd, USER_UID, USER_GID);
-        fchmodSync(fd, 0o644);
-      } finally {
-        closeSync(fd);
-      }
-      return `${HOME_IN_COMPUTER}/Desktop/${linkUnderFreeName(dir, temp, name)}`;
-    } finally {
-      try {
-        unlinkSync(`${dir}/${temp}`);
-      } catch {
-        /* already gone: the computer's user may tidy their desktop */
-      }
-    }
+    // Reopening the open file through /proc needs no name lookup; the copy stays in the kernel.
+    await copyFile(source, `/proc/self/fd/${drop.fd}`, constants.COPYFILE_FICLONE);
+    return drop.place(name);
   } finally {
-    closeSync(dirFd);
+    drop.cancel();
   }
 }
 

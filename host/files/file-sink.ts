@@ -6,6 +6,10 @@
  * trips and the garbage they leave cost more CPU than receiving the bytes. Gathering the pieces
  * into 1 MB writes, from buffers that are reused rather than collected, cuts that to 200, while
  * one write is always under way as the next megabyte arrives.
+ *
+ * With `also` (an open file of someone else's: a desktop's copy, desktop-drop.ts), every buffer
+ * is written there too, at the same offset and at the same time, and the sink has finished only
+ * once both have the bytes. The sink never closes `also`.
  */
 import { close, open, write } from 'node:fs';
 import { Writable } from 'node:stream';
@@ -29,6 +33,7 @@ export class FileSink extends Writable {
   constructor(
     private readonly path: string,
     private readonly mode = 0o600,
+    private readonly also?: number,
   ) {
     super({ highWaterMark: SIZE });
   }
@@ -74,7 +79,7 @@ export class FileSink extends Writable {
     if (this.fill === 0) return;
     await this.pending;
     const [fd, buffer, length, position] = [this.fd!, this.buffers[this.current]!, this.fill, this.position];
-    this.pending = writeAll(fd, buffer, length, position);
+    this.pending = this.also === undefined ? writeAll(fd, buffer, length, position) : both(writeAll(fd, buffer, length, position), writeAll(this.also, buffer, length, position));
     this.pending.catch(() => {}); // surfaced by the next flush or _final
     this.position += length;
     this.current ^= 1;
@@ -87,4 +92,11 @@ async function writeAll(fd: number, buffer: Buffer, length: number, position: nu
     const { bytesWritten } = await writeAt(fd, buffer, done, length - done, position + done);
     done += bytesWritten;
   }
+}
+
+/** Once both writes have ended (so that neither file is closed under a write); the first error. */
+async function both(a: Promise<void>, b: Promise<void>): Promise<void> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
 }

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { copyToDesktop } from './desktop-drop.js';
+import { copyToDesktop, DesktopDrop } from './desktop-drop.js';
 import { FileSink } from './file-sink.js';
 import { copySparse } from './sparse-copy.js';
 import { openInHome } from './home-path.js';
@@ -39,6 +39,8 @@ export interface FilesConfig {
 export interface Incoming {
   path: string;
   size: number;
+  /** The desktop's copy, written beside the store's as the bytes arrive (see incoming()). */
+  drop?: DesktopDrop;
 }
 
 export class Files {
@@ -73,19 +75,27 @@ export class Files {
     return join(this.dir, row.id);
   }
 
-  /** A new temp file for an upload's bytes, written through `sink` as they arrive (see file-sink.ts). */
-  incoming(): Incoming & { sink: FileSink } {
+  /**
+   * A new temp file for an upload's bytes, written through `sink` as they arrive (see file-sink.ts).
+   * With `computer` (known before the bytes come), they are written onto its desktop at the same
+   * time, so that addUpload need not copy them there afterwards.
+   */
+  incoming(computer?: ComputerRow): Incoming & { sink: FileSink } {
     const path = join(this.dir, INCOMING + randomBytes(8).toString('hex'));
-    return { path, size: 0, sink: new FileSink(path) };
+    const drop = computer ? DesktopDrop.open(this.computers.paths(this.liveComputer(computer.id)).home) : undefined;
+    return { path, size: 0, drop, sink: new FileSink(path, 0o600, drop?.fd) };
   }
 
   /** The upload's bytes are all written: their size, from the file itself. */
   received(incoming: Incoming): Incoming {
-    return { path: incoming.path, size: statSync(incoming.path).size };
+    return { path: incoming.path, size: statSync(incoming.path).size, drop: incoming.drop };
   }
 
+  /** Removes an upload's temp file (and its desktop copy if not yet placed); its sink must be closed. */
   discard(incoming: Incoming | undefined): void {
-    if (incoming) rmSync(incoming.path, { force: true });
+    if (!incoming) return;
+    incoming.drop?.cancel();
+    rmSync(incoming.path, { force: true });
   }
 
   /** Makes received bytes a file of the workspace and, with a computer, puts a copy on its desktop. */
@@ -97,7 +107,8 @@ export class Files {
       if (to.computer) {
         const computer = this.liveComputer(to.computer.id);
         try {
-          desktopPath = await copyToDesktop(this.computers.paths(computer).home, incoming.path, to.name);
+          // Written there as they came (incoming()), or copied there now.
+          desktopPath = incoming.drop ? incoming.drop.place(to.name) : await copyToDesktop(this.computers.paths(computer).home, incoming.path, to.name);
         } catch (e) {
           this.liveComputer(computer.id); // deleted while the bytes arrived: say so, not "disk not ready"
           throw e;

@@ -88,9 +88,10 @@ function apiRoutes(app: FastifyInstance, s: HostServices): void {
           if (part.fieldname !== 'file' || incoming) throw badRequest('Send one file, in the field named "file"');
           name = cleanName(part.filename);
           contentType = part.mimetype;
-          // Fields sent before the file are checked before any of it is stored.
+          // Fields sent before the file are checked before any of it is stored, and a desktop
+          // named there gets the bytes as they arrive.
           if (namesTarget(fields)) target = resolveTarget(s, req, fields);
-          const next = s.files.incoming();
+          const next = s.files.incoming(target?.computer);
           incoming = next;
           return next.sink;
         },
