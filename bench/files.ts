@@ -55,6 +55,8 @@ export async function run(): Promise<void> {
       rows.sdk.push(rate(await time(() => hostCpu('upload', async () => (id = (await client.uploadFile(src, { workspaceId: ws })).id)))));
       const { url } = await client.downloadUrl(id);
       rows.down.push(rate(await time(() => client.downloadFile(id, `${work}/down.bin`))));
+      // curl -o over an existing 200 MB file would pay for truncating it; the floor's curl does not.
+      rmSync(`${work}/down.bin`);
       rows.curlDown.push(rate(await time(() => hostCpu('download', async () => run1('curl', ['-sSf', '-o', `${work}/down.bin`, url])))));
       rmSync(`${work}/down.bin`);
       await client.deleteFile(id);
