@@ -118,6 +118,42 @@ export class HostCgroups {
     }
   }
 
+  /** The computers' groups left in this host's folders (a host of this data dir that died). */
+  leftoverGroups(): string[] {
+    const out: string[] = [];
+    for (const b of this.bases) {
+      try {
+        for (const child of readdirSync(b.dir, { withFileTypes: true })) if (child.isDirectory()) out.push(join(b.dir, child.name));
+      } catch {
+        /* no folder: nothing left */
+      }
+    }
+    return out;
+  }
+
+  /** Every process still in a leftover group: what a dead host's computers still run. */
+  leftoverPids(): number[] {
+    const pids = new Set<number>();
+    for (const d of this.leftoverGroups()) {
+      try {
+        for (const p of readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n')) if (p) pids.add(Number(p));
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    return [...pids];
+  }
+
+  /** Removes the leftover groups once their processes are gone; answers those that stay (still busy). */
+  async clearLeftovers(): Promise<string[]> {
+    const stay: string[] = [];
+    for (const d of this.leftoverGroups()) {
+      for (let i = 0; i < 40 && existsSync(d) && !tryRmdir(d); i++) await new Promise((r) => setTimeout(r, 25));
+      if (existsSync(d)) stay.push(d);
+    }
+    return stay;
+  }
+
   private dirs(computerId: string): string[] {
     return this.bases.map((b) => join(b.dir, computerId));
   }

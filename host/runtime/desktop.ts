@@ -14,6 +14,8 @@ import { guestScript, MAX_SOCKET_PATH, type ComputerPaths } from './paths.js';
 import { obfuscateVncPassword } from '../../shared/node/vnc-password.js';
 import type { ComputerLink, HostNetwork } from './network.js';
 import type { GuestZygote } from './zygote.js';
+import { LEADER_FILE } from './leftovers.js';
+import { writeMark } from './processes.js';
 
 const log = logger('desktop');
 const READY_TIMEOUT_MS = 20_000;
@@ -137,6 +139,8 @@ export class Desktop extends EventEmitter {
       this.input = proc.stdin!;
       output = proc.stdout!;
       this.leader = proc.pid;
+      // Written down for the next host, should this one die without stopping the computer (leftovers.ts).
+      if (proc.pid) writeMark(`${paths.run}/${LEADER_FILE}`, proc.pid);
       leader = proc.pid ? Promise.resolve(proc.pid) : Promise.reject(new Error('the computer did not start'));
       proc.on('error', (e) => this.onExit(`could not start the sandbox: ${e.message}`));
       proc.on('exit', (code, signal) => this.onEnded(code, signal, procsFiles.length > 0));
@@ -231,6 +235,7 @@ export class Desktop extends EventEmitter {
     }
     if (msg.event === 'spawned' && typeof msg.pid === 'number') {
       this.leader = msg.pid;
+      writeMark(`${this.options.paths.run}/${LEADER_FILE}`, msg.pid);
       this.emit('spawned', msg.pid);
     } else if (msg.event === 'ended') this.onEnded(msg.code ?? null, msg.signal ?? null, (this.options.cgroupProcs ?? []).length > 0);
     else if (msg.event === 'ready') {

@@ -122,6 +122,29 @@ export class HostNetwork {
     await runTool('nft', ['delete', 'table', 'inet', this.table]);
   }
 
+  /**
+   * At host start, before any computer of this host: what a host of this data dir that died
+   * left, its firewall table and the host ends of its links (a link outlives its computer while
+   * anything holds the computer's namespace; deleting one end deletes the pair, and the /32 route
+   * and the tc qdiscs go with it). Only names with this data dir's tag are touched, never another
+   * host's. Answers the links it deleted.
+   */
+  async clearLeftovers(): Promise<string[]> {
+    await runTool('nft', ['delete', 'table', 'inet', this.table]);
+    const gone: string[] = [];
+    for (const name of await this.links()) {
+      if ((await runTool('ip', ['link', 'del', name])).code === 0) gone.push(name);
+    }
+    return gone;
+  }
+
+  /** This host's links on the host, by name (`ogTAGxxxxxx`). */
+  async links(): Promise<string[]> {
+    const out = (await runTool('ip', ['-o', 'link', 'show'])).stdout;
+    const mine = new RegExp(`^\\d+: (${this.prefix}[0-9a-f]{6})[@:]`, 'gm');
+    return [...out.matchAll(mine)].map((m) => m[1]!);
+  }
+
   ifName(computerId: string): string {
     return this.prefix + createHash('sha256').update(computerId).digest('hex').slice(0, 6);
   }
