@@ -31,6 +31,8 @@ export interface DesktopOptions {
   masks: string[];
   /** The computer's own network (network.ts); without it the computer shares the host's. */
   network?: { host: HostNetwork; computerId: string; bandwidthMbps: number | null };
+  /** The computer's /etc/resolv.conf, when the host's would not serve it (dns.ts); else the host's shows through. */
+  resolvConf?: string;
   /** `cgroup.procs` files the computer's first process joins before anything of it starts (cgroups.ts). */
   cgroupProcs?: string[];
   /** Where the guest is forked from (zygote.ts); without it, or when it is down, the guest is spawned. */
@@ -105,6 +107,7 @@ export class Desktop extends EventEmitter {
       ORGO_MASK: this.options.masks.join(':'),
       LANG: 'C.UTF-8',
       ...(this.options.sharePages ? { ORGO_SHARE_PAGES: '1' } : {}),
+      ...(this.options.resolvConf ? { ORGO_RESOLV: this.options.resolvConf } : {}),
     };
     const network = this.options.network;
     const procsFiles = this.options.cgroupProcs ?? [];

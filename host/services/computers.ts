@@ -394,6 +394,9 @@ export class Computers extends EventEmitter {
       }
       lap('disk');
     }
+    // The host's side of the network first (its firewall table, the DNS forwarder): the guest
+    // writes the computer's resolv.conf from it before anything inside looks a name up.
+    await this.network?.init().catch(() => {}); // attach() reports it
     const cgroupProcs = this.cgroups?.create(id, { vcpus: row.cpu, memGb: row.ram });
     lap('cgroups');
     const desk = new Desktop({
@@ -404,6 +407,7 @@ export class Computers extends EventEmitter {
       paths: this.paths(row),
       masks: [this.config.dataDir],
       network: this.network ? { host: this.network, computerId: id, bandwidthMbps: row.bandwidth_limit_mbps } : undefined,
+      resolvConf: this.network?.resolvConf ?? undefined,
       cgroupProcs,
       zygote: this.zygote,
       sharePages: this.pages.enabled,
