@@ -3,10 +3,12 @@
  * error (too large, computer deleted, network) that leaves the others alone. Electron: the
  * preload turns each File into its path and main streams it from disk. Browser mode: the page
  * posts the bytes to a one-time address on the launcher (XMLHttpRequest, for upload progress),
- * which pipes them on to the API; the page never sees the API key.
+ * which pipes them on to the API; the page never sees the API key. A file larger than the host
+ * takes (its limit, asked once per window) is refused in words before a byte is sent.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { orgo } from '../orgo';
+import { uploadTooLarge } from '../../../shared/ipc/sizes';
 import type { FileView } from '../../../shared/ipc/types';
 
 declare global {
@@ -33,6 +35,10 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
   const doneRef = useRef(onDone);
   doneRef.current = onDone;
   const patch = useCallback((id: string, p: Partial<Upload>) => setUploads((list) => list.map((u) => (u.id === id ? { ...u, ...p } : u))), []);
+  // Unknown (the host does not say, or asking failed): the host decides, as before.
+  const limit = useRef<Promise<number | null> | null>(null);
+  const maxBytes = useCallback(() => (limit.current ??= orgo.files.limit({ computerId }).then((l) => l.maxBytes, () => null)), [computerId]);
+  useEffect(() => void (limit.current = null), [computerId]);
 
   // Electron's progress arrives as events from main.
   useEffect(
@@ -57,6 +63,8 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         if (message === 'Cancelled') later();
       };
       try {
+        const tooLarge = uploadTooLarge(file.name, file.size, await maxBytes());
+        if (tooLarge) throw new Error(tooLarge);
         if (window.orgoFiles) {
           const path = window.orgoFiles.pathFor(file);
           if (!path) throw new Error('This item has no file on disk (drop files from a folder)');
@@ -92,7 +100,7 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         cancels.current.delete(id);
       }
     },
-    [computerId, patch],
+    [computerId, patch, maxBytes],
   );
 
   const add = useCallback(
