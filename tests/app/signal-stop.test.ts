@@ -1,54 +1,26 @@
 /**
  * Ending the app by a signal (Ctrl-C in the terminal that ran `npm start`, `timeout`, `kill`)
  * stops the built-in host that launch started, cleanly: the host's process is gone, its disks
- * unmounted, and the next launch finds the computer stopped with its files. (Quitting from the
+ * unmounted, and the next launch's host brings the computer back with its files. (Quitting from the
  * window leaves the host running: local-host.test.ts.)
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OrgoClient } from '../../shared/api/client.js';
 import { projectRoot } from '../helpers/app.js';
 import { eventually, tempDataDir } from '../helpers/host.js';
+import { freePort } from '../helpers/ports.js';
 import { startLauncher } from '../helpers/launcher.js';
+import { hostsOn, mountsUnder } from '../helpers/procs.js';
 
 const home = tempDataDir('orgo-sig-');
 const hostData = join(home, 'host');
 let port = 0;
 const launched: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-/** The built-in host's processes on this test's data dir (found by their command line). */
-function hostPids(): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (argv.includes('--data-dir') && argv[argv.indexOf('--data-dir') + 1] === hostData) out.push(Number(name));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return out;
-}
-
-const mountsUnder = (dir: string) =>
-  readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[1] ?? '')
-    .filter((m) => m.startsWith(`${dir}/`));
+const hostPids = () => hostsOn(hostData);
 
 async function launch() {
   // The environment names no server: the active profile is "This computer", whose host the app starts.
@@ -71,9 +43,9 @@ beforeAll(async () => {
   port = await freePort();
 }, 180_000);
 
-afterAll(async () => {
-  for (const c of launched) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  // Whatever a failed run left: the host (by its data dir), then its mounts and the folder.
+/** What a failed test left: its launchers, then the host on this data dir (SIGTERM, then SIGKILL). */
+async function cleanUp(): Promise<void> {
+  for (const c of launched.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const pid of hostPids()) {
     try {
       process.kill(pid, 'SIGTERM');
@@ -82,6 +54,11 @@ afterAll(async () => {
     }
   }
   await eventually(() => hostPids(), (p) => p.length === 0, 30_000, 'the host gone').catch(() => hostPids().forEach((p) => process.kill(p, 'SIGKILL')));
+}
+
+afterEach(cleanUp, 60_000);
+afterAll(async () => {
+  await cleanUp();
   for (const m of mountsUnder(home).reverse()) spawnSync('umount', ['-l', m]);
   rmSync(home, { recursive: true, force: true });
 }, 60_000);
@@ -104,11 +81,10 @@ describe('the app ended by a signal', () => {
     expect(mountsUnder(hostData)).toEqual([]);
     expect(first.output()).toMatch(new RegExp(`${signal}: stopping the built-in host this launch started`));
 
-    // The next launch starts the host again: the computer is there, stopped, its file intact.
+    // The next launch starts the host again, which brings back what was running: the computer,
+    // with its file.
     const second = await launch();
-    const again = (await client.listComputers()).find((c) => c.name === name);
-    expect(again?.status).toBe('stopped');
-    await client.startComputer(pc.id);
+    await eventually(() => client.getComputer(pc.id), (c) => c.status === 'running', 60_000, `${name} running again`);
     expect((await client.bash(pc.id, 'cat ~/Desktop/kept.txt')).output.trim()).toBe(signal);
     await client.deleteComputer(pc.id);
     expect(await signalAndWait(second.child, 'SIGTERM')).toBe(0);
