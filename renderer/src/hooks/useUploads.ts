@@ -29,6 +29,9 @@ export interface Upload {
 
 let counter = 0;
 
+/** The browser gave up on an upload before sending any of it. */
+class NotSent extends Error {}
+
 export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const cancels = useRef(new Map<string, () => void>());
@@ -47,6 +50,35 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         setUploads((list) => list.map((u) => (u.id === uploadId && u.state === 'uploading' ? { ...u, sent: Math.min(u.size, Math.round((sent / Math.max(1, total)) * u.size)) } : u)));
       }),
     [],
+  );
+
+  const post = useCallback(
+    (file: File, id: string, { url }: { url: string }) =>
+      new Promise<FileView>((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        let progressed = false;
+        xhr.open('POST', `${url}?name=${encodeURIComponent(file.name)}`);
+        xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
+        xhr.upload.onprogress = (e) => {
+          progressed ||= e.loaded > 0;
+          patch(id, { sent: e.loaded });
+        };
+        xhr.onload = () => {
+          let body: { error?: string } & Partial<FileView> = {};
+          try {
+            body = JSON.parse(xhr.responseText);
+          } catch {
+            /* words below */
+          }
+          if (xhr.status === 200) resolve(body as FileView);
+          else reject(new Error(body.error ?? `The upload failed (HTTP ${xhr.status})`));
+        };
+        xhr.onerror = () => reject(progressed ? new Error('Network: the upload was interrupted') : new NotSent('Network: the upload could not start'));
+        xhr.onabort = () => reject(new Error('Cancelled'));
+        cancels.current.set(id, () => xhr.abort());
+        xhr.send(file);
+      }),
+    [patch],
   );
 
   const one = useCallback(
@@ -72,27 +104,16 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
           finish(await orgo.files.upload({ computerId, uploadId: id, path }));
           return;
         }
-        const { url } = await orgo.files.uploadTarget({ computerId });
-        const f = await new Promise<FileView>((resolve, reject) => {
-          const xhr = new XMLHttpRequest();
-          xhr.open('POST', `${url}?name=${encodeURIComponent(file.name)}`);
-          xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
-          xhr.upload.onprogress = (e) => patch(id, { sent: e.loaded });
-          xhr.onload = () => {
-            let body: { error?: string } & Partial<FileView> = {};
-            try {
-              body = JSON.parse(xhr.responseText);
-            } catch {
-              /* words below */
-            }
-            if (xhr.status === 200) resolve(body as FileView);
-            else reject(new Error(body.error ?? `The upload failed (HTTP ${xhr.status})`));
-          };
-          xhr.onerror = () => reject(new Error('Network: the upload was interrupted'));
-          xhr.onabort = () => reject(new Error('Cancelled'));
-          cancels.current.set(id, () => xhr.abort());
-          xhr.send(file);
-        });
+        // A request the browser aborted before a byte left (waiting for its connection when the
+        // machine's addresses changed: net::ERR_NETWORK_CHANGED) never reached the launcher, so
+        // it goes again, once, on a fresh one-time address.
+        let f: FileView;
+        try {
+          f = await post(file, id, await orgo.files.uploadTarget({ computerId }));
+        } catch (e) {
+          if (!(e instanceof NotSent)) throw e;
+          f = await post(file, id, await orgo.files.uploadTarget({ computerId }));
+        }
         finish(f);
       } catch (e) {
         fail((e as Error).message);
@@ -100,7 +121,7 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         cancels.current.delete(id);
       }
     },
-    [computerId, patch, maxBytes],
+    [computerId, patch, maxBytes, post],
   );
 
   const add = useCallback(
