@@ -6,14 +6,22 @@
  * window each, into docs/images.
  */
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { LOCAL_HOST_PORT } from '../../app/local-host.js';
 import type { OrgoClient } from '../../shared/api/client.js';
 import { expect, test } from '../../tests/e2e/fixtures.js';
 import { openBuiltInApp, openViewer, root, rowOf, type BuiltInApp } from '../../tests/e2e/launch.js';
 
 const OUT = join(root, 'docs', 'images');
 const save = (page: Page, name: string) => page.screenshot({ path: join(OUT, `${name}.png`) });
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
 
 let opened: BuiltInApp;
 let client: OrgoClient;
@@ -21,7 +29,8 @@ let client: OrgoClient;
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(180_000);
   mkdirSync(OUT, { recursive: true });
-  opened = await openBuiltInApp(browser, { viewport: { width: 1180, height: 720 } });
+  // The built-in host's own port where it is free, so the Connect picture shows the address a newcomer's app shows.
+  opened = await openBuiltInApp(browser, { viewport: { width: 1180, height: 720 }, port: (await portFree(LOCAL_HOST_PORT)) ? LOCAL_HOST_PORT : undefined });
   client = opened.client;
   const research = await client.createWorkspace('research');
   const demos = await client.createWorkspace('demos');

@@ -159,8 +159,8 @@ export interface BuiltInApp extends OpenedApp {
  * is "This computer" and the app starts its built-in host (on a free port, data under the app's
  * home). close() ends the app by a signal, which stops that host too.
  */
-export async function openBuiltInApp(browser: Browser, options: { viewport?: { width: number; height: number } } = {}): Promise<BuiltInApp> {
-  const port = await freePort();
+export async function openBuiltInApp(browser: Browser, options: { viewport?: { width: number; height: number }; port?: number } = {}): Promise<BuiltInApp> {
+  const port = options.port ?? (await freePort());
   const app = await launchBrowserMode({ env: { ORGO_LOCAL_HOST_PORT: String(port), ORGO_API_BASE_URL: '', ORGO_API_KEY: '', ORGO_PROFILE: '' } });
   const close = async () => {
     await context?.close();
