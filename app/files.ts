@@ -12,6 +12,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { OrgoApiError } from '../shared/api/client.js';
 import type { OrgoFile } from '../shared/api/types.js';
+import { uploadTooLarge } from '../shared/ipc/sizes.js';
 import type { FileView } from '../shared/ipc/types.js';
 import { describeError } from './errors.js';
 import { logger } from './log.js';
@@ -19,13 +20,21 @@ import type { Session } from './session.js';
 
 const log = logger('files');
 const TICKET_MS = 5 * 60_000;
+/** A host's upload limit changes only when it restarts with another --max-upload-mb. */
+const LIMIT_MS = 60_000;
 
 export function fileView(f: OrgoFile): FileView {
   return { id: f.id, name: f.name, size: f.size, content_type: f.content_type, workspace_id: f.workspace_id, desktop_id: f.desktop_id, created_at: f.created_at };
 }
 
+/** A file larger than the host takes, refused before sending. */
+class TooLarge extends Error {
+  readonly status = 413;
+}
+
 /** An upload's failure in words a person acts on (too large, computer gone, network). */
 export function uploadError(e: unknown): Error {
+  if (e instanceof TooLarge) return e;
   if (e instanceof OrgoApiError) {
     if (e.status === 413) return Object.assign(new Error(`Too large: ${e.message}`), { status: 413 });
     if (e.status === 404) return Object.assign(new Error(`The computer no longer exists (${e.message})`), { status: 404 });
@@ -38,14 +47,42 @@ export function uploadError(e: unknown): Error {
 export class AppFiles {
   private readonly running = new Map<string, AbortController>();
   private readonly tickets = new Map<string, { computerId: string; profileId: string; expires: number }>();
+  private readonly limits = new Map<string, { maxBytes: number | null; at: number }>();
 
   constructor(private readonly session: Session) {}
+
+  /**
+   * The largest file the active profile's host takes, in bytes (null: the host does not say, as
+   * Orgo's cloud does not), from the listing of the computer's files; kept a minute per host.
+   */
+  async limit(computerId: string): Promise<number | null> {
+    const { profile, client } = await this.session.client();
+    const key = `${profile.id} ${profile.baseUrl}`;
+    const known = this.limits.get(key);
+    if (known && Date.now() - known.at < LIMIT_MS) return known.maxBytes;
+    const maxBytes = await client.uploadLimit(computerId);
+    this.limits.set(key, { maxBytes, at: Date.now() });
+    return maxBytes;
+  }
+
+  /** Refuses, before a byte is sent, a file the host would refuse for its size. */
+  private async checkSize(computerId: string, name: string, size: number): Promise<void> {
+    let max: number | null;
+    try {
+      max = await this.limit(computerId);
+    } catch {
+      return; // the upload itself says what is wrong with the host
+    }
+    const why = uploadTooLarge(name, size, max);
+    if (why) throw new TooLarge(why);
+  }
 
   /** Electron: streams a file from disk onto the computer's Desktop. */
   async uploadPath(computerId: string, uploadId: string, path: string, onProgress: (sent: number, total: number) => void): Promise<FileView> {
     const { client } = await this.session.client();
     const st = statSync(path);
     if (!st.isFile()) throw new Error(`${basename(path)} is not a file (folders are not uploaded)`);
+    await this.checkSize(computerId, basename(path), st.size);
     const abort = new AbortController();
     this.running.set(uploadId, abort);
     try {
@@ -93,6 +130,7 @@ export class AppFiles {
     });
     try {
       if (this.session.profiles.active().id !== ticket.profileId) throw new Error('The profile changed; drop the file again');
+      await this.checkSize(ticket.computerId, name, size);
       const { client } = await this.session.client();
       const file = await client.uploadFile(
         { size, name, type: String(req.headers['content-type'] ?? 'application/octet-stream'), stream: () => Readable.toWeb(req) as ReadableStream<Uint8Array> },

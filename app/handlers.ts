@@ -170,6 +170,7 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
       if (windows.chooseSavePath) throw new Error('In the desktop app, files are uploaded from their paths');
       return { url: s.files.ticket(computerId) };
     },
+    'files.limit': async ({ computerId }) => ({ maxBytes: await s.files.limit(computerId) }),
     'files.download': async ({ id }, ctx) => {
       const { client } = await session.client();
       const link = await client.downloadUrl(id);

@@ -1,7 +1,8 @@
 /**
  * "This computer": the built-in host, started on demand as its own process with its own data
  * dir, detached so that it and its computers keep running when the app quits (computers run
- * continuously; the tray's "Stop all computers" stops them). The app picks up the host's key
+ * continuously; the tray's "Stop all computers" stops them). Only an app ended by a signal
+ * stops the host it started (stopStarted). The app picks up the host's key
  * from the 0600 `api-key` file the host writes in its data dir on first start.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
@@ -52,6 +53,8 @@ export class LocalHost {
   private starting: Promise<void> | null = null;
   /** The pid of a host this app started (for tests that clean up after themselves). */
   pid: number | null = null;
+  /** Settles when the host this app started exits. */
+  private exited: Promise<void> | null = null;
 
   constructor(private readonly options: LocalHostOptions) {
     this.url = `http://127.0.0.1:${options.port ?? LOCAL_HOST_PORT}`;
@@ -137,7 +140,12 @@ export class LocalHost {
     closeSync(out);
     this.pid = child.pid ?? null;
     let exited: string | null = null;
-    child.once('exit', (code, signal) => (exited = `exited with ${signal ?? `code ${code}`}`));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        exited = `exited with ${signal ?? `code ${code}`}`;
+        resolve();
+      }),
+    );
     child.unref();
     log.info(`started the built-in host (pid ${child.pid}, ${program.at(-1)}) on ${this.url}, data in ${dataDir}`);
 
@@ -157,6 +165,32 @@ export class LocalHost {
       ? `Port ${port} is taken by another program, so the built-in host cannot listen there. Stop that program, or start Orgo Desktop with ORGO_LOCAL_HOST_PORT set to a free port.`
       : `The built-in host did not start (${exited ?? 'no answer within the time limit'}). ${tail ? `Its log says: ${tail}` : ''}`.trim();
     throw new Error(this.message);
+  }
+
+  /**
+   * The app ended by a signal (Ctrl-C, `timeout`, `kill`): the host this app started goes with it,
+   * as anything a terminal command starts does. SIGTERM is the host's own clean stop (its
+   * computers stop, their disks stay); this waits for it to exit. A host that was already running
+   * (another app's, `npm run host`, the system service) is left alone, and so is every host when
+   * the app is quit from its window or tray: computers keep running then, by design.
+   */
+  async stopStarted(timeoutMs = 30_000): Promise<void> {
+    const { pid, exited } = this;
+    if (!pid || !exited) return;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return; // gone already
+    }
+    log.info(`stopping the built-in host this app started (pid ${pid})`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), timeoutMs)));
+    const how = await Promise.race([exited, late]);
+    clearTimeout(timer);
+    if (how === 'late') log.warn(`the built-in host (pid ${pid}) had not stopped after ${timeoutMs / 1000} s; left running`);
+    this.pid = null;
+    this.exited = null;
+    this.state = 'stopped';
   }
 
   /** For the session view: notices a host started or stopped outside the app. */

@@ -46,16 +46,25 @@ async function main(): Promise<void> {
   services.warm();
 
   let stopping = false;
-  const stop = async (code = 0) => {
-    if (stopping) return;
+  /**
+   * Closing the app window quits the app and the built-in host keeps running with its computers
+   * (they run continuously). A signal (Ctrl-C in the terminal that ran `npm start`, `timeout`,
+   * `kill`) also stops the host this launch started, cleanly, as a terminal command's children go.
+   */
+  const stop = async (signal?: NodeJS.Signals) => {
+    // A second Ctrl-C does not wait for the host any longer.
+    if (stopping) return void (signal && process.exit(130));
     stopping = true;
     services.close();
     await server?.close();
-    // The built-in host and its computers keep running: they are not the app's to stop.
-    process.exit(code);
+    if (signal) {
+      if (services.session.localHost.pid) process.stdout.write(`${signal}: stopping the built-in host this launch started (its computers stop; their disks stay)...\n`);
+      await services.session.localHost.stopStarted();
+    }
+    process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 
   if (!values['no-open']) {
     const child = openAppWindow(server.launchUrl, join(services.dirs.config, 'chromium'));

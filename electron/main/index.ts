@@ -1,7 +1,8 @@
 /**
  * Electron's main process: lifecycle, windows, tray and IPC, kept thin over the app's core in
  * app/ (which also runs browser mode in plain Node). Pages come from app://orgo/ (../pages). Closing every window leaves the app
- * in the tray; "Quit" ends it. The built-in host and its computers keep running either way.
+ * in the tray; "Quit" ends it. The built-in host and its computers keep running either way; only
+ * a signal (SIGINT, SIGTERM) stops the host this app started.
  */
 import { app, protocol, session } from 'electron';
 import { dirname, join } from 'node:path';
@@ -59,6 +60,18 @@ async function main(): Promise<void> {
   } catch (e) {
     log.warn(`no tray on this desktop (${e}); closing the last window quits`);
   }
+
+  // Quit from the window or tray: the built-in host keeps running with its computers. Ended by a
+  // signal (Ctrl-C in the terminal that ran `npm start`, `timeout`, `kill`): the host this app
+  // started stops too, cleanly, first. (A handler here replaces Electron's own quit on SIGINT/SIGTERM.)
+  let signalled = false;
+  const onSignal = () => {
+    if (signalled) return app.exit(130);
+    signalled = true;
+    void services.session.localHost.stopStarted().finally(quit);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   app.on('second-instance', () => windows.openMain());
   app.on('activate', () => windows.openMain());

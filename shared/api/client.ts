@@ -191,6 +191,9 @@ export class OrgoClient {
   };
   listFiles = async (filter: { workspaceId?: string; desktopId?: string } = {}) =>
     (await this.request<{ files: OrgoFile[] }>('GET', '/files', undefined, { workspaceId: filter.workspaceId, desktopId: filter.desktopId })).files;
+  /** The largest file the host takes, in bytes (with the list of a computer's files), or null where the host does not say. */
+  uploadLimit = async (desktopId: string) =>
+    (await this.request<{ max_upload_bytes?: number }>('GET', '/files', undefined, { desktopId })).max_upload_bytes ?? null;
   /** Copies a file from a computer (a path under /home/user) into the workspace's files; answers a download link. */
   exportFile = (desktopId: string, path: string) => this.request<OrgoFile & FileDownload>('POST', '/files/export', { desktopId, path });
   /** A link that downloads the file without the API key, valid for an hour (range requests work). */

@@ -186,5 +186,8 @@ export const workspaceDeletedAnswer = deletedAnswer.extend({ deleted_computers: 
 export const workspaceListAnswer = z.object({ workspaces: z.array(workspaceAnswer), projects: z.array(workspaceAnswer).meta({ description: 'The same list (Orgo\'s older name)' }) });
 export const computerListAnswer = z.object({ computers: z.array(computerAnswer) });
 export const keyListAnswer = z.object({ keys: z.array(apiKeyAnswer) });
-export const fileListAnswer = z.object({ files: z.array(fileAnswer) });
+export const fileListAnswer = z.object({
+  files: z.array(fileAnswer),
+  max_upload_bytes: z.number().int().optional().meta({ description: 'The largest file this host takes, in bytes: a client can refuse a larger one before sending it (Orgo does not send this)' }),
+});
 export const vncPasswordAnswer = z.object({ password: z.string() });

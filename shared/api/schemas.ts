@@ -176,11 +176,20 @@ export const scrollBody = z
   .refine((b) => (b.x === undefined) === (b.y === undefined), { message: 'x and y go together: give both or neither', path: ['x'] });
 export type ScrollBody = z.input<typeof scrollBody>;
 
+const waitSeconds = (field: string) =>
+  z.number({ error: required(field, 'a number between 0 and 60') }).min(0, `${field} must be between 0 and 60`).max(60, `${field} must be between 0 and 60`);
+
 export const waitBody = z.preprocess(
-  (b) => alias(b, 'duration', 'seconds'),
-  z.object({
-    seconds: z.number({ error: required('seconds', 'a number between 0 and 60') }).min(0, 'seconds must be between 0 and 60').max(60, 'seconds must be between 0 and 60'),
-  }),
+  (b, ctx) => {
+    const o = b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : null;
+    // The deprecated `duration` is checked under its own name: an error says what the client sent.
+    if (o && o.seconds === undefined && o.duration !== undefined) {
+      const checked = waitSeconds('duration').safeParse(o.duration);
+      for (const issue of checked.error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message, path: ['duration'], input: o.duration });
+    }
+    return alias(b, 'duration', 'seconds');
+  },
+  z.object({ seconds: waitSeconds('seconds') }),
 );
 /** `duration` is the deprecated name of `seconds`. */
 export type WaitBody = { seconds: number } | { duration: number };

@@ -85,6 +85,8 @@ export interface Calls {
   'files.cancel': [{ uploadId: string }, void];
   /** Browser mode: a one-time address on the launcher to POST one file's bytes to. */
   'files.uploadTarget': [{ computerId: string }, { url: string }];
+  /** The largest file the computer's host takes (null: it does not say), to refuse a larger one before sending. */
+  'files.limit': [{ computerId: string }, { maxBytes: number | null }];
   'files.download': [{ id: string }, DownloadAnswer];
   'files.delete': [{ id: string }, void];
   /** Copies a file from the desktop (under /home/user) into the workspace's files, then downloads it. */
@@ -222,6 +224,7 @@ export const CHANNELS = [
   'files.upload',
   'files.cancel',
   'files.uploadTarget',
+  'files.limit',
   'files.download',
   'files.delete',
   'files.export',

@@ -113,6 +113,7 @@ export const inputSchemas = {
   'files.upload': z.object({ computerId: id, uploadId: id, path: z.string().min(1, 'path must not be empty').max(4096) }),
   'files.cancel': z.object({ uploadId: id }),
   'files.uploadTarget': z.object({ computerId: id }),
+  'files.limit': z.object({ computerId: id }),
   'files.download': byId,
   'files.delete': byId,
   'files.export': z.object({

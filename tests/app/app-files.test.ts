@@ -52,8 +52,18 @@ describe('app file uploads (Electron path)', () => {
     expect((await client.bash(computer.id, 'stat -c %s ~/Desktop/one.bin')).output.trim()).toBe(String(1024 * 1024));
   });
 
-  it('says "too large" with the limit', async () => {
-    await expect(app.services.files.uploadPath(computer.id, 'u2', file('big.bin', 3 * 1024 * 1024), () => {})).rejects.toThrow(/^Too large: .*2 MB/);
+  it('knows the host’s limit and refuses a larger file in words before sending a byte', async () => {
+    const h = createHandlers(app.services, { openViewer() {}, openGrid() {}, openMain() {}, openExternal() {} });
+    expect(await h['files.limit']({ computerId: computer.id }, { id: 't', emit() {} })).toEqual({ maxBytes: 2 * 1024 * 1024 });
+    const sent: number[] = [];
+    await expect(app.services.files.uploadPath(computer.id, 'u2', file('big.bin', 3 * 1024 * 1024), (n) => sent.push(n))).rejects.toThrow(/^big\.bin is 3 MB; this host takes files up to 2 MB$/);
+    expect(sent).toEqual([]);
+    expect((await client.listFiles({ desktopId: computer.id })).map((f) => f.name)).not.toContain('big.bin');
+  });
+
+  it('gives the bytes for a file one byte over the limit', async () => {
+    // One byte over: the app's words give the bytes, as the sizes alone would read the same.
+    await expect(app.services.files.uploadPath(computer.id, 'u2b', file('edge.bin', 2 * 1024 * 1024 + 1), () => {})).rejects.toThrow(/^edge\.bin is 2,097,153 bytes; this host takes files up to 2,097,152 bytes$/);
   });
 
   it('says when it was cancelled', async () => {

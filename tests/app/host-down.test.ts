@@ -4,21 +4,12 @@
  * built-in host by itself, and clears it all once the host answers again. Real hosts: the
  * built-in one as the app's own child process, and a remote one the test stops and starts.
  */
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ComputersSnapshot } from '../../shared/ipc/types.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
+import { freePort } from '../helpers/ports.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const apps: TestApp[] = [];
 const pids = new Set<number>();

@@ -4,23 +4,14 @@
  * computers) running when the app closes.
  */
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { chmodSync, mkdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostProgram } from '../../app/local-host.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { tempDataDir } from '../helpers/host.js';
+import { freePort } from '../helpers/ports.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let app: TestApp | undefined;
 let hostPid: number | null = null;

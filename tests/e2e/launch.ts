@@ -10,7 +10,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { TEST_KEY } from '../helpers/host.js';
+import { OrgoClient } from '../../shared/api/client.js';
+import { eventually, TEST_KEY } from '../helpers/host.js';
+import { freePort } from '../helpers/ports.js';
+import { hostsOn, mountsUnder } from '../helpers/procs.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SHOTS = join(root, 'test-results', 'e2e-screenshots');
@@ -89,15 +92,16 @@ export async function launchBrowserMode(options: { profiles?: unknown; env?: Nod
       } catch {
         /* gone */
       }
-      // The host inside unmounts its disks as it stops: give it the time to, then make sure.
-      for (let i = 0; i < 50 && child.exitCode === null && child.signalCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      // The app stops a built-in host it started (its computers, then their disks) before it
+      // exits: give them the time to, then make sure.
+      const settled = () => child.exitCode !== null || child.signalCode !== null ? hostsOn(join(home, 'host')).length === 0 : false;
+      for (let i = 0; i < 600 && !settled(); i++) await new Promise((r) => setTimeout(r, 100));
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         /* gone */
       }
-      const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${home}/`));
-      for (const m of mounts.reverse()) spawnSync('umount', ['-l', m]);
+      for (const m of mountsUnder(home).reverse()) spawnSync('umount', ['-l', m]);
       rmSync(home, { recursive: true, force: true });
     },
   };
@@ -142,6 +146,39 @@ export async function openBrowserApp(
       await app.close();
     },
   };
+}
+
+export interface BuiltInApp extends OpenedApp {
+  /** The built-in host's API (its /api), as the app started it, and a client with its owner key. */
+  api: string;
+  client: OrgoClient;
+}
+
+/**
+ * Browser mode as a newcomer first meets it: no server in the environment, so the active profile
+ * is "This computer" and the app starts its built-in host (on a free port, data under the app's
+ * home). close() ends the app by a signal, which stops that host too.
+ */
+export async function openBuiltInApp(browser: Browser, options: { viewport?: { width: number; height: number }; port?: number } = {}): Promise<BuiltInApp> {
+  const port = options.port ?? (await freePort());
+  const app = await launchBrowserMode({ env: { ORGO_LOCAL_HOST_PORT: String(port), ORGO_API_BASE_URL: '', ORGO_API_KEY: '', ORGO_PROFILE: '' } });
+  const close = async () => {
+    await context?.close();
+    await app.close();
+  };
+  let context: BrowserContext | undefined;
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await eventually(() => fetch(`${url}/health`).then((r) => r.ok, () => false), (ok) => ok, 90_000, 'the built-in host answering');
+    const client = new OrgoClient({ baseUrl: `${url}/api`, apiKey: readFileSync(join(app.home, 'host', 'api-key'), 'utf8').trim() });
+    context = await browser.newContext({ viewport: options.viewport ?? { width: 1180, height: 760 } });
+    const main = await context.newPage();
+    await main.goto(app.url);
+    return { app, context, main, api: `${url}/api`, client, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
 
 /** Opens `name`'s viewer from its row and answers its window, loaded and at a roomy size. */

@@ -3,7 +3,7 @@
  * type in the terminal panel and see the shell's output; copy on the desktop (xclip) and see it
  * arrive in the app and paste into its terminal; drop two files on the viewer (a real drop event
  * carrying a DataTransfer), watch the progress and find both on the desktop; a file over the
- * host's limit fails in words without harming the others; restart the computer with the viewer
+ * host's limit is refused in words before it is sent, without harming the others; restart the computer with the viewer
  * open and see everything come back by itself; close the viewer and find no relay left in the app.
  */
 import type { BrowserContext, Page } from '@playwright/test';
@@ -183,18 +183,20 @@ test('exports a file from the desktop and downloads it; deletes one after asking
   expect((await client.listFiles({ workspaceId: computer.workspace_id ?? undefined })).map((f) => f.name)).not.toContain('notes-drop.txt');
 });
 
-test('a file over the limit fails in words; the other in the same drop still lands; cancel works', async ({ consoleWatch }) => {
-  // Chromium logs the host's 413 for the upload this test makes too large on purpose (the page says it in words): only that.
-  consoleWatch.allow(/^\/viewer\.html: Failed to load resource: the server responded with a status of 413 \(Payload Too Large\)$/);
+test('a file over the limit is refused in words before a byte is sent; the other in the same drop still lands; cancel works', async () => {
+  const uploads: string[] = [];
+  const onRequest = (r: { url(): string }) => /\/upload\//.test(r.url()) && uploads.push(new URL(r.url()).searchParams.get('name') ?? '');
+  viewer.on('request', onRequest);
   await drop([
     { name: 'too-big.bin', mb: LIMIT_MB + 2 },
     { name: 'fine.txt', text: 'fine\n' },
   ]);
   const tooBig = viewer.locator('[data-testid=upload][data-name="too-big.bin"]');
   await expect(tooBig).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
-  await expect(tooBig.getByRole('alert')).toContainText(`Too large`);
-  await expect(tooBig.getByRole('alert')).toContainText(`${LIMIT_MB}`);
+  await expect(tooBig.getByRole('alert')).toHaveText(`too-big.bin is ${LIMIT_MB + 2} MB; this host takes files up to ${LIMIT_MB} MB`);
   await expect(viewer.locator('[data-testid=upload][data-name="fine.txt"]')).toHaveAttribute('data-state', 'done');
+  viewer.off('request', onRequest);
+  expect(uploads, 'only fine.txt went to the launcher').toEqual(['fine.txt']);
   await shot(viewer, 'upload-error');
   // Cancel one mid-way (throttled so it is still going).
   const cdp = await context.newCDPSession(viewer);

@@ -41,3 +41,27 @@ export function processTreeOf(leader: number): Array<{ pid: number; comm: string
   }
   return out;
 }
+
+/** Pids of the hosts serving `dataDir` (`--data-dir DIR` on their command line): a built-in host the app started. */
+export function hostsOn(dataDir: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      const i = argv.indexOf('--data-dir');
+      if (i >= 0 && argv[i + 1] === dataDir) out.push(Number(name));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+/** What is mounted under `dir`, outermost first (unmount in reverse). */
+export function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((m) => m.startsWith(`${dir}/`));
+}

@@ -150,6 +150,7 @@ describe("the OpenAPI document against the SDK (shared/api/client.ts)", () => {
     wait: () => sdk.wait('c1', 1),
     uploadFile: () => sdk.uploadFile(new Blob(['a']), { workspaceId: 'w1', desktopId: 'c1', name: 'a.txt' }),
     listFiles: () => sdk.listFiles({ workspaceId: 'w1', desktopId: 'c1' }),
+    uploadLimit: () => sdk.uploadLimit('c1'),
     exportFile: () => sdk.exportFile('c1', '/home/user/a.txt'),
     downloadUrl: () => sdk.downloadUrl('f1'),
     deleteFile: () => sdk.deleteFile('f1'),
@@ -293,6 +294,7 @@ describe('the real answers of every SDK call, against the response schemas of th
 
     const file = await as('uploadFile', () => sdk.uploadFile(new Blob(['hello']), { workspaceId: ws.id, desktopId: pc.id, name: 'a.txt' }));
     await as('listFiles', () => sdk.listFiles({ workspaceId: ws.id }));
+    expect(await as('uploadLimit', () => sdk.uploadLimit(pc.id))).toBeGreaterThan(0);
     const exported = await as('exportFile', () => sdk.exportFile(pc.id, file.desktop_path!));
     await as('downloadUrl', () => sdk.downloadUrl(file.id));
     await as('downloadFile', () => sdk.downloadFile(file.id, join(dir, 'a.txt')));

@@ -118,7 +118,7 @@ function apiRoutes(app: FastifyInstance, s: HostServices): void {
     // A deleted computer's files stay listed under its id; a living one must be in reach.
     const computer = desktopId ? s.computerStore.get(desktopId) : undefined;
     if (computer) requireWorkspace(req, computer.workspace_id);
-    return { files: s.files.list({ workspaceId, desktopId }).map(fileView) };
+    return { files: s.files.list({ workspaceId, desktopId }).map(fileView), max_upload_bytes: s.files.maxUploadBytes };
   });
 
   api.get('/files/download', { schema: { summary: 'A signed download link for a file', querystring: fileIdQuery, response: { 200: fileWithLinkAnswer } } }, async (req) => {

@@ -7,6 +7,7 @@ import { Modal } from './Modal';
 import { ModalFooter } from './ModalFooter';
 import { ModalForm } from './ModalForm';
 import { useModalSubmit } from './useModalSubmit';
+import { WorkspaceOptions } from './WorkspaceOptions';
 
 const RESOLUTIONS = ['1280x720x24', '1366x768x24', '1440x900x24', '1600x900x24', '1920x1080x24', '1024x768x24'];
 const AUTO_STOP = [
@@ -68,11 +69,7 @@ export function CreateDialog({ workspaces, defaultWorkspace, onClose, onCreated 
         <label className="field wide">
           <span>Workspace</span>
           <select value={workspace} onChange={(e) => setWorkspace(e.target.value)} aria-label="Workspace">
-            {workspaces.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name}
-              </option>
-            ))}
+            <WorkspaceOptions workspaces={workspaces} />
             <option value={NEW_WORKSPACE}>New workspace…</option>
           </select>
         </label>

@@ -8,6 +8,7 @@ import { useMemo, useState } from 'react';
 import { connectSnippets } from '../../../shared/ipc/connect-snippets';
 import type { ComputerView, ProfileView, WorkspaceView } from '../../../shared/ipc/types';
 import { CopyButton } from '../components/CopyButton';
+import { WorkspaceOptions } from '../components/WorkspaceOptions';
 import { Modal } from '../components/Modal';
 import { MintKey } from './MintKey';
 import { Snippets } from './Snippets';
@@ -50,11 +51,7 @@ export function HostConnect({
             <span>Key for</span>
             <select value={scope} onChange={(e) => (setScope(e.target.value), setPicked(null))} aria-label="Key for">
               <option value={ALL}>All workspaces (account-wide)</option>
-              {workspaces.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.name}
-                </option>
-              ))}
+              <WorkspaceOptions workspaces={workspaces} />
             </select>
           </label>
           <label className="field">

@@ -3,10 +3,12 @@
  * error (too large, computer deleted, network) that leaves the others alone. Electron: the
  * preload turns each File into its path and main streams it from disk. Browser mode: the page
  * posts the bytes to a one-time address on the launcher (XMLHttpRequest, for upload progress),
- * which pipes them on to the API; the page never sees the API key.
+ * which pipes them on to the API; the page never sees the API key. A file larger than the host
+ * takes (its limit, asked once per window) is refused in words before a byte is sent.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { orgo } from '../orgo';
+import { uploadTooLarge } from '../../../shared/ipc/sizes';
 import type { FileView } from '../../../shared/ipc/types';
 
 declare global {
@@ -27,12 +29,19 @@ export interface Upload {
 
 let counter = 0;
 
+/** The browser gave up on an upload before sending any of it. */
+class NotSent extends Error {}
+
 export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const cancels = useRef(new Map<string, () => void>());
   const doneRef = useRef(onDone);
   doneRef.current = onDone;
   const patch = useCallback((id: string, p: Partial<Upload>) => setUploads((list) => list.map((u) => (u.id === id ? { ...u, ...p } : u))), []);
+  // Unknown (the host does not say, or asking failed): the host decides, as before.
+  const limit = useRef<Promise<number | null> | null>(null);
+  const maxBytes = useCallback(() => (limit.current ??= orgo.files.limit({ computerId }).then((l) => l.maxBytes, () => null)), [computerId]);
+  useEffect(() => void (limit.current = null), [computerId]);
 
   // Electron's progress arrives as events from main.
   useEffect(
@@ -41,6 +50,35 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         setUploads((list) => list.map((u) => (u.id === uploadId && u.state === 'uploading' ? { ...u, sent: Math.min(u.size, Math.round((sent / Math.max(1, total)) * u.size)) } : u)));
       }),
     [],
+  );
+
+  const post = useCallback(
+    (file: File, id: string, { url }: { url: string }) =>
+      new Promise<FileView>((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        let progressed = false;
+        xhr.open('POST', `${url}?name=${encodeURIComponent(file.name)}`);
+        xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
+        xhr.upload.onprogress = (e) => {
+          progressed ||= e.loaded > 0;
+          patch(id, { sent: e.loaded });
+        };
+        xhr.onload = () => {
+          let body: { error?: string } & Partial<FileView> = {};
+          try {
+            body = JSON.parse(xhr.responseText);
+          } catch {
+            /* words below */
+          }
+          if (xhr.status === 200) resolve(body as FileView);
+          else reject(new Error(body.error ?? `The upload failed (HTTP ${xhr.status})`));
+        };
+        xhr.onerror = () => reject(progressed ? new Error('Network: the upload was interrupted') : new NotSent('Network: the upload could not start'));
+        xhr.onabort = () => reject(new Error('Cancelled'));
+        cancels.current.set(id, () => xhr.abort());
+        xhr.send(file);
+      }),
+    [patch],
   );
 
   const one = useCallback(
@@ -57,6 +95,8 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         if (message === 'Cancelled') later();
       };
       try {
+        const tooLarge = uploadTooLarge(file.name, file.size, await maxBytes());
+        if (tooLarge) throw new Error(tooLarge);
         if (window.orgoFiles) {
           const path = window.orgoFiles.pathFor(file);
           if (!path) throw new Error('This item has no file on disk (drop files from a folder)');
@@ -64,27 +104,16 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
           finish(await orgo.files.upload({ computerId, uploadId: id, path }));
           return;
         }
-        const { url } = await orgo.files.uploadTarget({ computerId });
-        const f = await new Promise<FileView>((resolve, reject) => {
-          const xhr = new XMLHttpRequest();
-          xhr.open('POST', `${url}?name=${encodeURIComponent(file.name)}`);
-          xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
-          xhr.upload.onprogress = (e) => patch(id, { sent: e.loaded });
-          xhr.onload = () => {
-            let body: { error?: string } & Partial<FileView> = {};
-            try {
-              body = JSON.parse(xhr.responseText);
-            } catch {
-              /* words below */
-            }
-            if (xhr.status === 200) resolve(body as FileView);
-            else reject(new Error(body.error ?? `The upload failed (HTTP ${xhr.status})`));
-          };
-          xhr.onerror = () => reject(new Error('Network: the upload was interrupted'));
-          xhr.onabort = () => reject(new Error('Cancelled'));
-          cancels.current.set(id, () => xhr.abort());
-          xhr.send(file);
-        });
+        // A request the browser aborted before a byte left (waiting for its connection when the
+        // machine's addresses changed: net::ERR_NETWORK_CHANGED) never reached the launcher, so
+        // it goes again, once, on a fresh one-time address.
+        let f: FileView;
+        try {
+          f = await post(file, id, await orgo.files.uploadTarget({ computerId }));
+        } catch (e) {
+          if (!(e instanceof NotSent)) throw e;
+          f = await post(file, id, await orgo.files.uploadTarget({ computerId }));
+        }
         finish(f);
       } catch (e) {
         fail((e as Error).message);
@@ -92,7 +121,7 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         cancels.current.delete(id);
       }
     },
-    [computerId, patch],
+    [computerId, patch, maxBytes, post],
   );
 
   const add = useCallback(

@@ -6,6 +6,7 @@ import { Modal } from '../components/Modal';
 import { ModalFooter } from '../components/ModalFooter';
 import { ModalForm } from '../components/ModalForm';
 import { useModalSubmit } from '../components/useModalSubmit';
+import { WorkspaceOptions } from '../components/WorkspaceOptions';
 import { orgo } from '../orgo';
 
 export function CloneDialog({ computer: c, workspaces, onClose, onCloned }: { computer: ComputerView; workspaces: readonly WorkspaceView[]; onClose: () => void; onCloned: (clone: ComputerView) => void }) {
@@ -38,11 +39,7 @@ export function CloneDialog({ computer: c, workspaces, onClose, onCloned }: { co
         <label className="field wide">
           <span>Workspace</span>
           <select value={workspace} onChange={(e) => setWorkspace(e.target.value)} aria-label="Workspace">
-            {workspaces.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name}
-              </option>
-            ))}
+            <WorkspaceOptions workspaces={workspaces} />
           </select>
         </label>
       </ModalForm>

@@ -5,6 +5,7 @@ import { Modal } from '../components/Modal';
 import { ModalFooter } from '../components/ModalFooter';
 import { ModalForm } from '../components/ModalForm';
 import { useModalSubmit } from '../components/useModalSubmit';
+import { WorkspaceOptions } from '../components/WorkspaceOptions';
 import { orgo } from '../orgo';
 
 export function MoveDialog({ computer: c, workspaces, onClose, onMoved }: { computer: ComputerView; workspaces: readonly WorkspaceView[]; onClose: () => void; onMoved: (to: WorkspaceView) => void }) {
@@ -31,11 +32,7 @@ export function MoveDialog({ computer: c, workspaces, onClose, onMoved }: { comp
         <label className="field wide">
           <span>To workspace</span>
           <select value={target} onChange={(e) => setTarget(e.target.value)} aria-label="To workspace" disabled={!others.length}>
-            {others.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name}
-              </option>
-            ))}
+            <WorkspaceOptions workspaces={others} />
           </select>
         </label>
       </ModalForm>
