@@ -2,7 +2,7 @@
 import type { Ctx } from '../context.js';
 import { CliError, UsageError } from '../fail.js';
 import { onInterrupt } from '../interrupt.js';
-import { printJson, say, table } from '../output.js';
+import { paint, printJson, say, table } from '../output.js';
 import { findComputer, needRunning } from '../resolve.js';
 import { ago } from '../units.js';
 import { AgentEndpointError } from './endpoint.js';
@@ -30,6 +30,7 @@ export async function run(ctx: Ctx, prompt: string): Promise<number> {
   const s = newSession({ profile: c.profile.id, base_url: c.profile.baseUrl, computer: { id: pc.id, name: pc.name }, model: (ctx.opts.model as string) ?? null });
   const abort = new AbortController();
   const stop = onInterrupt(() => abort.abort());
+  const started = performance.now();
   const r = await turn(c, s, prompt, { signal: abort.signal, maxSteps, on: ctx.out.json ? undefined : printer(ctx.out) });
   stop();
   if (r.error) {
@@ -41,7 +42,16 @@ export async function run(ctx: Ctx, prompt: string): Promise<number> {
   }
   if (ctx.out.json) {
     printJson({ text: r.turn.text, tool_calls: r.turn.tool_calls, tool_results: r.turn.tool_results, usage: r.turn.usage, computer: s.computer, session: s.id, thread_id: s.thread_id });
-  } else if (!r.turn.text.endsWith('\n')) process.stdout.write('\n');
+  } else {
+    if (!r.turn.text.endsWith('\n')) process.stdout.write('\n');
+    // What the run cost and how to go on, for a person (stderr, so stdout stays the answer).
+    if (ctx.out.errTty) {
+      const n = r.turn.tool_calls.length;
+      const tokens = r.turn.usage?.total_tokens ?? 0;
+      const secs = ((performance.now() - started) / 1000).toFixed(1);
+      process.stderr.write(paint({ color: ctx.out.color }, 'dim', `${n} step${n === 1 ? '' : 's'} · ${tokens.toLocaleString('en')} tokens · ${secs} s · continue with: orgo resume ${s.id}`) + '\n');
+    }
+  }
   return 0;
 }
 

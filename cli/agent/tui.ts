@@ -14,6 +14,9 @@ import { compact } from './compact.js';
 import { listSessions, loadSession, saveSession, totalUsage, type Session } from './sessions.js';
 import { printer, turn } from './turn.js';
 
+/** 8497 → "8,497": token counts are read at a glance. */
+const count = (v: number) => v.toLocaleString('en');
+
 const HELP = `Type a task for the agent, or:
   /help                this list
   /computer [name]     show or change the computer (a new conversation on the server)
@@ -132,7 +135,7 @@ export async function chat(ctx: Ctx, c: Connected, start: Session, maxSteps: num
           }
         } else if (cmd === 'usage') {
           const u = totalUsage(s);
-          process.stdout.write(`Tokens: ${u.prompt_tokens} in, ${u.completion_tokens} out, ${u.total_tokens} in all, over ${s.turns.length} turns.\n`);
+          process.stdout.write(`Tokens: ${count(u.prompt_tokens)} in, ${count(u.completion_tokens)} out, ${count(u.total_tokens)} in all, over ${s.turns.length} turn${s.turns.length === 1 ? '' : 's'}.\n`);
         } else if (cmd === 'screenshot') {
           const png = await c.client.screenshotBytes(s.computer.id);
           const file = arg || `${s.computer.name}-${Date.now()}.png`;

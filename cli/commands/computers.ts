@@ -67,7 +67,10 @@ export async function create(ctx: Ctx): Promise<void> {
   let ram = num('--ram', o.ram);
   let cpu = num('--cpu', o.cpu);
   if (interactive) {
-    while (!name) name = await ask('Name', undefined);
+    while (!name) {
+      name = await ask('Name', undefined);
+      if (!name) process.stderr.write('  a computer needs a name, for example agent-1\n');
+    }
     ram ??= Number(await choose('RAM in GB', RAM_GB.map(String), '4'));
     cpu ??= Number(await choose('CPU cores', CPU_COUNTS.map(String), '2'));
   }

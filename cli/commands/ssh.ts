@@ -39,6 +39,8 @@ export async function ssh(ctx: Ctx, wanted: string): Promise<number> {
 
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => {
+      // As ssh says its escape character: someone in a full-screen program needs to know the way out.
+      if (raw) note(`Connected to ${c.name}. To leave: ~. at the start of a line, or Ctrl+C twice quickly.`);
       if (raw) stdin.setRawMode(true);
       stdin.resume();
       stdin.on('data', onKeys);

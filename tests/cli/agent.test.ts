@@ -90,7 +90,7 @@ describe('orgo agent and resume', () => {
     expect(shown).toMatch(/▸ computer \{"action":"left_click","coordinate":\[\d+,\d+\]\}/);
     from = term.output().length;
     term.write('/usage\r');
-    await term.until(/Tokens: \d+ in, \d+ out, \d+ in all, over 1 turns\./, 5000, from);
+    await term.until(/Tokens: [\d,]+ in, \d+ out, [\d,]+ in all, over 1 turn\./, 5000, from);
 
     slow = true;
     from = term.output().length;

@@ -83,6 +83,7 @@ describe('ssh', () => {
   it('gives a shell: a round trip, the size following the window, Ctrl+C to the computer, ~. to leave', async () => {
     const term = orgoPty(['ssh', 'flags-1', '--cwd', 'Desktop'], env, { cols: 90, rows: 20 });
     await term.until(/user@flags-1:~\/Desktop\$ $/);
+    expect(plain(term.output())).toMatch(/Connected to flags-1\. To leave: ~\. at the start of a line, or Ctrl\+C twice quickly\./);
     let from = term.output().length;
     term.write('echo $((6*7)); stty size\r');
     await term.until(/\n42\n20 90\n/, 10_000, from);

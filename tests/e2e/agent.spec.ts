@@ -154,6 +154,8 @@ test('Take over holds the agent while a person works; Resume hands it back', asy
   await viewer.getByTestId('agent-run').click();
   await viewer.getByTestId('agent-takeover').click();
   await expect(viewer.getByTestId('agent-status')).toHaveText('Paused: you have the computer');
+  // The run's time counts from its start, never below zero (it once read "-2.0 s" here).
+  await expect(viewer.getByTestId('agent-figures')).toHaveText(/ tokens · \d+\.\d s$/);
   const asked = model.requests.length;
   await shot(viewer, 'paused');
   await new Promise((r) => setTimeout(r, 2000));

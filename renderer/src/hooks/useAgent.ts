@@ -63,7 +63,7 @@ export function useAgent(computerId: string, enabled: boolean) {
     });
     const onEvent = (e: AgentEvent) => {
       if (e.type === 'run_start') {
-        setShown((s) => (s && s.id === e.thread_id ? { ...s, status: 'running', task: e.task, final: null, error: null, startedAt: Date.now() } : s ?? empty(e.thread_id, e.task)));
+        setShown((s) => (s && s.id === e.thread_id ? { ...s, status: 'running', task: e.task, final: null, error: null, startedAt: Date.now(), elapsedMs: null } : s ?? empty(e.thread_id, e.task)));
         void refreshThreads();
         return;
       }
@@ -95,7 +95,7 @@ export function useAgent(computerId: string, enabled: boolean) {
       try {
         // Shown before the first event arrives, so nothing of the run is missed.
         const r = await orgo.agent.run({ computerId, model, task, threadId });
-        setShown((s) => (s && s.id === r.threadId ? { ...s, status: 'running', final: null, error: null, startedAt: Date.now(), messages: [...s.messages, { role: 'user', content: task }] } : { ...empty(r.threadId, task), messages: [{ role: 'user', content: task }] }));
+        setShown((s) => (s && s.id === r.threadId ? { ...s, status: 'running', final: null, error: null, startedAt: Date.now(), elapsedMs: null, messages: [...s.messages, { role: 'user', content: task }] } : { ...empty(r.threadId, task), messages: [{ role: 'user', content: task }] }));
       } catch (e) {
         setError((e as Error).message);
       }

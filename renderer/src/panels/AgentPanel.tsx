@@ -48,6 +48,7 @@ export function AgentPanel({ computerId, running }: { computerId: string; runnin
   const live = s?.status === 'running' || s?.status === 'paused';
   useEffect(() => {
     if (!live) return;
+    setNow(Date.now()); // from the run's start, not from when the panel opened
     const t = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(t);
   }, [live]);
@@ -72,7 +73,8 @@ export function AgentPanel({ computerId, running }: { computerId: string; runnin
     void agent.run(model, task.trim(), !!s && !live);
     setTask('');
   };
-  const elapsed = s ? (s.elapsedMs ?? (s.startedAt ? now - s.startedAt : null)) : null;
+  // `now` ticks only while a run is live: never show a run that started since the last tick as negative.
+  const elapsed = s ? (s.elapsedMs ?? (s.startedAt ? Math.max(0, now - s.startedAt) : null)) : null;
   // Live runs count the steps' tokens until the run's own total arrives.
   const tokens = s ? (s.usage ? s.usage.input_tokens + s.usage.output_tokens : s.steps.reduce((n, x) => n + x.input_tokens + x.output_tokens, 0)) : 0;
   // The model's last words are the run's answer: shown once, as the answer.
