@@ -26,7 +26,6 @@ import login_env  # noqa: E402
 import channels  # noqa: E402
 import desktop_icons  # noqa: E402
 import events  # noqa: E402
-import keymap  # noqa: E402
 import mounts  # noqa: E402
 import on_demand  # noqa: E402
 import ops  # noqa: E402
@@ -109,14 +108,6 @@ def main():
     except TimeoutError as e:
         send({"event": "exit", "reason": f"the display did not start: {e}"})
         shutdown(1)
-    # The keyboard's extra characters, before anything can read the mapping (keymap.py).
-    keymap_state = None
-    if env.get("ORGO_KEYMAP"):
-        try:
-            keymap_state = keymap.preload(env["ORGO_KEYMAP"])
-        except Exception as e:  # the host puts them on itself then
-            keymap_state = f"failed: {e}"
-        mark("keymap")
     # The audio channel records from PulseAudio, whose socket the guest holds from here on
     # (on_demand.py): a viewer's recorder connects at once and is answered by the server
     # that connection starts, so sound works from the first second without waiting for it
@@ -131,7 +122,7 @@ def main():
     mark("ready")
     t = os.times()
     phases["cpu_self"] = round((t.user + t.system) * 1000, 1)  # this interpreter's, from its exec
-    send({"event": "ready", "phases": phases, "keymap": keymap_state})
+    send({"event": "ready", "phases": phases})
     desktop.start_session()
     background(wallpaper.paint)
     desktop_icons.DesktopIcons(reaper).start()

@@ -39,7 +39,6 @@ class Connection:
         body = self._recv(struct.unpack_from("<H", head, 6)[0] * 4)
         self.rid_base, self.rid_mask = struct.unpack_from("<II", body, 4)
         vendor_len, _max_req, _screens, formats = struct.unpack_from("<HHBB", body, 16)
-        self.min_keycode, self.max_keycode = body[26], body[27]
         screen = 32 + vendor_len + _pad(vendor_len) + 8 * formats
         self.root = struct.unpack_from("<I", body, screen)[0]
         self.width, self.height = struct.unpack_from("<HH", body, screen + 20)
@@ -168,17 +167,6 @@ class Connection:
                 raw = v[2]
                 return raw.decode("utf-8" if v[0] == self.atom("UTF8_STRING") else "latin-1", "replace")
         return None
-
-    def keyboard_mapping(self):
-        """(keysyms per keycode, the raw mapping: CARD32 keysyms, keycode by keycode from min_keycode)."""
-        count = self.max_keycode - self.min_keycode + 1
-        r = self.request(101, struct.pack("<BBxx", self.min_keycode, count))  # GetKeyboardMapping
-        return r[1], r[32:32 + count * r[1] * 4]
-
-    def change_keyboard_mapping(self, first, per_keycode, keysyms):
-        """ChangeKeyboardMapping of len(keysyms) // per_keycode keycodes from `first` (no reply)."""
-        self.request(100, struct.pack(f"<BBxx{len(keysyms)}I", first, per_keycode, *keysyms),
-                     minor=len(keysyms) // per_keycode, reply=False)
 
     # --- extensions -------------------------------------------------------------------------
 

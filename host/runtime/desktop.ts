@@ -35,8 +35,6 @@ export interface DesktopOptions {
   zygote?: GuestZygote;
   /** The computer's processes let the kernel merge their identical pages with other computers' (runtime/page-sharing.ts). */
   sharePages?: boolean;
-  /** The keyboard's extra keysyms for the guest to put on before it says ready (x11/preload.ts's plan, as JSON; guest/keymap.py). */
-  keymapPlan?: string;
 }
 
 type Pending = { resolve: (a: GuestResult<GuestOp>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -65,8 +63,6 @@ export class Desktop extends EventEmitter {
    * said so), and the guest's own marks (`guest.seed`, `guest.root`, ...: from its main()).
    */
   readonly phases: Record<string, number> = {};
-  /** What the guest did with `keymapPlan`: 'applied', or why not (null: there was none). */
-  keymap: string | null = null;
 
   constructor(readonly options: DesktopOptions) {
     super();
@@ -107,7 +103,6 @@ export class Desktop extends EventEmitter {
       ORGO_MASK: this.options.masks.join(':'),
       LANG: 'C.UTF-8',
       ...(this.options.sharePages ? { ORGO_SHARE_PAGES: '1' } : {}),
-      ...(this.options.keymapPlan ? { ORGO_KEYMAP: this.options.keymapPlan } : {}),
     };
     const network = this.options.network;
     const procsFiles = this.options.cgroupProcs ?? [];
@@ -227,7 +222,7 @@ export class Desktop extends EventEmitter {
   }
 
   private onLine(line: string): void {
-    let msg: { id?: number; event?: string; reason?: string; keymap?: string | null; width?: number; height?: number; depth?: number; phases?: Record<string, number>; pid?: number; code?: number | null; signal?: string | null } & GuestResult<GuestOp>;
+    let msg: { id?: number; event?: string; reason?: string; width?: number; height?: number; depth?: number; phases?: Record<string, number>; pid?: number; code?: number | null; signal?: string | null } & GuestResult<GuestOp>;
     try {
       msg = JSON.parse(line);
     } catch {
@@ -240,7 +235,6 @@ export class Desktop extends EventEmitter {
     } else if (msg.event === 'ended') this.onEnded(msg.code ?? null, msg.signal ?? null, (this.options.cgroupProcs ?? []).length > 0);
     else if (msg.event === 'ready') {
       for (const [k, v] of Object.entries(msg.phases ?? {})) if (typeof v === 'number') this.phases[`guest.${k}`] = v;
-      this.keymap = typeof msg.keymap === 'string' ? msg.keymap : null;
       this.emit('ready');
     }
     else if (msg.event === 'exit') this.exitReason = msg.reason ?? 'the computer stopped';

@@ -332,9 +332,6 @@ export class Computers extends EventEmitter {
     rmSync(p.disk, { recursive: true, force: true });
   }
 
-  /** The keymap preload worked out on this host's first computer, for the next ones' guests to apply (x11/preload.ts). */
-  private keymapPlan?: string;
-
   /** Cleanups of computers that ended (cgroups, link), awaited before the next boot and at shutdown. */
   private readonly exits = new Map<string, Promise<void>>();
 
@@ -396,7 +393,6 @@ export class Computers extends EventEmitter {
       cgroupProcs,
       zygote: this.zygote,
       sharePages: this.pages.enabled,
-      keymapPlan: this.keymapPlan,
     });
     this.oomSeen.set(id, 0);
     this.desktops.set(id, desk);
@@ -431,13 +427,8 @@ export class Computers extends EventEmitter {
     try {
       await desk.start();
       lap('desktop');
-      // Before anyone can start an application on it: the keyboard's extra characters. The
-      // guest put them on itself when it had this host's plan and its mapping matched it.
-      if (desk.keymap !== 'applied') {
-        if (this.keymapPlan && desk.keymap) log.warn(`computer ${id}: the guest did not preload the keymap (${desk.keymap})`);
-        const plan = await preloadKeymap(this.paths(row).xSocket);
-        if (plan && !this.keymapPlan) this.keymapPlan = JSON.stringify(plan);
-      }
+      // Before anyone can start an application on it: the keyboard's extra characters.
+      await preloadKeymap(this.paths(row).xSocket);
       lap('keymap');
       this.touch(id);
       const done = this.store.update(id, { status: 'running', error_message: null });
