@@ -30,9 +30,30 @@ def seed(disk, hostname):
     etc = f"{disk}/upper/etc"
     _write(f"{etc}/hostname", f"{hostname}\n")
     _write(f"{etc}/hosts", f"127.0.0.1\tlocalhost\n127.0.1.1\t{hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+    _write_resolv_conf(etc, os.environ.get("ORGO_RESOLV"))
     _write_browser_policy(etc)
     if not os.path.exists(f"{etc}/machine-id"):
         _write(f"{etc}/machine-id", os.urandom(16).hex() + "\n")
+
+
+RESOLV_MARK = "# Written by the Orgo host"
+
+
+def _write_resolv_conf(etc, text):
+    """The host's resolver sits on its loopback, which a computer cannot reach: the host hands over
+    a resolv.conf naming its forwarder (host/runtime/dns.ts). One the computer's user wrote stays;
+    the host's own shows through again once the host no longer writes one."""
+    path = f"{etc}/resolv.conf"
+    try:
+        ours = os.path.islink(path) is False and open(path).read().startswith(RESOLV_MARK)
+    except OSError:
+        ours = not os.path.lexists(path)
+    if not ours:
+        return
+    if text:
+        _write(path, text)
+    elif os.path.exists(path):
+        os.unlink(path)
 
 
 def _hide_host_content(disk):

@@ -24,6 +24,7 @@ import { KeyStore } from './store/keys.js';
 import { WorkspaceStore } from './store/workspaces.js';
 import { ThreadStore } from './store/threads.js';
 import { AgentService, type AgentConfig } from './agents/service.js';
+import { lockDataDir, type HostLock } from './runtime/host-lock.js';
 
 const log = logger('host');
 export const DEFAULT_MAX_UPLOAD_MB = 100;
@@ -82,6 +83,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
+  // One host per data dir: the next one clears what a dead one left (runtime/leftovers.ts), which
+  // must never be a live host's.
+  const lock = lockDataDir(dataDir);
+  try {
+    return await startLocked(options, dataDir, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function startLocked(options: HostOptions, dataDir: string, lock: HostLock): Promise<RunningHost> {
+  if (lock.crashed) log.warn(`the last host on ${dataDir} ended without closing: clearing what it left, then bringing its computers back`);
   const db = openDb(join(dataDir, 'host.db'));
   const keys = new KeyStore(db);
   const generatedKey = bootstrapKey(keys, dataDir, options.bootstrapKey);
@@ -132,6 +146,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         await computers.shutdown();
         await app.close();
         db.close();
+        lock.release();
       })()),
   };
 }

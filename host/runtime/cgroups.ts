@@ -3,9 +3,15 @@
  *
  * - cgroup v2 (a normal Debian/Ubuntu host, systemd or a container with its own cgroup
  *   namespace): `cpu.max`, `memory.max` (and `memory.swap.max` 0, so a limit is not
- *   swap in disguise). A cgroup with processes cannot also hand controllers to children, so the
- *   computers' folder is a sibling of the host's own cgroup (or under the root when the host is
- *   at the root, as in a container).
+ *   swap in disguise), `memory.events`' oom_kill for the kill event. The host works only inside
+ *   its own cgroup, the subtree systemd delegates to a service (`Delegate=yes`, or
+ *   `Delegate=cpu memory`) or to a user's session; never in its parent (a slice systemd owns) and
+ *   never at the root unless it runs there (a container with its own cgroup namespace). A cgroup
+ *   with processes cannot hand controllers to children ("no internal processes"), so the host
+ *   first moves its cgroup's processes into a leaf `orgo-<tag>-host` beside the computers'
+ *   folder, as systemd's delegation documentation asks, then enables +cpu +memory in its
+ *   cgroup's `cgroup.subtree_control` and in the computers' folder. Without cpu and memory in its
+ *   cgroup's `cgroup.controllers` (not delegated) limits are off, said once, not half applied.
  * - cgroup v1 (machines without systemd as pid 1, like these): the CFS quota in the `cpu`
  *   controller, `memory.limit_in_bytes` (and `memsw` when swap accounting is on), and `cpuacct`
  *   for the usage. v1 allows processes beside child groups, so the computers' folder sits under
@@ -44,8 +50,21 @@ interface Mount {
   own: string;
 }
 
+/** What the host found: the hierarchy, its mounts, and for v2 the mount point (its root). */
+export interface Layout {
+  hierarchy: Hierarchy;
+  list: Mount[];
+  v2Root?: string;
+}
+
+/** A v2 layout: the hierarchy mounted at `point`, the host's own group at `own` (a path in it, as /proc/self/cgroup's `0::` line says). */
+export function v2Layout(point: string, own: string): Layout {
+  const controllers = readFileSync(join(point, own, 'cgroup.controllers'), 'utf8').trim().split(/\s+/).filter(Boolean);
+  return { hierarchy: 'v2', list: [{ controllers, own: join(point, own) }], v2Root: point };
+}
+
 /** The cgroup mounts this process sees, with its own group in each. */
-function mounts(): { hierarchy: Hierarchy; list: Mount[] } {
+function mounts(): Layout {
   const info = readFileSync('/proc/self/mountinfo', 'utf8').split('\n');
   const own = new Map<string, string>(); // controllers key ('' for v2) -> own path
   for (const line of readFileSync('/proc/self/cgroup', 'utf8').trim().split('\n')) {
@@ -54,11 +73,9 @@ function mounts(): { hierarchy: Hierarchy; list: Mount[] } {
   }
   const v2 = info.map((l) => l.split(' - ')).find(([a, b]) => b?.startsWith('cgroup2 ') && a!.split(' ')[4] === '/sys/fs/cgroup');
   if (v2) {
-    const point = '/sys/fs/cgroup';
     const root = v2[0]!.split(' ')[3]!;
-    const controllers = readFileSync(`${point}/cgroup.controllers`, 'utf8').trim().split(/\s+/);
     const path = own.get('') ?? '/';
-    return { hierarchy: 'v2', list: [{ controllers, own: join(point, path.startsWith(root) ? path.slice(root.length) : path) }] };
+    return v2Layout('/sys/fs/cgroup', path.startsWith(root) ? path.slice(root.length) || '/' : path);
   }
   const list: Mount[] = [];
   for (const l of info) {
@@ -84,38 +101,98 @@ export class HostCgroups {
   /** Per mount: the folder holding this host's computers. */
   private readonly bases: Array<{ controllers: string[]; dir: string }> = [];
 
-  constructor(tag: string) {
-    let found: ReturnType<typeof mounts>;
+  private readonly v2Root?: string;
+
+  /** `layout`: what the host runs in (found from /proc/self by default; a test gives its own). */
+  constructor(private readonly tag: string, layout?: Layout) {
+    let found: Layout;
     try {
-      found = mounts();
+      found = layout ?? mounts();
     } catch (e) {
       log.warn(`no cgroups: ${(e as Error).message}`);
       found = { hierarchy: 'none', list: [] };
     }
     this.hierarchy = found.hierarchy;
-    for (const m of found.list) {
-      let parent = m.own;
-      if (this.hierarchy === 'v2' && m.own !== '/sys/fs/cgroup') {
-        parent = dirname(m.own);
-      }
-      this.bases.push({ controllers: m.controllers, dir: join(parent, `orgo-${tag}`) });
-    }
+    this.v2Root = found.v2Root;
+    for (const m of found.list) this.bases.push({ controllers: m.controllers, dir: join(m.own, `orgo-${tag}`) });
   }
 
   get enforced(): boolean {
     return this.hierarchy !== 'none';
   }
 
-  /** Makes the folders; leftovers of a host that crashed on this data dir are removed when empty. */
+  /**
+   * Makes the folders; leftovers of a host that crashed on this data dir are removed when empty.
+   * Throws when the limits cannot hold here (v2 without cpu and memory delegated).
+   */
   init(): void {
     for (const b of this.bases) {
-      if (this.hierarchy === 'v2') enableControllers(dirname(b.dir));
+      if (this.hierarchy === 'v2') this.delegate(dirname(b.dir), b.controllers);
       mkdirSync(b.dir, { recursive: true });
       if (this.hierarchy === 'v2') enableControllers(b.dir);
       for (const child of readdirSync(b.dir, { withFileTypes: true })) {
         if (child.isDirectory()) tryRmdir(join(b.dir, child.name));
       }
     }
+  }
+
+  /** v2: the host's own group hands cpu and memory down (see the top of this file). */
+  private delegate(own: string, controllers: string[]): void {
+    const missing = ['cpu', 'memory'].filter((c) => !controllers.includes(c));
+    if (missing.length) {
+      throw new Error(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not delegated to ${own} (its cgroup.controllers has ${controllers.join(' ') || 'none'}); under systemd give the host's unit Delegate=cpu memory`);
+    }
+    const enabled = () => readFileSync(join(own, 'cgroup.subtree_control'), 'utf8').trim().split(/\s+/);
+    if (['cpu', 'memory'].every((c) => enabled().includes(c))) return;
+    if (own !== this.v2Root) {
+      // The root may hold processes beside enabled controllers; any other group may not.
+      const leaf = join(own, `orgo-${this.tag}-host`);
+      mkdirSync(leaf, { recursive: true });
+      for (const pid of readFileSync(join(own, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+        try {
+          write(join(leaf, 'cgroup.procs'), pid);
+        } catch {
+          /* ended meanwhile, or a kernel thread: the enable below says if it matters */
+        }
+      }
+    }
+    write(join(own, 'cgroup.subtree_control'), '+cpu +memory');
+  }
+
+  /** The computers' groups left in this host's folders (a host of this data dir that died). */
+  leftoverGroups(): string[] {
+    const out: string[] = [];
+    for (const b of this.bases) {
+      try {
+        for (const child of readdirSync(b.dir, { withFileTypes: true })) if (child.isDirectory()) out.push(join(b.dir, child.name));
+      } catch {
+        /* no folder: nothing left */
+      }
+    }
+    return out;
+  }
+
+  /** Every process still in a leftover group: what a dead host's computers still run. */
+  leftoverPids(): number[] {
+    const pids = new Set<number>();
+    for (const d of this.leftoverGroups()) {
+      try {
+        for (const p of readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n')) if (p) pids.add(Number(p));
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    return [...pids];
+  }
+
+  /** Removes the leftover groups once their processes are gone; answers those that stay (still busy). */
+  async clearLeftovers(): Promise<string[]> {
+    const stay: string[] = [];
+    for (const d of this.leftoverGroups()) {
+      for (let i = 0; i < 40 && existsSync(d) && !tryRmdir(d); i++) await new Promise((r) => setTimeout(r, 25));
+      if (existsSync(d)) stay.push(d);
+    }
+    return stay;
   }
 
   private dirs(computerId: string): string[] {
@@ -215,6 +292,13 @@ export class HostCgroups {
 }
 
 function enableControllers(dir: string): void {
+  try {
+    // One write, as one change (the kernel takes a list); one by one if that is refused.
+    write(join(dir, 'cgroup.subtree_control'), '+cpu +memory');
+    return;
+  } catch {
+    /* below */
+  }
   for (const c of ['cpu', 'memory']) {
     try {
       write(join(dir, 'cgroup.subtree_control'), `+${c}`);

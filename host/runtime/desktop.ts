@@ -14,6 +14,8 @@ import { guestScript, MAX_SOCKET_PATH, type ComputerPaths } from './paths.js';
 import { obfuscateVncPassword } from '../../shared/node/vnc-password.js';
 import type { ComputerLink, HostNetwork } from './network.js';
 import type { GuestZygote } from './zygote.js';
+import { LEADER_FILE } from './leftovers.js';
+import { writeMark } from './processes.js';
 
 const log = logger('desktop');
 const READY_TIMEOUT_MS = 20_000;
@@ -29,6 +31,8 @@ export interface DesktopOptions {
   masks: string[];
   /** The computer's own network (network.ts); without it the computer shares the host's. */
   network?: { host: HostNetwork; computerId: string; bandwidthMbps: number | null };
+  /** The computer's /etc/resolv.conf, when the host's would not serve it (dns.ts); else the host's shows through. */
+  resolvConf?: string;
   /** `cgroup.procs` files the computer's first process joins before anything of it starts (cgroups.ts). */
   cgroupProcs?: string[];
   /** Where the guest is forked from (zygote.ts); without it, or when it is down, the guest is spawned. */
@@ -103,6 +107,7 @@ export class Desktop extends EventEmitter {
       ORGO_MASK: this.options.masks.join(':'),
       LANG: 'C.UTF-8',
       ...(this.options.sharePages ? { ORGO_SHARE_PAGES: '1' } : {}),
+      ...(this.options.resolvConf ? { ORGO_RESOLV: this.options.resolvConf } : {}),
     };
     const network = this.options.network;
     const procsFiles = this.options.cgroupProcs ?? [];
@@ -137,6 +142,8 @@ export class Desktop extends EventEmitter {
       this.input = proc.stdin!;
       output = proc.stdout!;
       this.leader = proc.pid;
+      // Written down for the next host, should this one die without stopping the computer (leftovers.ts).
+      if (proc.pid) writeMark(`${paths.run}/${LEADER_FILE}`, proc.pid);
       leader = proc.pid ? Promise.resolve(proc.pid) : Promise.reject(new Error('the computer did not start'));
       proc.on('error', (e) => this.onExit(`could not start the sandbox: ${e.message}`));
       proc.on('exit', (code, signal) => this.onEnded(code, signal, procsFiles.length > 0));
@@ -231,6 +238,7 @@ export class Desktop extends EventEmitter {
     }
     if (msg.event === 'spawned' && typeof msg.pid === 'number') {
       this.leader = msg.pid;
+      writeMark(`${this.options.paths.run}/${LEADER_FILE}`, msg.pid);
       this.emit('spawned', msg.pid);
     } else if (msg.event === 'ended') this.onEnded(msg.code ?? null, msg.signal ?? null, (this.options.cgroupProcs ?? []).length > 0);
     else if (msg.event === 'ready') {

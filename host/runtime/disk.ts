@@ -43,6 +43,29 @@ export function isMounted(dir: string): boolean {
   return mountOptions(dir) !== null;
 }
 
+/** Mount points at or below `dir` in this mount namespace, deepest first (the order to unmount them in). */
+export function mountsUnder(dir: string): string[] {
+  const out = new Set<string>();
+  for (const l of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const point = l.split(' ')[4];
+    if (point === undefined) continue;
+    const p = unescapeMount(point);
+    if (p === dir || p.startsWith(`${dir}/`)) out.add(p);
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Lets go of a mount a host that died left: thawed first (a host killed while it copied a
+ * running computer's disk for a clone left it frozen, and every write in it waiting), then
+ * unmounted; the loop device under it goes with it (autoclear).
+ */
+export async function releaseMount(dir: string): Promise<void> {
+  await runTool('fsfreeze', ['-u', dir]);
+  // Mounted more than once on the same folder (a spare moved onto a disk that was mounted): each goes.
+  for (let i = 0; i < 4 && isMounted(dir); i++) await unmountImage(dir);
+}
+
 /**
  * Whether the image's ext4 superblock says it was cleanly unmounted and has nothing to repair,
  * which is what `e2fsck -p` reads to say "clean" and stop: the clean bit set; no error bit and

@@ -26,6 +26,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { logger } from '../../shared/node/log.js';
+import { computerResolvConf, DnsForwarder, isLoopback, readResolvConf } from './dns.js';
 import { run, runTool } from './run.js';
 
 const log = logger('network');
@@ -68,11 +69,23 @@ export class HostNetwork {
   readonly prefix: string;
   private readonly table: string;
   private ready?: Promise<void>;
+  private dns?: { forwarder: DnsForwarder; address: string };
+  /**
+   * The computers' /etc/resolv.conf when the host's resolver is on its loopback (dns.ts), known
+   * after init(); null when the host's resolv.conf serves computers as it is.
+   */
+  resolvConf: string | null = null;
 
-  constructor(dataDir: string) {
+  /** `resolvConfPath`: the host's resolver configuration (ORGO_RESOLV_CONF, for tests; else /etc/resolv.conf). */
+  constructor(dataDir: string, private readonly resolvConfPath = process.env.ORGO_RESOLV_CONF || '/etc/resolv.conf') {
     this.tag = hostTag(dataDir);
     this.prefix = `og${this.tag}`;
     this.table = `orgo_${this.tag}`;
+  }
+
+  /** The label of this host's addresses on `lo` (the DNS forwarder's): attributable after a crash. */
+  private get label(): string {
+    return `lo:${this.prefix}`;
   }
 
   /** Forwarding on and this host's firewall table in place; once per host, before the first computer. */
@@ -86,6 +99,10 @@ export class HostNetwork {
       writeFileSync('/proc/sys/net/ipv4/ip_forward', '1');
       log.info('turned on IPv4 forwarding (net.ipv4.ip_forward=1) for the computers\' networks');
     }
+    const dns = await this.startDns().catch((e) => {
+      log.warn(`no DNS for computers (the host's resolver is on its loopback and the forwarder could not start): ${(e as Error).message}`);
+      return null;
+    });
     const ours = `"${this.prefix}*"`;
     const refuse = (match: string) => [
       `${match} meta l4proto tcp reject with tcp reset`,
@@ -98,6 +115,8 @@ export class HostNetwork {
       // The host itself, on every address it has, is not a computer's business.
       '  chain input { type filter hook input priority filter - 5; policy accept;',
       `    iifname ${ours} ct state established,related accept`,
+      // Of the host, only the DNS forwarder (dns.ts), and only DNS.
+      ...(dns ? [`    iifname ${ours} ip daddr ${dns} meta l4proto { tcp, udp } th dport 53 accept`] : []),
       ...refuse(`    iifname ${ours}`),
       '  }',
       '  chain forward { type filter hook forward priority filter - 5; policy accept;',
@@ -114,12 +133,93 @@ export class HostNetwork {
     await run('nft', ['-f', '-'], rules.join('\n') + '\n');
   }
 
-  /** Host exit: the firewall table goes; the links went with their computers. */
+  /**
+   * When the host's resolv.conf names a loopback resolver: the forwarder on an address of this
+   * host's own, claimed as computers claim theirs (an `ip route add` of its /32, which fails if
+   * anyone has it), on `lo` with this host's label. Answers the address, or null when not needed.
+   */
+  private async startDns(): Promise<string | null> {
+    const conf = readResolvConf(this.resolvConfPath);
+    const upstreams = conf.nameservers.filter(isLoopback).filter((s) => s.includes('.'));
+    if (!upstreams.length) return null;
+    for (const address of this.candidates('dns')) {
+      const added = await runTool('ip', ['addr', 'add', `${address}/32`, 'dev', 'lo', 'label', this.label]);
+      if (added.code !== 0) {
+        if (/File exists/.test(added.stderr)) continue;
+        throw new Error(`ip addr add ${address}: ${added.stderr.trim()}`);
+      }
+      if ((await runTool('ip', ['route', 'add', `${address}/32`, 'dev', 'lo'])).code !== 0) {
+        await runTool('ip', ['addr', 'del', `${address}/32`, 'dev', 'lo']);
+        continue; // a computer of some host has it
+      }
+      const forwarder = new DnsForwarder(upstreams);
+      try {
+        await forwarder.listen(address);
+      } catch (e) {
+        await this.dropDnsAddress(address);
+        throw e;
+      }
+      this.dns = { forwarder, address };
+      this.resolvConf = computerResolvConf(conf, address);
+      log.info(`the host's resolver is on its loopback (${upstreams.join(', ')}): computers ask it through ${address}`);
+      return address;
+    }
+    throw new Error('no free address for the DNS forwarder');
+  }
+
+  private async dropDnsAddress(address: string): Promise<void> {
+    await runTool('ip', ['route', 'del', `${address}/32`, 'dev', 'lo']);
+    await runTool('ip', ['addr', 'del', `${address}/32`, 'dev', 'lo']);
+  }
+
+  /** Host exit: the firewall table and the DNS forwarder go; the links went with their computers. */
   async close(): Promise<void> {
     if (!this.ready) return;
     await this.ready.catch(() => {});
     this.ready = undefined;
     await runTool('nft', ['delete', 'table', 'inet', this.table]);
+    if (this.dns) {
+      this.dns.forwarder.close();
+      await this.dropDnsAddress(this.dns.address);
+      this.dns = undefined;
+      this.resolvConf = null;
+    }
+  }
+
+  /** This host's addresses on `lo` (its DNS forwarder's), found by their label. */
+  async loAddresses(): Promise<string[]> {
+    const out = (await runTool('ip', ['-o', '-4', 'addr', 'show', 'dev', 'lo'])).stdout;
+    const found: string[] = [];
+    for (const line of out.split('\n')) {
+      const words = line.replace(/\\/g, ' ').split(/\s+/);
+      const inet = words.indexOf('inet');
+      if (inet >= 0 && words.includes(this.label)) found.push(words[inet + 1]!.replace(/\/\d+$/, ''));
+    }
+    return found;
+  }
+
+  /**
+   * At host start, before any computer of this host: what a host of this data dir that died
+   * left, its firewall table and the host ends of its links (a link outlives its computer while
+   * anything holds the computer's namespace; deleting one end deletes the pair, and the /32 route
+   * and the tc qdiscs go with it). Only names with this data dir's tag are touched, never another
+   * host's. Answers the links it deleted.
+   */
+  async clearLeftovers(): Promise<string[]> {
+    await runTool('nft', ['delete', 'table', 'inet', this.table]);
+    for (const address of await this.loAddresses()) await this.dropDnsAddress(address);
+    const gone: string[] = [];
+    for (const name of await this.links()) {
+      if ((await runTool('ip', ['link', 'del', name])).code === 0) gone.push(name);
+    }
+    return gone;
+  }
+
+  /** This host's links on the host, by name (`ogTAGxxxxxx`). */
+  async links(): Promise<string[]> {
+    const out = (await runTool('ip', ['-o', 'link', 'show'])).stdout;
+    const mine = new RegExp(`^\\d+: (${this.prefix}[0-9a-f]{6})[@:]`, 'gm');
+    return [...out.matchAll(mine)].map((m) => m[1]!);
   }
 
   ifName(computerId: string): string {

@@ -8,10 +8,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { logger } from '../../shared/node/log.js';
 import { guestScript } from './paths.js';
+import { ZYGOTE_PID_FILE } from './leftovers.js';
+import { writeMark } from './processes.js';
 
 const log = logger('zygote');
 const START_TIMEOUT_MS = 15_000;
@@ -54,6 +56,9 @@ export class GuestZygote {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.proc = proc;
+    // For the next host, should this one die: the zygote ends when its stdin closes, but one
+    // busy forking might not yet (leftovers.ts).
+    if (proc.pid) writeMark(join(dirname(this.socketPath), ZYGOTE_PID_FILE), proc.pid);
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => done(false, 'did not start in time'), START_TIMEOUT_MS);
       let settled = false;
@@ -113,5 +118,6 @@ export class GuestZygote {
       clearTimeout(late);
     }
     rmSync(this.socketPath, { force: true });
+    rmSync(join(dirname(this.socketPath), ZYGOTE_PID_FILE), { force: true });
   }
 }

@@ -18,6 +18,7 @@ import type { GuestOp, GuestOps, GuestResult } from '../runtime/guest-ops.js';
 import { fitFilesystem, makeImage, mountImage, SpareImages, unmountImage } from '../runtime/disk.js';
 import { DEFAULT_DISK_GB } from '../../shared/api/specs.js';
 import { HostNetwork } from '../runtime/network.js';
+import { clearLeftovers, writtenDownProcesses } from '../runtime/leftovers.js';
 import { computerPaths } from '../runtime/paths.js';
 import { PageSharing } from '../runtime/page-sharing.js';
 import { GuestZygote } from '../runtime/zygote.js';
@@ -72,6 +73,8 @@ export class Computers extends EventEmitter {
   private readonly lastActivity = new Map<string, number>();
   private readonly viewers = new Map<string, number>();
   private closing = false;
+  /** The leftovers of a previous host on this data dir are gone (runtime/leftovers.ts). */
+  private readonly cleared: Promise<void>;
   private readonly ticker: NodeJS.Timeout;
   /** Each computer's last start, phase by phase (ms; `total` from the request), for the log and the bench. */
   private readonly startPhases = new Map<string, Record<string, number>>();
@@ -84,9 +87,12 @@ export class Computers extends EventEmitter {
     this.ticker = setInterval(() => this.autoStopTick(), Math.max(50, Math.min(15_000, config.minuteMs / 4)));
     this.ticker.unref();
     const isolation = config.isolation ?? { network: true, limits: true };
-    if (isolation.network) this.network = new HostNetwork(config.dataDir);
+    // Before this host writes down processes of its own over those of the host before (the zygote's pid).
+    const written = writtenDownProcesses(config.dataDir);
+    const names = new HostNetwork(config.dataDir);
+    if (isolation.network) this.network = names;
     if (isolation.limits) {
-      this.cgroups = new HostCgroups(this.network?.tag ?? new HostNetwork(config.dataDir).tag);
+      this.cgroups = new HostCgroups(names.tag);
       try {
         this.cgroups.init();
       } catch (e) {
@@ -94,6 +100,10 @@ export class Computers extends EventEmitter {
         this.cgroups = undefined;
       }
     }
+    // What a host of this data dir that died left (processes, cgroups, links, its firewall table,
+    // mounts), whichever isolation it ran with: gone before this host makes a disk or boots.
+    this.cleared = clearLeftovers({ dataDir: config.dataDir, written, cgroups: this.cgroups ?? new HostCgroups(names.tag), network: names })
+      .then(() => {}, (e) => log.error(`clearing what the previous host left: ${(e as Error).message}`));
     if (config.diskImages !== false) {
       try {
         mkdirSync(join(config.dataDir, 'disks'), { recursive: true, mode: 0o700 });
@@ -153,6 +163,7 @@ export class Computers extends EventEmitter {
     const id = row.id;
     const requested = performance.now();
     return this.serial(id, async () => {
+      await this.cleared;
       const queued = performance.now() - requested;
       const diskAt = performance.now();
       try {
@@ -284,18 +295,19 @@ export class Computers extends EventEmitter {
 
   /** At host start: computers that were up come back up, two at a time (this is a 2-core box). */
   async recover(): Promise<void> {
-    const rows = this.store.list();
-    for (const row of rows) {
+    // Those coming back say so at once: clearing what a dead host left and mounting the disks
+    // below take a while, and a client that asks meanwhile must not read the last run's
+    // "running" for a desktop that is not up yet.
+    const up = this.store.list().filter((r) => UP_STATES.has(r.status));
+    for (const row of up) this.store.update(row.id, { status: 'starting', error_message: null });
+    await this.cleared;
+    for (const row of this.store.list()) {
       if (row.status === 'stopping') this.store.update(row.id, { status: 'stopped' });
       if (row.status === 'deleting') {
         await this.dropDisk(row);
         this.store.delete(row.id);
       }
     }
-    // Those coming back say so at once: mounting the disks below takes a while, and a client that
-    // asks meanwhile must not read the last run's "running" for a desktop that is not up yet.
-    const up = this.store.list().filter((r) => UP_STATES.has(r.status));
-    for (const row of up) this.store.update(row.id, { status: 'starting', error_message: null });
     // Images are mounted for as long as the host runs: the files API reads stopped computers too.
     for (const row of this.store.list()) {
       if (row.disk_image) await mountImage(this.paths(row).image, this.paths(row).disk).catch((e) => log.error(`mounting ${row.id}'s disk: ${e}`));
@@ -312,6 +324,7 @@ export class Computers extends EventEmitter {
   /** Host shutdown: every desktop stops, statuses stay, so the next start brings them back. */
   async shutdown(): Promise<void> {
     this.closing = true;
+    await this.cleared;
     clearInterval(this.ticker);
     clearInterval(this.oomTicker);
     await Promise.all([...this.desktops.values()].map((d) => d.stop()));
@@ -360,6 +373,7 @@ export class Computers extends EventEmitter {
 
   private async boot(id: string, state: 'creating' | 'starting' | 'restarting', before: { requested: number; queued: number; disk: number } = { requested: performance.now(), queued: 0, disk: 0 }): Promise<ComputerRow> {
     if (this.closing) throw new ApiError(503, 'The host is shutting down', 'host_shutting_down');
+    await this.cleared;
     const row = this.store.update(id, { status: state, error_message: null });
     const phases: Record<string, number> = { queued: before.queued, disk: before.disk };
     let at = performance.now();
@@ -380,6 +394,9 @@ export class Computers extends EventEmitter {
       }
       lap('disk');
     }
+    // The host's side of the network first (its firewall table, the DNS forwarder): the guest
+    // writes the computer's resolv.conf from it before anything inside looks a name up.
+    await this.network?.init().catch(() => {}); // attach() reports it
     const cgroupProcs = this.cgroups?.create(id, { vcpus: row.cpu, memGb: row.ram });
     lap('cgroups');
     const desk = new Desktop({
@@ -390,6 +407,7 @@ export class Computers extends EventEmitter {
       paths: this.paths(row),
       masks: [this.config.dataDir],
       network: this.network ? { host: this.network, computerId: id, bandwidthMbps: row.bandwidth_limit_mbps } : undefined,
+      resolvConf: this.network?.resolvConf ?? undefined,
       cgroupProcs,
       zygote: this.zygote,
       sharePages: this.pages.enabled,
