@@ -27,11 +27,11 @@ import channels  # noqa: E402
 import desktop_icons  # noqa: E402
 import events  # noqa: E402
 import mounts  # noqa: E402
+import on_demand  # noqa: E402
 import ops  # noqa: E402
 import procs  # noqa: E402
 import seed  # noqa: E402
 import session  # noqa: E402
-import sound_server  # noqa: E402
 import stream  # noqa: E402
 import terminals  # noqa: E402
 import wallpaper  # noqa: E402
@@ -109,10 +109,14 @@ def main():
         send({"event": "exit", "reason": f"the display did not start: {e}"})
         shutdown(1)
     # The audio channel records from PulseAudio, whose socket the guest holds from here on
-    # (sound_server.py): a viewer's recorder connects at once and is answered by the server
+    # (on_demand.py): a viewer's recorder connects at once and is answered by the server
     # that connection starts, so sound works from the first second without waiting for it
-    # (and without starting it, by a probe, in computers that never play anything).
-    sound_server.SoundServer(reaper).start()
+    # (and without starting it, by a probe, in computers that never play anything). The session
+    # bus the same way: most computers idle with nothing on it.
+    os.makedirs(on_demand.RUNTIME, mode=0o700, exist_ok=True)
+    os.chown(on_demand.RUNTIME, on_demand.UID, on_demand.UID)
+    on_demand.sound_server(reaper).start()
+    on_demand.session_bus(reaper).start()
     # Running: the display takes input and VNC clients. The session (window manager, panel) and
     # the desktop's cosmetics start right behind, while the host finishes its own part.
     mark("ready")

@@ -55,7 +55,7 @@ def ffmpeg_argv(url, width, height, fps):
         "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-nostats",
         # key=value blocks on stdout twice a second: how the guest sees frames reach the server.
         "-progress", "pipe:1", "-stats_period", "0.5",
-        # The sound first: opening it may start the sound server (sound_server.py), which takes a
+        # The sound first: opening it may start the sound server (on_demand.py), which takes a
         # moment; opened first, the sound is there from the stream's first frame.
         # 20 ms pieces: asked for nothing, PulseAudio runs the null sink's monitor with seconds of
         # latency, and the sound would trail the picture by as much.

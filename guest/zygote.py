@@ -11,17 +11,21 @@ The host starts this as `python3 -S -E -X pycache_prefix=… guest.py --zygote S
 line, {"env": {...}, "cgroup_procs": [...], "net": bool, "log": path}, and from then on the
 connection is the guest's stdin and stdout (PROTOCOL.md), exactly as the pipes of a spawned
 guest are. Before the guest's own lines the host reads {"event": "spawned", "pid": N}: the
-computer's outermost process, the one to signal and whose namespaces are the computer's. When
-the computer ends, that process writes {"event": "ended", "code": C, "signal": S} and exits.
+computer's pid 1 as the host sees it, whose process group to signal and whose namespaces are
+the computer's. When it has ended, this process writes {"event": "ended", "code": C, "signal": S}.
 
 What `unshare --mount --uts --ipc --pid [--net] --fork --kill-child` did is done here in the
-same order with the same system calls: the forked child joins the computer's cgroups, becomes
-its own session and process group, unshares the namespaces, and forks the computer's pid 1,
-which dies with it (PR_SET_PDEATHSIG). This process never runs threads, so forking it is safe.
+same order with the same system calls: the forked child joins the computer's cgroups, unshares
+the namespaces, forks the computer's pid 1 and exits at once. Pid 1 is then a child of this
+process (a child subreaper), which waits for it and writes its `ended` line, so no process per
+computer sits waiting for it (a forked interpreter that waits costs each computer ~1.5 MB of
+its own). Pid 1 is its own session and process group: the host signals that group to end it.
+This process never runs threads, so forking it is safe.
 """
 import ctypes
 import json
 import os
+import select
 import signal
 import sys
 
@@ -31,15 +35,24 @@ import unix_socket
 guest = None  # guest.py's module, which has imported every module of the guest: serve() sets it
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
-PR_SET_PDEATHSIG = 1
 PR_SET_MEMORY_MERGE = 67
 CGROUP_FAILED = 111  # as the host's spawn path reports a failed join (host/runtime/desktop.ts)
 
 libc = ctypes.CDLL(None, use_errno=True)
 
 
+PR_SET_CHILD_SUBREAPER = 36
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
 def line(conn, obj):
     conn.sendall((json.dumps(obj) + "\n").encode())
+
+
+def ended(status):
+    return {"event": "ended", "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            "signal": signal.Signals(os.WTERMSIG(status)).name if os.WIFSIGNALED(status) else None}
 
 
 def read_request(conn):
@@ -54,9 +67,14 @@ def read_request(conn):
     return json.loads(data)
 
 
-def computer(conn, req):
-    """The forked child: the computer's outermost process. Never returns."""
+def computer(conn, req, tell_pid, held):
+    """The forked child: joins the computer's cgroups and namespaces, forks its pid 1, says the
+    pid to the host (`spawned`) and to the zygote (`tell_pid`, a pipe), and exits. Never returns."""
+    signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    # Other computers' connections and pipes, which the zygote holds: never any of this one's.
+    for fd in held:
+        os.close(fd)
     # The zygote's pipes to the host are not the computer's business.
     null = os.open("/dev/null", os.O_RDWR)
     os.dup2(null, 0)
@@ -69,7 +87,6 @@ def computer(conn, req):
     except OSError:
         line(conn, {"event": "ended", "code": CGROUP_FAILED, "signal": None})
         os._exit(CGROUP_FAILED)
-    os.setsid()
     if req.get("env", {}).get("ORGO_SHARE_PAGES") == "1":
         # This process, the guest and all they start let the kernel merge their pages with other
         # computers' equal ones (host/runtime/page-sharing.ts); fork and exec keep it.
@@ -80,29 +97,23 @@ def computer(conn, req):
         line(conn, {"event": "exit", "reason": f"could not start the sandbox: unshare: {os.strerror(err)}"})
         line(conn, {"event": "ended", "code": 1, "signal": None})
         os._exit(1)
-    line(conn, {"event": "spawned", "pid": os.getpid()})
+    # Pid 1 starts once this process is gone (its end of `go` closes with it): by then it is the
+    # zygote's child, and `spawned` is the first line the host reads.
+    go_r, go_w = os.pipe()
     pid = os.fork()
     if pid == 0:
+        os.close(go_w)
+        os.read(go_r, 1)
+        os.close(go_r)
+        os.setsid()
         guest_main(conn, req)
-    conn_fd = conn.detach()  # the guest speaks on it now; this process only reports the end
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except InterruptedError:
-            continue
-    end = {"event": "ended", "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
-           "signal": signal.Signals(os.WTERMSIG(status)).name if os.WIFSIGNALED(status) else None}
-    try:
-        os.write(conn_fd, (json.dumps(end) + "\n").encode())
-    except OSError:
-        pass
+    line(conn, {"event": "spawned", "pid": pid})
+    os.write(tell_pid, str(pid).encode())
     os._exit(0)
 
 
 def guest_main(conn, req):
     """The computer's pid 1: the guest, on the connection as its stdin and stdout."""
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     fd = conn.fileno()
     os.dup2(fd, 0)
     os.dup2(fd, 1)
@@ -122,35 +133,117 @@ def guest_main(conn, req):
     os._exit(1)
 
 
+class Computers:
+    """The zygote's side of the computers it forked: for each, the connection to the host (a
+    duplicate of the guest's), which gets the `ended` line when its pid 1 is reaped here."""
+
+    def __init__(self, poller):
+        self.poller = poller
+        self.telling = {}  # pipe fd -> connection: the forked child is about to say the pid
+        self.running = {}  # pid 1 of a computer -> its connection
+        self.children = set()  # the forked children themselves, reaped without a word
+        self.early = {}  # a pid 1 reaped before its pid was told: its status
+
+    def held(self):
+        return [*self.telling, *(c.fileno() for c in self.telling.values()), *(c.fileno() for c in self.running.values())]
+
+    def forked(self, child, tell_r, conn):
+        self.children.add(child)
+        self.telling[tell_r] = conn
+        self.poller.register(tell_r, select.POLLIN)
+
+    def told(self, fd):
+        conn = self.telling.pop(fd)
+        self.poller.unregister(fd)
+        data = os.read(fd, 32)
+        os.close(fd)
+        if not data:  # it failed before forking pid 1, and said so on the connection itself
+            conn.close()
+            return
+        pid = int(data)
+        if pid in self.early:
+            self.end(conn, self.early.pop(pid))
+        else:
+            self.running[pid] = conn
+
+    def reap(self):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid in self.children:
+                self.children.discard(pid)
+            elif pid in self.running:
+                self.end(self.running.pop(pid), status)
+            else:
+                self.early[pid] = status
+                while len(self.early) > 1000:  # strays nobody will ask about: a bounded memory
+                    self.early.pop(next(iter(self.early)))
+
+    def end(self, conn, status):
+        try:
+            line(conn, ended(status))
+        except OSError:
+            pass
+        conn.close()
+
+
 def serve(path, guest_module):
     global guest
     guest = guest_module
     srv = unix_socket.listen(path)
-    # The computers' outermost processes are reaped by the kernel: nothing here waits for them.
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    # Computers' pid 1 are adopted here when the child that forked them exits.
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the poll below (through wake_w)
     # The shared pages stay shared: the collector no longer walks (and writes to) what is here.
     import gc
     gc.collect()
     gc.freeze()
     sys.stdout.write("ready\n")
     sys.stdout.flush()
-    import select
+    poller = select.poll()
+    computers = Computers(poller)
+    for fd in (srv.fileno(), sys.stdin.fileno(), wake_r):
+        poller.register(fd, select.POLLIN)
     while True:
-        readable, _, _ = select.select([srv, sys.stdin], [], [])
-        if sys.stdin in readable:
-            # The host closed our stdin (it stopped or died): so do we. Computers live on alone.
-            os._exit(0)
-        conn, _ = srv.accept()
         try:
-            req = read_request(conn)
-        except (OSError, ValueError, EOFError):
-            conn.close()
+            events = poller.poll()
+        except InterruptedError:
             continue
-        if os.fork() == 0:
-            srv.close()
-            try:
-                computer(conn, req)
-            finally:
-                os._exit(1)
-        conn.close()
+        for fd, _ in events:
+            if fd == sys.stdin.fileno():
+                # The host closed our stdin (it stopped or died): so do we. Computers live on alone.
+                os._exit(0)
+            if fd == wake_r:
+                os.read(wake_r, 512)
+                computers.reap()
+            elif fd == srv.fileno():
+                accept(srv, computers, wake_r, wake_w)
+            elif fd in computers.telling:
+                computers.told(fd)
 
+
+def accept(srv, computers, wake_r, wake_w):
+    conn, _ = srv.accept()
+    try:
+        req = read_request(conn)
+    except (OSError, ValueError, EOFError):
+        conn.close()
+        return
+    tell_r, tell_w = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(tell_r)
+        srv.close()
+        try:
+            computer(conn, req, tell_w, [wake_r, wake_w, *computers.held()])
+        finally:
+            os._exit(1)
+    os.close(tell_w)
+    computers.forked(child, tell_r, conn)

@@ -1,11 +1,11 @@
 #!/bin/sh
-# One computer's desktop session, run as `user` once the display is up.
+# One computer's desktop session, run as `user` once the display is up. It starts what runs
+# for good and exits (the guest, pid 1, adopts them): a shell waiting beside them costs memory
+# in every computer.
 export XDG_RUNTIME_DIR=/run/user/1000
-# A session bus on a path inside the computer, not an abstract socket that other computers
-# sharing the network namespace could reach.
-eval "$(dbus-daemon --session --address="unix:path=$XDG_RUNTIME_DIR/bus" --fork --print-address=1 | sed 's/^/DBUS_SESSION_BUS_ADDRESS=/; s/$/; export DBUS_SESSION_BUS_ADDRESS/')" 2>/dev/null
-# The computer's sound (PulseAudio, desktop/pulse.pa) starts when its first client connects:
-# the guest holds its socket (sound_server.py).
+# The session bus ($DBUS_SESSION_BUS_ADDRESS) and the computer's sound (PulseAudio,
+# desktop/pulse.pa) start when their first client connects: the guest holds their sockets
+# (on_demand.py).
 # The terminal's font and colours (no cpp: nothing here needs it, and it costs a process).
 xrdb -nocpp -merge /etc/orgo/Xresources
 # The pointer's shape. The wallpaper is the guest's (wallpaper.py): a solid colour set here
@@ -20,4 +20,3 @@ set -- "$HOME"/.config/systemd/user/*.wants/*
 if [ -e "$1" ] || [ -L "$1" ]; then
   /usr/bin/python3 /etc/orgo/services.py supervise >/dev/null 2>&1 &
 fi
-wait

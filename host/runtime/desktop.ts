@@ -51,7 +51,7 @@ type Pending = { resolve: (a: GuestResult<GuestOp>) => void; reject: (e: Error) 
 export class Desktop extends EventEmitter {
   /** The guest's stdin (a pipe, or the zygote's connection). */
   private input?: Writable;
-  /** The computer's outermost process (`unshare`, or the zygote's fork): its group is the computer. */
+  /** The computer's outermost process (`unshare`, or a forked guest's pid 1 itself): its group is the computer. */
   private leader?: number;
   private launched = false;
   private pending = new Map<number, Pending>();

@@ -212,9 +212,14 @@ export function imageExists(image: string): boolean {
 export class SpareImages {
   private readonly ready: string[] = [];
   private filling: Promise<void> | null = null;
+  /** The take waiting for the spare being made (at most one), and how to hand it over. */
+  private awaited: Promise<string | undefined> | null = null;
+  private onMade: ((image: string | undefined) => void) | null = null;
   private readonly cleared: Promise<void>;
   private next = 0;
   private closed = false;
+  /** The last try to make one failed (no loop devices, no mkfs): nobody waits for the next. */
+  private failed = false;
 
   constructor(
     private readonly dir: string,
@@ -251,27 +256,37 @@ export class SpareImages {
           await unmountImage(mnt).catch(() => {});
           rmSync(mnt, { recursive: true, force: true });
           rmSync(image, { force: true });
+          this.failed = true;
           return; // no spares on this host (no loop devices, no mkfs): computers make their own
         }
         if (this.closed) {
           await this.drop(image);
           return;
         }
-        this.ready.push(image);
+        this.failed = false;
+        this.made(image);
       }
     })().finally(() => {
       this.filling = null;
+      this.made(undefined); // a take still waiting makes its own disk
     });
   }
 
   /**
    * Makes a spare the computer's: `image` becomes its file, mounted on `dir`. False when none
-   * fits or is ready (the caller makes one).
+   * fits or is ready (the caller makes one). With none ready but one being made (a host's first
+   * creates, right after it started filling), one caller waits for that one: it is further along
+   * than a new one would be, and making two at once only slows both.
    */
   async take(image: string, dir: string, sizeGb: number): Promise<boolean> {
     if (sizeGb !== this.sizeGb || this.closed) return false;
-    const spare = this.ready.shift();
+    let spare = this.ready.shift();
     this.fill();
+    if (!spare && this.filling && !this.awaited && !this.failed) {
+      this.awaited = new Promise<string | undefined>((r) => (this.onMade = r));
+      spare = await this.awaited;
+      this.awaited = null;
+    }
     if (!spare) return false;
     const mnt = spare.replace(/\.img$/, '.mnt');
     // The file first: from here on, whatever happens, the image is the computer's.
@@ -284,6 +299,14 @@ export class SpareImages {
     }
     rmSync(mnt, { recursive: true, force: true });
     return true;
+  }
+
+  /** Hands a new spare to the take waiting for it, else keeps it ready. */
+  private made(image: string | undefined): void {
+    const waiting = this.onMade;
+    this.onMade = null;
+    if (waiting) waiting(image);
+    else if (image) this.ready.push(image);
   }
 
   private async drop(image: string): Promise<void> {

@@ -87,7 +87,7 @@ export class GuestZygote {
 
   /**
    * Forks one computer: the connection is its guest's stdin and stdout; its first line names
-   * the computer's outermost process (`spawned`), its last says how it ended (`ended`).
+   * the computer's pid 1 (`spawned`), its last says how it ended (`ended`, written by the zygote, which adopted it).
    */
   async fork(request: ForkRequest): Promise<Socket | null> {
     if (!(await this.ready())) return null;

@@ -1,8 +1,9 @@
 /**
  * The desktop a person and a model meet (issue 15): icons for the Desktop folder's files, a
  * right-click menu with the applications, a file manager and a browser started on demand
- * (Chromium maximized on a plain start page) and a sound server started by its first client, a terminal with a monospace face, CJK and emoji
- * fonts. Each checked on a real desktop, from inside it or on its screen.
+ * (Chromium maximized on a plain start page), a sound server and a session bus started by their
+ * first client, a panel with launchers and a clock, a terminal with a monospace face, CJK and
+ * emoji fonts. Each checked on a real desktop, from inside it or on its screen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Computer } from '../../shared/api/types.js';
@@ -29,12 +30,32 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('the desktop', () => {
-  it('starts neither a file manager, a browser nor the sound server at boot; sound starts when asked for', async () => {
+  it('starts neither a file manager, a browser, the sound server nor the session bus at boot; each starts when asked for', async () => {
     // Nor the service supervisor (an interpreter) while no user service is enabled.
-    expect(await sh("pgrep -x pcmanfm; pgrep -x chromium; pgrep -x pulseaudio; pgrep -fx '/usr/bin/python3 /etc/orgo/services.py supervise'; echo done")).toBe('done\n');
+    expect(await sh("pgrep -x pcmanfm; pgrep -x chromium; pgrep -x pulseaudio; pgrep -x dbus-daemon; pgrep -fx '/usr/bin/python3 /etc/orgo/services.py supervise'; echo done")).toBe('done\n');
     // The first client's connection waits for the server the guest starts for it.
     expect(await sh("pactl info | grep '^Default Sink'")).toBe('Default Sink: desktop\n');
     expect((await sh('pgrep -cx pulseaudio')).trim()).toBe('1');
+    // The session bus the same way, on its path inside the computer, and only one of it.
+    expect(await sh('echo "$DBUS_SESSION_BUS_ADDRESS"; dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetId | grep -c string')).toBe('unix:path=/run/user/1000/bus\n1\n');
+    expect((await sh('dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.ListNames >/dev/null && pgrep -cx dbus-daemon')).trim()).toBe('1');
+  });
+
+  it('has its panel: the three launchers and the clock drawn along the bottom', async () => {
+    // The launchers' icons are files (applications/*.desktop), drawn without an icon theme.
+    await eventually(() => sh('xdotool search --class tint2 2>/dev/null | head -1'), (o) => o.trim() !== '', 15_000, 'the panel');
+    const img = await shot();
+    const strip = (x0: number, x1: number) => {
+      const colours = new Set<number>();
+      for (let y = img.height - 30; y < img.height - 4; y++) for (let x = x0; x < x1; x++) {
+        const i = (y * img.width + x) * 3;
+        colours.add((img.rgb[i]! << 16) | (img.rgb[i + 1]! << 8) | img.rgb[i + 2]!);
+      }
+      return colours.size;
+    };
+    // Each launcher is a picture of many colours on the panel's flat one; so is the clock's text.
+    for (const [x0, x1] of [[4, 32], [34, 62], [64, 92]] as const) expect(strip(x0, x1), `launcher at ${x0}`).toBeGreaterThan(20);
+    expect(strip(img.width - 80, img.width - 4), 'the clock').toBeGreaterThan(5);
   });
 
   it("shows the Desktop folder's files as icons, as they come and go, and a double click opens one", async () => {

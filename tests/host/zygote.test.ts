@@ -1,8 +1,8 @@
 /**
  * Guests forked from one interpreter per host (guest/zygote.py, host/runtime/zygote.ts): a
  * computer's pid 1 comes from the host's zygote, inside its own namespaces and cgroups as a
- * spawned one; the zygote dying takes no computer with it and the next computer still starts;
- * the host's stop leaves no zygote behind.
+ * spawned one, with no process of the zygote's waiting beside it; the zygote dying takes no
+ * computer with it and the next computer still starts; the host's stop leaves no zygote behind.
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,18 +37,18 @@ describe('the guest zygote', () => {
     const pc = await t.client.createComputer({ workspace_id: ws.id, name: 'forked' });
     expect(pc.status).toBe('running');
     const guest = guestOf(pc.instance_id);
-    const outer = parent(guest);
-    const zygote = parent(outer);
+    // Adopted by the zygote: the child that made its namespaces is gone, nothing waits beside it.
+    const zygote = parent(guest);
     expect(cmdline(zygote)).toEqual(expect.arrayContaining(['--zygote']));
     expect(cmdline(zygote).some((a) => a.endsWith('guest.py'))).toBe(true);
     expect(zygote).toBe(zygotes());
     // Its own namespaces, not the zygote's (which are the host's).
     const nsOf = (pid: number, n: string) => readlinkSync(`/proc/${pid}/ns/${n}`);
     for (const n of ['mnt', 'net', 'uts', 'ipc']) expect(nsOf(guest, n)).not.toBe(nsOf(zygote, n));
-    expect(nsOf(outer, 'pid_for_children')).toBe(nsOf(guest, 'pid'));
     expect(nsOf(guest, 'pid')).not.toBe(nsOf(zygote, 'pid'));
-    // The outermost process is its own process group (the host signals the group to end it).
-    expect(Number(stat(outer)[3])).toBe(outer);
+    // The guest is its own process group, the one the host knows (it signals the group to end it).
+    expect(Number(stat(guest)[3])).toBe(guest);
+    expect(t.host.computers.desktop(pc.id)?.pid).toBe(guest);
     // Its cgroups are the computer's, not the host's.
     expect(readFileSync(`/proc/${guest}/cgroup`, 'utf8')).toContain(pc.id);
     expect(readFileSync(`/proc/${zygote}/cgroup`, 'utf8')).not.toContain(pc.id);
@@ -69,7 +69,7 @@ describe('the guest zygote', () => {
     const after = await t.client.createComputer({ workspace_id: ws.id, name: 'after' });
     expect(after.status).toBe('running');
     expect((await t.client.bash(after.id, 'echo fine')).output).toBe('fine\n');
-    const z = parent(parent(guestOf(after.instance_id)));
+    const z = parent(guestOf(after.instance_id));
     expect(z).not.toBe(old);
     expect(cmdline(z)).toEqual(expect.arrayContaining(['--zygote']));
     // Stop, start and delete work on both.
