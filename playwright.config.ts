@@ -9,6 +9,9 @@ export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '*.spec.ts',
   workers: 1,
+  // One retry, as for the unit and host suites (scripts/test.sh); scripts/summary.mjs names each
+  // test that needed it.
+  retries: 1,
   fullyParallel: false,
   timeout: 120_000,
   expect: { timeout: 20_000 },
