@@ -7,74 +7,29 @@
  * closed, and the host's close takes the forwarder's address away.
  */
 import { execFileSync } from 'node:child_process';
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostTag } from '../../host/runtime/network.js';
 import { OrgoClient } from '../../shared/api/client.js';
 import type { Computer } from '../../shared/api/types.js';
 import { startHostProcess, type HostProcess } from '../helpers/host-process.js';
 import { tempDataDir, TEST_KEY } from '../helpers/host.js';
+import { startLoopbackResolver, type LoopbackResolver } from '../helpers/loopback-resolver.js';
 
 const NAME = 'orgo-dns-hostcrash.test';
-const rand = () => 1 + Math.floor(Math.random() * 250);
-/** An address of the host's loopback nobody else on this machine uses. */
-const resolverAddress = `127.${rand()}.${rand()}.${rand()}`;
-const answer = `203.0.113.${rand()}`;
 const dataDir = tempDataDir('orgo-dns-');
-const questions: Array<{ name: string; over: 'udp' | 'tcp' }> = [];
-let udp: UdpSocket;
-let tcp: Server;
+let resolver: LoopbackResolver;
+let resolverAddress = '';
+let answer = '';
+let questions: LoopbackResolver['questions'] = [];
 let host: HostProcess | undefined;
 let client: OrgoClient;
 let pc: Computer;
 
-/** The answer to one DNS query: A for NAME, an empty NOERROR for its other types, NXDOMAIN for other names. */
-function reply(query: Buffer, over: 'udp' | 'tcp'): Buffer {
-  const labels: string[] = [];
-  let at = 12;
-  while (query[at]! > 0) {
-    labels.push(query.subarray(at + 1, at + 1 + query[at]!).toString());
-    at += 1 + query[at]!;
-  }
-  const name = labels.join('.').toLowerCase();
-  const qtype = query.readUInt16BE(at + 1);
-  const question = query.subarray(12, at + 5);
-  questions.push({ name, over });
-  const known = name === NAME;
-  const header = Buffer.alloc(12);
-  header.writeUInt16BE(query.readUInt16BE(0), 0);
-  header.writeUInt16BE(0x8180 | (known ? 0 : 3), 2); // a response, recursion available; NXDOMAIN if unknown
-  header.writeUInt16BE(1, 4);
-  const records = known && qtype === 1 ? [Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...answer.split('.').map(Number)])] : [];
-  header.writeUInt16BE(records.length, 6);
-  return Buffer.concat([header, question, ...records]);
-}
-
 beforeAll(async () => {
-  udp = createSocket('udp4');
-  udp.on('message', (q, from) => udp.send(reply(q, 'udp'), from.port, from.address));
-  await new Promise<void>((r) => udp.bind(53, resolverAddress, r));
-  tcp = createServer((s) => {
-    let buf = Buffer.alloc(0);
-    s.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        const r = reply(buf.subarray(2, 2 + buf.readUInt16BE(0)), 'tcp');
-        buf = buf.subarray(2 + buf.readUInt16BE(0));
-        const len = Buffer.alloc(2);
-        len.writeUInt16BE(r.length);
-        s.write(Buffer.concat([len, r]));
-      }
-    });
-    s.on('error', () => {});
-  });
-  await new Promise<void>((r) => tcp.listen(53, resolverAddress, r));
-  const conf = join(dataDir, 'host-resolv.conf');
-  writeFileSync(conf, `# as systemd-resolved writes it\nnameserver ${resolverAddress}\noptions edns0 trust-ad\nsearch .\n`);
-  host = await startHostProcess(dataDir, { env: { ORGO_RESOLV_CONF: conf } });
+  resolver = await startLoopbackResolver(NAME);
+  ({ address: resolverAddress, answer, questions } = resolver);
+  host = await startHostProcess(dataDir, { env: { ORGO_RESOLV_CONF: resolver.resolvConf(dataDir) } });
   client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
   const ws = await client.createWorkspace('dns');
   pc = await client.createComputer({ workspace_id: ws.id, name: 'dns' });
@@ -82,8 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.close();
-  udp?.close();
-  tcp?.close();
+  resolver?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
