@@ -13,7 +13,8 @@
  * - mounts: the mount points in the folders where the host mounts (the computers' disk images
  *   on `computers/ID`; spare images are cleared by the spare pool itself, disk.ts).
  * TAG is a hash of the data dir's real path. The data dir's lock (host-lock.ts) makes sure no
- * live host holds it, so all of these are a dead host's.
+ * live host holds it, so all of these are a dead host's. Hosts before this session named them
+ * with a shorter tag (legacyHostTag, network.ts): what such a host left goes too.
  *
  * A computer's disk is never lost here: its image is only unmounted (after the processes that
  * wrote to it are gone, so the kernel has every write) and mounted afresh by the recovery, which
@@ -22,9 +23,9 @@
 import { readdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger } from '../../shared/node/log.js';
-import type { HostCgroups } from './cgroups.js';
+import { HostCgroups } from './cgroups.js';
 import { mountsUnder, releaseMount } from './disk.js';
-import type { HostNetwork } from './network.js';
+import { HostNetwork, legacyHostTag } from './network.js';
 import { endProcesses, readMark } from './processes.js';
 
 const log = logger('leftovers');
@@ -64,14 +65,23 @@ export async function clearLeftovers(options: {
 }): Promise<Cleared> {
   const { dataDir, cgroups, network } = options;
   const real = realpathSync(dataDir);
+  // The same, named as hosts of before named them.
+  const legacy = legacyHostTag(dataDir);
+  const allCgroups = cgroups ? [cgroups, new HostCgroups(legacy)] : [];
+  const networks = network ? [network, new HostNetwork(dataDir, undefined, legacy)] : [];
   // Processes first: nothing may write to a disk while it is unmounted, or hold a namespace.
-  const pids = [...new Set([...options.written, ...(cgroups?.leftoverPids() ?? [])])];
+  const pids = [...new Set([...options.written, ...allCgroups.flatMap((c) => c.leftoverPids())])];
   const stuck = pids.length ? await endProcesses(pids, GRACE_MS) : [];
   if (stuck.length) log.warn(`processes a previous host left would not end: ${stuck.join(', ')}`);
-  const groups = cgroups?.leftoverGroups().length ?? 0;
-  const busy = (await cgroups?.clearLeftovers()) ?? [];
-  if (busy.length) log.warn(`cgroups a previous host left are still busy: ${busy.join(', ')}`);
-  const links = (await network?.clearLeftovers()) ?? [];
+  let groups = 0;
+  for (const c of allCgroups) {
+    groups += c.leftoverGroups().length;
+    const busy = await c.clearLeftovers();
+    if (busy.length) log.warn(`cgroups a previous host left are still busy: ${busy.join(', ')}`);
+  }
+  allCgroups[1]?.close(); // the old folders themselves (rmdir: only when empty)
+  const links: string[] = [];
+  for (const n of networks) links.push(...await n.clearLeftovers());
   const mounts: string[] = [];
   // Only where the host mounts things itself: a data dir may well sit on, or hold, mounts of the user's.
   const ours = ['computers', 'run', 'disks'].flatMap((d) => mountsUnder(join(real, d)));

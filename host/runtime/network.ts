@@ -18,10 +18,14 @@
  * Claiming the /32 route is atomic (`ip route add` fails if another host took it), so several
  * hosts on one machine never hand out the same address.
  *
- * Names: `og` + 5 hex of the data dir + 6 hex of the computer: unique per host data dir, at most
- * 13 bytes (IFNAMSIZ is 16). The host's firewall table is `inet orgo_<tag>`, made at host start
- * and deleted at host exit; a crashed host's table only matches interfaces that died with it,
- * and the next start on the same data dir replaces it.
+ * Names: `og` + the data dir's tag + 6 hex of the computer, 15 bytes, as many as a link's name
+ * holds (IFNAMSIZ is 16 with its NUL). The tag is 7 characters of [0-9a-z] from a hash of the
+ * data dir's real path: 36 bits, so two data dirs on one machine share names (and would clear
+ * each other's links as leftovers) about once in 7e10 pairs. Until this session it was 5 hex
+ * (20 bits: once in a million pairs); what a host of that time left is still found by its old
+ * names (legacyHostTag, leftovers.ts). The host's firewall table is `inet orgo_<tag>`, made at
+ * host start and deleted at host exit; a crashed host's table only matches interfaces that died
+ * with it, and the next start on the same data dir replaces it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
@@ -35,14 +39,24 @@ const GATEWAY = '169.254.1.1';
 const POOL_BASE = (198 << 24) | (18 << 16);
 const POOL_SIZE = 1 << 17;
 
-export function hostTag(dataDir: string): string {
+function dataDirHash(dataDir: string): Buffer {
   let dir = dataDir;
   try {
     dir = realpathSync(dataDir);
   } catch {
     /* not made yet: the given path */
   }
-  return createHash('sha256').update(dir).digest('hex').slice(0, 5);
+  return createHash('sha256').update(dir).digest();
+}
+
+/** 7 characters of [0-9a-z]: the most a link's name has room for beside `og` and the computer's 6. */
+export function hostTag(dataDir: string): string {
+  return (dataDirHash(dataDir).readBigUInt64BE(0) % 36n ** 7n).toString(36).padStart(7, '0');
+}
+
+/** The tag hosts used before (5 hex): the names their leftovers have. Never 7 characters, so never a host's of now. */
+export function legacyHostTag(dataDir: string): string {
+  return dataDirHash(dataDir).toString('hex').slice(0, 5);
 }
 
 export interface ComputerLink {
@@ -77,8 +91,9 @@ export class HostNetwork {
   resolvConf: string | null = null;
 
   /** `resolvConfPath`: the host's resolver configuration (ORGO_RESOLV_CONF, for tests; else /etc/resolv.conf). */
-  constructor(dataDir: string, private readonly resolvConfPath = process.env.ORGO_RESOLV_CONF || '/etc/resolv.conf') {
-    this.tag = hostTag(dataDir);
+  /** `tag`: another than the data dir's (legacyHostTag's), to clear what a host of before left. */
+  constructor(dataDir: string, private readonly resolvConfPath = process.env.ORGO_RESOLV_CONF || '/etc/resolv.conf', tag = hostTag(dataDir)) {
+    this.tag = tag;
     this.prefix = `og${this.tag}`;
     this.table = `orgo_${this.tag}`;
   }
