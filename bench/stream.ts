@@ -7,12 +7,14 @@
  * grabbing that screen at that rate (x11grab to the null muxer): what capture alone costs. And
  * the whole computer (every process in its cgroup: ffmpeg, the sound server it wakes, the X
  * server answering the grabs) while streaming, beside the same computer not streaming.
- * Each sample is 3 s of CPU time, as % of one core.
+ * Each sample is 3 s of CPU time, as % of one core: for the processes, the scheduler's own count
+ * in nanoseconds over all their threads (/proc/PID/task/TID/schedstat), where the 10 ms ticks of
+ * /proc/PID/stat would put a third of a percent of noise on every sample.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { startRtmpServer } from '../tests/helpers/rtmp-server.js';
 import { startBenchHost, type BenchHost } from './host.js';
-import { cpuTicks, descendants, TICKS_PER_S } from './procs.js';
+import { descendants } from './procs.js';
 import { printTable, type Row } from './stats.js';
 
 const SAMPLES = Number(process.env.BENCH_STREAM_N ?? 6);
@@ -32,17 +34,30 @@ function ffmpegs(h: BenchHost, id: string): number[] {
   });
 }
 
+/** Nanoseconds on a CPU so far, all threads of the given processes (the ones that ended meanwhile are lost). */
+function cpuNs(pids: number[]): number {
+  let ns = 0;
+  for (const pid of pids) {
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      /* ended */
+    }
+  }
+  return ns;
+}
+
 /** % of a core over SAMPLE_MS each: the given processes' CPU, and the whole computer's. */
 async function sample(h: BenchHost, id: string, pids: number[]): Promise<{ procs: number[]; computer: number[] }> {
   const cg = h.host.computers.cgroups;
   const out = { procs: [] as number[], computer: [] as number[] };
   for (let i = 0; i < SAMPLES; i++) {
     const t0 = performance.now();
-    const ticks0 = cpuTicks(pids);
+    const ns0 = cpuNs(pids);
     const us0 = cg?.cpuUsageUs(id) ?? NaN;
     await sleep(SAMPLE_MS);
     const s = (performance.now() - t0) / 1000;
-    out.procs.push(((cpuTicks(pids) - ticks0) / TICKS_PER_S / s) * 100);
+    out.procs.push(((cpuNs(pids) - ns0) / 1e9 / s) * 100);
     out.computer.push((((cg?.cpuUsageUs(id) ?? NaN) - us0) / 1e6 / s) * 100);
   }
   return out;
