@@ -35,6 +35,7 @@ import session  # noqa: E402
 import stream  # noqa: E402
 import terminals  # noqa: E402
 import wallpaper  # noqa: E402
+import wm_ready  # noqa: E402
 import zygote  # noqa: E402,F401  (forked guests: zygote.py)
 
 out_lock = threading.Lock()
@@ -124,6 +125,7 @@ def main():
     phases["cpu_self"] = round((t.user + t.system) * 1000, 1)  # this interpreter's, from its exec
     send({"event": "ready", "phases": phases})
     desktop.start_session()
+    threading.Thread(target=say_session, args=(t0,), daemon=True).start()
     background(wallpaper.paint)
     desktop_icons.DesktopIcons(reaper).start()
     # The first `bash` action should not pay for reading the login profile either.
@@ -162,6 +164,22 @@ def background(fn):
         except Exception as e:
             print(f"guest: {fn.__module__}: {e}", file=sys.stderr)
     threading.Thread(target=run, daemon=True).start()
+
+
+def say_session(t0):
+    """`session`: the window manager holds the screen (wm_ready.py), or it did not within
+    WM_TIMEOUT_S (`ok` false: actions go ahead without it)."""
+    try:
+        ok = wm_ready.wait(WM_TIMEOUT_S)
+    except (OSError, wm_ready.xwire.XError) as e:
+        print(f"guest: waiting for the window manager: {e}", file=sys.stderr)
+        ok = False
+    if stopping.is_set():
+        return  # the display went with the computer: nothing to wait for
+    send({"event": "session", "ok": ok, "ms": round((time.monotonic() - t0) * 1000, 1)})
+
+
+WM_TIMEOUT_S = 10
 
 
 def handle(req, reaper):

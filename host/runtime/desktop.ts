@@ -67,9 +67,30 @@ export class Desktop extends EventEmitter {
    * said so), and the guest's own marks (`guest.seed`, `guest.root`, ...: from its main()).
    */
   readonly phases: Record<string, number> = {};
+  private sessionUp!: () => void;
+  private settling: Promise<void> = new Promise<void>((r) => (this.sessionUp = r));
+  private spawnedAt = 0;
 
   constructor(readonly options: DesktopOptions) {
     super();
+  }
+
+  /**
+   * Resolves once what an action needs beyond `running` is in place: the window manager holds the
+   * screen (the guest's `session` event: a window the first action maps is then managed and
+   * focused) and whatever `settleAlso` was given (the keyboard's extra keysyms). Actions wait
+   * for it, `running` does not. Never rejects; resolves when the computer ends too.
+   */
+  get settled(): Promise<void> {
+    return this.settling;
+  }
+
+  /** Holds actions until `work` is done as well (its failure is its own to report). */
+  settleAlso(work: Promise<unknown>): void {
+    const before = this.settling;
+    this.settling = Promise.all([before, work.catch(() => {})]).then(() => {
+      if (this.spawnedAt) this.phases.settled = Math.round(performance.now() - this.spawnedAt);
+    });
   }
 
   get pid(): number | undefined {
@@ -111,7 +132,7 @@ export class Desktop extends EventEmitter {
     };
     const network = this.options.network;
     const procsFiles = this.options.cgroupProcs ?? [];
-    const spawnedAt = performance.now();
+    const spawnedAt = (this.spawnedAt = performance.now());
     const mark = (name: string) => (this.phases[name] = Math.round(performance.now() - spawnedAt));
     const forked = await this.options.zygote?.fork({ env, cgroupProcs: procsFiles, net: !!network, log: paths.log });
     mark(forked ? 'forked' : 'spawning');
@@ -229,7 +250,7 @@ export class Desktop extends EventEmitter {
   }
 
   private onLine(line: string): void {
-    let msg: { id?: number; event?: string; reason?: string; width?: number; height?: number; depth?: number; phases?: Record<string, number>; pid?: number; code?: number | null; signal?: string | null } & GuestResult<GuestOp>;
+    let msg: { id?: number; event?: string; ok?: boolean; reason?: string; width?: number; height?: number; depth?: number; phases?: Record<string, number>; pid?: number; code?: number | null; signal?: string | null } & GuestResult<GuestOp>;
     try {
       msg = JSON.parse(line);
     } catch {
@@ -245,7 +266,11 @@ export class Desktop extends EventEmitter {
       for (const [k, v] of Object.entries(msg.phases ?? {})) if (typeof v === 'number') this.phases[`guest.${k}`] = v;
       this.emit('ready');
     }
-    else if (msg.event === 'exit') this.exitReason = msg.reason ?? 'the computer stopped';
+    else if (msg.event === 'session') {
+      this.phases.session = Math.round(performance.now() - this.spawnedAt);
+      if (msg.ok === false && !this.stopping) log.warn(`${this.options.instanceId}: the window manager did not take the screen; actions go ahead without it`);
+      this.sessionUp();
+    } else if (msg.event === 'exit') this.exitReason = msg.reason ?? 'the computer stopped';
     else if (msg.event === 'resolution') this.emit('resolution', { width: msg.width, height: msg.height, depth: msg.depth });
     else if (typeof msg.id === 'number') {
       const p = this.pending.get(msg.id);
@@ -267,6 +292,7 @@ export class Desktop extends EventEmitter {
     }
     this.pending.clear();
     for (const w of this.exitWaiters) w();
+    this.sessionUp();
     rmSync(this.options.paths.run, { recursive: true, force: true });
     this.emit('exit', this.stopping ? null : reason);
   }

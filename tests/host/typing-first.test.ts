@@ -50,6 +50,13 @@ describe('typing as the first action on a fresh computer', () => {
     await t.client.deleteComputer(pc.id);
   });
 
+  it('the first action finds the window manager holding the screen', async () => {
+    // A window the first action maps is then managed and focused: keys typed next have a home.
+    const pc = await fresh('wm-first');
+    expect(await sh(pc, 'xprop -root _NET_SUPPORTING_WM_CHECK')).toMatch(/window id # 0x[0-9a-f]+/);
+    await t.client.deleteComputer(pc.id);
+  });
+
   for (const round of [1, 2, 3]) {
     it(`arrives intact in a Chromium text field (${round})`, async () => {
       const pc = await fresh(`chromium-${round}`);
