@@ -20,6 +20,8 @@ import { writeMark } from './processes.js';
 const log = logger('desktop');
 const READY_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 4_000;
+/** The longest a fresh computer's first action waits for what `settleAlso` was given. */
+const SETTLE_MAX_MS = 10_000;
 
 export interface DesktopOptions {
   instanceId: string;
@@ -88,7 +90,14 @@ export class Desktop extends EventEmitter {
   /** Holds actions until `work` is done as well (its failure is its own to report). */
   settleAlso(work: Promise<unknown>): void {
     const before = this.settling;
-    this.settling = Promise.all([before, work.catch(() => {})]).then(() => {
+    // Never longer than SETTLE_MAX_MS, nor past the computer's end: a step that hangs holds no action for good.
+    let timer: NodeJS.Timeout | undefined;
+    const ceiling = new Promise<void>((r) => {
+      timer = setTimeout(r, SETTLE_MAX_MS);
+      this.once('exit', r);
+    });
+    const bounded = Promise.race([work.catch(() => {}), ceiling]).finally(() => clearTimeout(timer));
+    this.settling = Promise.all([before, bounded]).then(() => {
       if (this.spawnedAt) this.phases.settled = Math.round(performance.now() - this.spawnedAt);
     });
   }
