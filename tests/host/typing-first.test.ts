@@ -14,9 +14,13 @@ let t: TestHost;
 let ws: string;
 const TEXT = 'héllo 日本語 ü';
 
-/** A fresh Chromium showing a text field that mirrors itself into the window title. */
+/**
+ * A fresh Chromium showing a text field that mirrors itself into the window title. The title says
+ * `ready` once the field has the focus (autofocus lands after the title is parsed, late on a busy
+ * machine): keys sent before that would go to the page, not the field, whatever the host did.
+ */
 async function chromiumField(pc: Computer): Promise<() => Promise<string>> {
-  const page = `<title>ready</title><textarea autofocus oninput="document.title='T:'+this.value"></textarea>`;
+  const page = `<title>loading</title><textarea autofocus onfocus="if(!this.value)document.title='ready'" oninput="document.title='T:'+this.value"></textarea>`;
   await sh(
     pc,
     `cat > ~/field.html <<'EOF'\n${page}\nEOF\n` +
