@@ -137,6 +137,9 @@ export class Desktop extends EventEmitter {
       ORGO_MASK: this.options.masks.join(':'),
       LANG: 'C.UTF-8',
       ...(this.options.sharePages ? { ORGO_SHARE_PAGES: '1' } : {}),
+      // CLOCK_MONOTONIC at the spawn (libuv's hrtime is that clock, as is Python's monotonic):
+      // the guest's `main` mark says how long it took to reach its main().
+      ORGO_SPAWNED_NS: String(process.hrtime.bigint()),
       ...(this.options.resolvConf ? { ORGO_RESOLV: this.options.resolvConf } : {}),
     };
     const network = this.options.network;
