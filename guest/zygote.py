@@ -107,8 +107,8 @@ def computer(conn, req, tell_pid, held):
     # join costs 10-25 ms (the kernel's cgroup migration waits for an RCU grace period), which
     # now runs beside the guest building the computer's root. The guest starts no thread and no
     # process before `go` closes (guest.py `joined`): all of the computer's work but those first
-    # few ms of its own is inside its limits. The close comes after `spawned` is written, so the
-    # host still reads `spawned` before any line of the guest's.
+    # few ms of its own is inside its limits. `spawned` is written before the close, so the host
+    # still reads it before any line of the guest's.
     go_r, go_w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -121,6 +121,9 @@ def computer(conn, req, tell_pid, held):
         req["env"]["ORGO_JOINED_FD"] = str(go_r)
         guest_main(conn, req)
     os.close(go_r)
+    # Said before the joins: the host sets up the computer's network meanwhile (pid 1's namespace
+    # is there), and pid 1 writes nothing before `go` closes.
+    line(conn, {"event": "spawned", "pid": pid})
     try:
         for fd in procs_files:
             os.write(fd, str(pid).encode())
@@ -129,7 +132,6 @@ def computer(conn, req, tell_pid, held):
         os.kill(pid, signal.SIGKILL)
         line(conn, {"event": "ended", "code": CGROUP_FAILED, "signal": None})
         os._exit(CGROUP_FAILED)
-    line(conn, {"event": "spawned", "pid": pid})
     os.write(go_w, f"cgroups:{time.monotonic_ns()}".encode())
     os.write(tell_pid, str(pid).encode())
     os._exit(0)
