@@ -43,7 +43,7 @@ interface Sent {
 }
 
 /** POSTs `body` in writes of the given sizes (cycled); stops after `upTo` bytes when given, and closes. */
-function send(body: Buffer, sizes: number[], upTo = body.length, length = body.length): Promise<Sent> {
+function send(body: Buffer, sizes: number[], upTo = body.length, length = body.length, halfClose = false): Promise<Sent> {
   const url = new URL(host.url);
   return new Promise((resolve) => {
     const socket = connect({ host: url.hostname, port: Number(url.port) });
@@ -60,6 +60,7 @@ function send(body: Buffer, sizes: number[], upTo = body.length, length = body.l
         if (!more) await new Promise((r) => socket.once('drain', r));
       }
       if (upTo < length) setTimeout(() => socket.destroy(), 200);
+      else if (halfClose) socket.end(); // all sent: only the answer is still to come
     });
   });
 }
@@ -117,6 +118,13 @@ describe('uploads read straight off the socket', () => {
     for (let i = 0; i < 50 && leftovers().length; i++) await new Promise((res) => setTimeout(res, 100));
     expect(leftovers()).toEqual([]);
     expect((await client.listFiles({ workspaceId: ws })).map((f) => f.name)).not.toContain('short.bin');
+  });
+
+  it('a sender that half-closes once it has sent the whole body still gets its answer', async () => {
+    const file = randomBytes(2 * MiB + 7);
+    const r = await send(form(file, 'half.bin'), [MiB], undefined, undefined, true);
+    expect(status(r.answer)).toBe(201);
+    expect((json(r.answer) as { size: number }).size).toBe(file.length);
   });
 
   it('the host serves the next request after all of these', async () => {
