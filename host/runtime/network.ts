@@ -237,8 +237,26 @@ export class HostNetwork {
     return [...out.matchAll(mine)].map((m) => m[1]!);
   }
 
+  /** Link names of this host's computers, by computer: kept while the computer has its link. */
+  private readonly names = new Map<string, string>();
+
+  /**
+   * The computer's link name on the host: 6 hex of a hash of its id, and where another computer
+   * of this host already has that name (about a 3 % chance among 1,000 computers), of its id and
+   * a counter. Never the name of another live computer's link: `attach` deletes a link that is in
+   * its way, which must only ever be this computer's own leftover.
+   */
   ifName(computerId: string): string {
-    return this.prefix + createHash('sha256').update(computerId).digest('hex').slice(0, 6);
+    const known = this.names.get(computerId);
+    if (known) return known;
+    const taken = new Set(this.names.values());
+    for (let k = 0; ; k++) {
+      const name = this.prefix + createHash('sha256').update(k ? `${computerId}#${k}` : computerId).digest('hex').slice(0, 6);
+      if (!taken.has(name)) {
+        this.names.set(computerId, name);
+        return name;
+      }
+    }
   }
 
   /**
@@ -305,6 +323,7 @@ export class HostNetwork {
   /** The link goes with the computer's namespace; this only makes sure of it. */
   async detach(computerId: string): Promise<void> {
     await runTool('ip', ['link', 'del', this.ifName(computerId)]);
+    this.names.delete(computerId);
   }
 
   /** The addresses a computer tries, in order: from a hash of the host's tag and its id. */
