@@ -4,7 +4,8 @@
  * preload turns each File into its path and main streams it from disk. Browser mode: the page
  * posts the bytes to a one-time address on the launcher (XMLHttpRequest, for upload progress),
  * which pipes them on to the API; the page never sees the API key. A file larger than the host
- * takes (its limit, asked once per window) is refused in words before a byte is sent.
+ * takes (its limit, asked of main on each drop: main keeps it a minute and checks a refusal
+ * against the host's figure of the moment) is refused in words before a byte is sent.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { orgo } from '../orgo';
@@ -38,10 +39,9 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
   const doneRef = useRef(onDone);
   doneRef.current = onDone;
   const patch = useCallback((id: string, p: Partial<Upload>) => setUploads((list) => list.map((u) => (u.id === id ? { ...u, ...p } : u))), []);
-  // Unknown (the host does not say, or asking failed): the host decides, as before.
-  const limit = useRef<Promise<number | null> | null>(null);
-  const maxBytes = useCallback(() => (limit.current ??= orgo.files.limit({ computerId }).then((l) => l.maxBytes, () => null)), [computerId]);
-  useEffect(() => void (limit.current = null), [computerId]);
+  // Asked on each drop, so a host restarted with another --max-upload-mb is heard in an open
+  // window. Unknown (the host does not say, or asking failed): the host decides, as before.
+  const maxBytes = useCallback(() => orgo.files.limit({ computerId }).then((l) => l.maxBytes, () => null), [computerId]);
 
   // Electron's progress arrives as events from main.
   useEffect(
@@ -82,7 +82,7 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
   );
 
   const one = useCallback(
-    async (file: File, id: string) => {
+    async (file: File, id: string, limit: Promise<number | null>) => {
       // Finished and cancelled ones leave by themselves after a while; failures stay until dismissed.
       const later = () => setTimeout(() => setUploads((list) => list.filter((u) => u.id !== id)), 12_000);
       const finish = (f: FileView) => {
@@ -95,7 +95,7 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         if (message === 'Cancelled') later();
       };
       try {
-        const tooLarge = uploadTooLarge(file.name, file.size, await maxBytes());
+        const tooLarge = uploadTooLarge(file.name, file.size, await limit);
         if (tooLarge) throw new Error(tooLarge);
         if (window.orgoFiles) {
           const path = window.orgoFiles.pathFor(file);
@@ -121,16 +121,17 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         cancels.current.delete(id);
       }
     },
-    [computerId, patch, maxBytes, post],
+    [computerId, patch, post],
   );
 
   const add = useCallback(
     (files: File[]) => {
       const added = files.map((f) => ({ id: `up-${Date.now().toString(36)}-${counter++}`, name: f.name, size: f.size, sent: 0, state: 'uploading' as const }));
       setUploads((list) => [...list.filter((u) => u.state === 'uploading' || u.state === 'failed'), ...added]);
-      files.forEach((f, i) => void one(f, added[i]!.id));
+      const limit = maxBytes();
+      files.forEach((f, i) => void one(f, added[i]!.id, limit));
     },
-    [one],
+    [one, maxBytes],
   );
   const cancel = (id: string) => cancels.current.get(id)?.();
   const dismiss = (id: string) => setUploads((list) => list.filter((u) => u.id !== id));
