@@ -32,6 +32,8 @@ let counter = 0;
 
 /** The browser gave up on an upload before sending any of it. */
 class NotSent extends Error {}
+/** Retries of an upload the browser never started: 0.25 s doubling, about 15 s in all. */
+const NOT_SENT_RETRIES = 6;
 
 export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -106,15 +108,24 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         }
         // A request the browser aborted before a byte left (waiting for its connection when the
         // machine's addresses changed: net::ERR_NETWORK_CHANGED) never reached the launcher, so
-        // it goes again, once, on a fresh one-time address.
-        let f: FileView;
-        try {
-          f = await post(file, id, await orgo.files.uploadTarget({ computerId }));
-        } catch (e) {
-          if (!(e instanceof NotSent)) throw e;
-          f = await post(file, id, await orgo.files.uploadTarget({ computerId }));
+        // it goes again on a fresh one-time address; addresses can change for a while (a VPN
+        // coming up, a storm of them), so again with backoff, for about 15 s in all.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            finish(await post(file, id, await orgo.files.uploadTarget({ computerId })));
+            return;
+          } catch (e) {
+            if (!(e instanceof NotSent) || attempt >= NOT_SENT_RETRIES) throw e;
+            // Cancel works while it waits too.
+            await new Promise<void>((resolve, reject) => {
+              const t = setTimeout(resolve, 250 * 2 ** attempt);
+              cancels.current.set(id, () => {
+                clearTimeout(t);
+                reject(new Error('Cancelled'));
+              });
+            });
+          }
         }
-        finish(f);
       } catch (e) {
         fail((e as Error).message);
       } finally {
