@@ -102,7 +102,7 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
       } else {
         let url: string;
         try {
-          url = (await orgo.viewer.connect({ computerId })).url;
+          url = (await orgo.viewer.connect({ computerId, quality: settingsRef.current.quality, compression: settingsRef.current.compression })).url;
         } catch (e) {
           if (!cancelled) again((e as Error).message);
           return;
