@@ -15,6 +15,7 @@ const parts: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   cli: () => import('./cli.js'),
   manage: () => import('./manage.js'),
   stream: () => import('./stream.js'),
+  network: () => import('./network.js'),
 };
 
 // Flags (`--max 150`) and their values belong to the parts.

@@ -35,6 +35,7 @@ import session  # noqa: E402
 import stream  # noqa: E402
 import terminals  # noqa: E402
 import wallpaper  # noqa: E402
+import wm_ready  # noqa: E402
 import zygote  # noqa: E402,F401  (forked guests: zygote.py)
 
 out_lock = threading.Lock()
@@ -67,6 +68,13 @@ def main():
     # Where a start's time goes (ms since this process began its main), sent with `ready`.
     t0 = time.monotonic()
     phases = {}
+    if env.get("ORGO_SPAWNED_NS", "").isdigit():  # from the host's spawn (or fork request) to here
+        spawned = int(env["ORGO_SPAWNED_NS"])
+        phases["main"] = round((time.monotonic_ns() - spawned) / 1e6, 1)
+        for mark in env.get("ORGO_FORK_MARKS", "").split(","):  # the zygote's steps (zygote.py)
+            name, _, ns = mark.partition(":")
+            if ns.isdigit():
+                phases[f"zygote.{name}"] = round((int(ns) - spawned) / 1e6, 1)
     if env.get("ORGO_SHARE_PAGES") == "1":
         # Spawned rather than forked from the zygote: opt in here (zygote.py says why).
         ctypes.CDLL(None).prctl(67, 1, 0, 0, 0)  # PR_SET_MEMORY_MERGE
@@ -82,6 +90,7 @@ def main():
     socket.sethostname(hostname)
     caps.drop_to_container_set()
     mark("root")
+    joined(phases, env)
 
     reaper = procs.Reaper()
     # Streams (terminals, audio, events) each get a connection on /run/orgo/channels.sock.
@@ -124,6 +133,7 @@ def main():
     phases["cpu_self"] = round((t.user + t.system) * 1000, 1)  # this interpreter's, from its exec
     send({"event": "ready", "phases": phases})
     desktop.start_session()
+    threading.Thread(target=say_session, args=(t0,), daemon=True).start()
     background(wallpaper.paint)
     desktop_icons.DesktopIcons(reaper).start()
     # The first `bash` action should not pay for reading the login profile either.
@@ -162,6 +172,44 @@ def background(fn):
         except Exception as e:
             print(f"guest: {fn.__module__}: {e}", file=sys.stderr)
     threading.Thread(target=run, daemon=True).start()
+
+
+def joined(phases, env):
+    """A forked guest (zygote.py) starts before it is in its cgroups: until the zygote's child
+    has moved it there and closed ORGO_JOINED_FD, no thread and no process of the computer's may
+    start. The child writes when it was done, for the start's record."""
+    fd = env.get("ORGO_JOINED_FD", "")
+    if not fd.isdigit():
+        return  # spawned by the host: joined before this interpreter started
+    data = b""
+    while True:
+        chunk = os.read(int(fd), 64)
+        if not chunk:
+            break
+        data += chunk
+    os.close(int(fd))
+    name, _, ns = data.decode().partition(":")
+    if not ns.isdigit():
+        # The child ended without saying it was done: it could not join them and said so itself.
+        os._exit(1)
+    if env.get("ORGO_SPAWNED_NS", "").isdigit():
+        phases["zygote.cgroups"] = round((int(ns) - int(env["ORGO_SPAWNED_NS"])) / 1e6, 1)
+
+
+def say_session(t0):
+    """`session`: the window manager holds the screen (wm_ready.py), or it did not within
+    WM_TIMEOUT_S (`ok` false: actions go ahead without it)."""
+    try:
+        ok = wm_ready.wait(WM_TIMEOUT_S)
+    except (OSError, wm_ready.xwire.XError) as e:
+        print(f"guest: waiting for the window manager: {e}", file=sys.stderr)
+        ok = False
+    if stopping.is_set():
+        return  # the display went with the computer: nothing to wait for
+    send({"event": "session", "ok": ok, "ms": round((time.monotonic() - t0) * 1000, 1)})
+
+
+WM_TIMEOUT_S = 10
 
 
 def handle(req, reaper):

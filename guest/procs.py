@@ -10,6 +10,8 @@ import subprocess
 import threading
 import time
 
+import user_spawn
+
 USER_ENV = {
     "HOME": "/home/user", "USER": "user", "LOGNAME": "user", "SHELL": "/bin/bash",
     "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -104,22 +106,55 @@ def _user_groups():
     return _groups
 
 
+class _Spawned:
+    """A command started by user_spawn.py: its pid and the read end of its output."""
+    def __init__(self, pid, out_fd):
+        self.pid = pid
+        self.out_fd = out_fd
+
+
+def _spawn_fast(reaper, argv, env):
+    """posix_spawn as the user (user_spawn.py), or None where that is not available."""
+    s = user_spawn.spawner(1000, 1000, _user_groups(), "/home/user")
+    if s is None:
+        return None
+    r, w = os.pipe()
+    try:
+        pid = s.spawn(argv, env or USER_ENV, w)
+    except OSError:
+        os.close(r)
+        return None
+    finally:
+        os.close(w)
+    reaper.spawned()
+    return _Spawned(pid, r)
+
+
 def run_as_user(reaper, argv, timeout, env=None):
     """Runs a command to its end; its whole process group dies if it outlives `timeout`."""
     timeout = float(timeout)
     started = time.monotonic()
-    p = spawn_user(reaper, argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    p = _spawn_fast(reaper, argv, env)
+    if p is None:
+        popen = spawn_user(reaper, argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        p = _Spawned(popen.pid, popen.stdout.fileno())
+        p.keep = popen  # the pipe's file object closes with it
     chunks, size = [], [0]
 
     def read():
-        fd = p.stdout.fileno()
-        while True:
-            b = os.read(fd, 65536)
-            if not b:
-                return
-            if size[0] < MAX_OUTPUT:
-                chunks.append(b)
-                size[0] += len(b)
+        fd = p.out_fd
+        try:
+            while True:
+                b = os.read(fd, 65536)
+                if not b:
+                    return
+                if size[0] < MAX_OUTPUT:
+                    chunks.append(b)
+                    size[0] += len(b)
+        finally:
+            # The read end is this reader's (Popen's file object closes its own when collected).
+            if not hasattr(p, "keep"):
+                os.close(fd)
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()

@@ -15,8 +15,9 @@ computer's pid 1 as the host sees it, whose process group to signal and whose na
 the computer's. When it has ended, this process writes {"event": "ended", "code": C, "signal": S}.
 
 What `unshare --mount --uts --ipc --pid [--net] --fork --kill-child` did is done here in the
-same order with the same system calls: the forked child joins the computer's cgroups, unshares
-the namespaces, forks the computer's pid 1 and exits at once. Pid 1 is then a child of this
+same system calls: the forked child unshares the namespaces, forks the computer's pid 1, moves
+it into the computer's cgroups (while pid 1 builds its root, before it starts anything: see
+computer()) and exits. Pid 1 is then a child of this
 process (a child subreaper), which waits for it and writes its `ended` line, so no process per
 computer sits waiting for it (a forked interpreter that waits costs each computer ~1.5 MB of
 its own). Pid 1 is its own session and process group: the host signals that group to end it.
@@ -28,6 +29,7 @@ import os
 import select
 import signal
 import sys
+import time
 
 import unix_socket
 
@@ -68,8 +70,10 @@ def read_request(conn):
 
 
 def computer(conn, req, tell_pid, held):
-    """The forked child: joins the computer's cgroups and namespaces, forks its pid 1, says the
-    pid to the host (`spawned`) and to the zygote (`tell_pid`, a pipe), and exits. Never returns."""
+    """The forked child: joins the computer's namespaces, forks its pid 1, moves it into the
+    computer's cgroups, says the pid to the host (`spawned`) and to the zygote (`tell_pid`, a
+    pipe), and exits. Never returns."""
+    marks = {"fork": time.monotonic_ns()}  # where the way to the guest's main() goes (its `phases`)
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     # Other computers' connections and pipes, which the zygote holds: never any of this one's.
@@ -80,34 +84,55 @@ def computer(conn, req, tell_pid, held):
     os.dup2(null, 0)
     os.dup2(null, 1)
     os.close(null)
-    try:
-        for path in req.get("cgroup_procs", []):
-            with open(path, "w") as f:
-                f.write(str(os.getpid()))
-    except OSError:
-        line(conn, {"event": "ended", "code": CGROUP_FAILED, "signal": None})
-        os._exit(CGROUP_FAILED)
     if req.get("env", {}).get("ORGO_SHARE_PAGES") == "1":
         # This process, the guest and all they start let the kernel merge their pages with other
         # computers' equal ones (host/runtime/page-sharing.ts); fork and exec keep it.
         libc.prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0)
+    # Opened here, in the host's view: pid 1 shares this process's new mount namespace and may
+    # have pivoted into the computer's root by the time they are written.
+    try:
+        procs_files = [os.open(path, os.O_WRONLY | os.O_CLOEXEC) for path in req.get("cgroup_procs", [])]
+    except OSError as e:
+        print(f"zygote: a computer's cgroups: {e}", file=sys.stderr, flush=True)
+        line(conn, {"event": "ended", "code": CGROUP_FAILED, "signal": None})
+        os._exit(CGROUP_FAILED)
     flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | (CLONE_NEWNET if req.get("net") else 0)
     if libc.unshare(flags) != 0:
         err = ctypes.get_errno()
         line(conn, {"event": "exit", "reason": f"could not start the sandbox: unshare: {os.strerror(err)}"})
         line(conn, {"event": "ended", "code": 1, "signal": None})
         os._exit(1)
-    # Pid 1 starts once this process is gone (its end of `go` closes with it): by then it is the
-    # zygote's child, and `spawned` is the first line the host reads.
+    marks["unshare"] = time.monotonic_ns()
+    # Pid 1 starts at once, and this process moves it into the computer's cgroups meanwhile: a
+    # join costs 10-25 ms (the kernel's cgroup migration waits for an RCU grace period), which
+    # now runs beside the guest building the computer's root. The guest starts no thread and no
+    # process before `go` closes (guest.py `joined`): all of the computer's work but those first
+    # few ms of its own is inside its limits. `spawned` is written before the close, so the host
+    # still reads it before any line of the guest's.
     go_r, go_w = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(go_w)
-        os.read(go_r, 1)
-        os.close(go_r)
+        for fd in procs_files:
+            os.close(fd)
         os.setsid()
+        marks["pid1"] = time.monotonic_ns()
+        req["env"]["ORGO_FORK_MARKS"] = ",".join(f"{k}:{v}" for k, v in marks.items())
+        req["env"]["ORGO_JOINED_FD"] = str(go_r)
         guest_main(conn, req)
+    os.close(go_r)
+    # Said before the joins: the host sets up the computer's network meanwhile (pid 1's namespace
+    # is there), and pid 1 writes nothing before `go` closes.
     line(conn, {"event": "spawned", "pid": pid})
+    try:
+        for fd in procs_files:
+            os.write(fd, str(pid).encode())
+    except OSError as e:
+        print(f"zygote: pid 1 of a computer could not join its cgroups: {e}", file=sys.stderr, flush=True)
+        os.kill(pid, signal.SIGKILL)
+        line(conn, {"event": "ended", "code": CGROUP_FAILED, "signal": None})
+        os._exit(CGROUP_FAILED)
+    os.write(go_w, f"cgroups:{time.monotonic_ns()}".encode())
     os.write(tell_pid, str(pid).encode())
     os._exit(0)
 

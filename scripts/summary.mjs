@@ -10,7 +10,8 @@ const [vitestFile, e2eFile] = process.argv.slice(2);
 let passed = 0, failed = 0, skipped = 0;
 const failures = [];
 const flaky = [];
-const firstLine = (msg) => (String(msg ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 240);
+const ESC = String.fromCharCode(27);
+const firstLine = (msg) => (String(msg ?? '').replaceAll(new RegExp(`${ESC}\\[[0-9;]*m`, 'g'), '').split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 240);
 if (vitestFile && existsSync(vitestFile)) {
   const r = JSON.parse(readFileSync(vitestFile, 'utf8'));
   passed += r.numPassedTests;

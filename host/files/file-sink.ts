@@ -7,6 +7,9 @@
  * into 1 MB writes, from buffers that are reused rather than collected, cuts that to 200, while
  * one write is always under way as the next megabyte arrives.
  *
+ * Pieces of 256 KB or more (the 1 MB pieces read straight off the socket: socket-body.ts) are
+ * written from where they are instead, one write each, with no copy.
+ *
  * With `also` (an open file of someone else's: a desktop's copy, desktop-drop.ts), every buffer
  * is written there too, at the same offset and at the same time, and the sink has finished only
  * once both have the bytes. The sink never closes `also`.
@@ -16,6 +19,8 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 
 const SIZE = 1 << 20;
+/** Pieces at least this large are written as they are (one write each), smaller ones gathered. */
+const DIRECT = 256 * 1024;
 const openFile = promisify(open);
 const writeAt = promisify(write);
 const closeFile = promisify(close);
@@ -66,6 +71,17 @@ export class FileSink extends Writable {
   }
 
   private async take(chunk: Buffer): Promise<void> {
+    if (this.fill === 0 && chunk.length >= DIRECT) {
+      // A large piece (socket-body.ts reads 1 MB ones) is written from where it is, not copied:
+      // its writer holds it until this write's callback, so the write must end before that.
+      await this.pending;
+      const position = this.position;
+      this.position += chunk.length;
+      const fd = this.fd!;
+      this.pending = this.also === undefined ? writeAll(fd, chunk, chunk.length, position) : both(writeAll(fd, chunk, chunk.length, position), writeAll(this.also, chunk, chunk.length, position));
+      await this.pending;
+      return;
+    }
     for (let offset = 0; offset < chunk.length; ) {
       const copied = chunk.copy(this.buffers[this.current]!, this.fill, offset);
       this.fill += copied;

@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ApiError, badRequest } from '../errors.js';
+import type { Hold, SocketBody } from './socket-body.js';
 
 export interface FormLimits {
   /** Parts in all (fields, files and skipped ones). */
@@ -64,15 +65,26 @@ type State = 'preamble' | 'afterDelimiter' | 'headers' | 'field' | 'file' | 'ski
  * Reads the form from `body` to its closing boundary, calling `h` for each field and file; answers
  * the file's byte count (0 without one). Throws an ApiError for a malformed or over-limit form.
  */
-export async function readForm(body: Readable, contentType: string | undefined, limits: FormLimits, h: FormHandlers): Promise<number> {
+export async function readForm(body: Readable | SocketBody, contentType: string | undefined, limits: FormLimits, h: FormHandlers): Promise<number> {
   const reader = new FormReader(Buffer.from(`\r\n--${boundaryOf(contentType)}`), limits, h);
   try {
     // The body's first boundary has no line break before it: read as if it had (RFC 2046's preamble rule).
     reader.push(Buffer.from('\r\n'));
+    if (!('pipe' in body)) await body.pump(reader); // straight off the socket (socket-body.ts)
+    else await readStream(body, reader);
+    await reader.finishing; // the file's last bytes are on disk (or its error, such as a full disk)
+  } catch (e) {
+    await reader.abort();
+    throw e;
+  }
+  return reader.fileBytes;
+}
+
+function readStream(body: Readable, reader: FormReader): Promise<void> {
     // Events, not an async iterator: leaving one early destroys the request, and with it the
     // connection the refusal is to be sent on. The request is paused only while the file's sink
     // is behind: pausing for every piece would stop and restart the socket's reading each time.
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       // A piece waiting for the sink: 'end' (and 'close') can come meanwhile, and wait for it.
       let waiting: Promise<void> | undefined;
       let ended = false;
@@ -113,12 +125,6 @@ export async function readForm(body: Readable, contentType: string | undefined, 
       body.once('close', onClose);
       body.resume();
     });
-    await reader.finishing; // the file's last bytes are on disk (or its error, such as a full disk)
-  } catch (e) {
-    await reader.abort();
-    throw e;
-  }
-  return reader.fileBytes;
 }
 
 export class FormReader {
@@ -146,9 +152,16 @@ export class FormReader {
   finishing: Promise<void> = Promise.resolve();
   /** The sink took more than it can hold: go on once it drains. */
   private full = false;
+  /** The current piece's holder, if it has one (socket-body.ts). */
+  private hold: Hold | undefined;
 
-  /** Parses a piece; answers a promise only when the rest must wait for the sink to drain. */
-  push(chunk: Buffer): Promise<void> | undefined {
+  /**
+   * Parses a piece; answers a promise only when the rest must wait for the sink to drain. With
+   * `hold`, the file's bytes may be written from the piece itself (file-sink.ts) and the piece is
+   * held until they are.
+   */
+  push(chunk: Buffer, hold?: Hold): Promise<void> | undefined {
+    this.hold = hold;
     let data = chunk;
     while (data.length && this.state !== 'end') {
       switch (this.state) {
@@ -164,7 +177,7 @@ export class FormReader {
       if (this.full) {
         this.full = false;
         const rest = data;
-        return drained(this.sink!, () => this.sinkError).then(() => this.push(rest));
+        return drained(this.sink!, () => this.sinkError).then(() => this.push(rest, hold));
       }
     }
     return undefined;
@@ -214,7 +227,7 @@ export class FormReader {
       this.fileBytes += bytes.length;
       if (this.fileBytes > this.h.maxFileBytes) throw this.h.tooLarge();
       if (this.sinkError) throw this.sinkError;
-      if (!this.sink!.write(bytes)) this.full = true;
+      if (!this.sink!.write(bytes, this.hold?.take())) this.full = true;
     }
     // preamble and skipped parts: dropped
   }

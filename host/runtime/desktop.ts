@@ -20,6 +20,8 @@ import { writeMark } from './processes.js';
 const log = logger('desktop');
 const READY_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 4_000;
+/** The longest a fresh computer's first action waits for what `settleAlso` was given. */
+const SETTLE_MAX_MS = 10_000;
 
 export interface DesktopOptions {
   instanceId: string;
@@ -67,9 +69,37 @@ export class Desktop extends EventEmitter {
    * said so), and the guest's own marks (`guest.seed`, `guest.root`, ...: from its main()).
    */
   readonly phases: Record<string, number> = {};
+  private sessionUp!: () => void;
+  private settling: Promise<void> = new Promise<void>((r) => (this.sessionUp = r));
+  private spawnedAt = 0;
 
   constructor(readonly options: DesktopOptions) {
     super();
+  }
+
+  /**
+   * Resolves once what an action needs beyond `running` is in place: the window manager holds the
+   * screen (the guest's `session` event: a window the first action maps is then managed and
+   * focused) and whatever `settleAlso` was given (the keyboard's extra keysyms). Actions wait
+   * for it, `running` does not. Never rejects; resolves when the computer ends too.
+   */
+  get settled(): Promise<void> {
+    return this.settling;
+  }
+
+  /** Holds actions until `work` is done as well (its failure is its own to report). */
+  settleAlso(work: Promise<unknown>): void {
+    const before = this.settling;
+    // Never longer than SETTLE_MAX_MS, nor past the computer's end: a step that hangs holds no action for good.
+    let timer: NodeJS.Timeout | undefined;
+    const ceiling = new Promise<void>((r) => {
+      timer = setTimeout(r, SETTLE_MAX_MS);
+      this.once('exit', r);
+    });
+    const bounded = Promise.race([work.catch(() => {}), ceiling]).finally(() => clearTimeout(timer));
+    this.settling = Promise.all([before, bounded]).then(() => {
+      if (this.spawnedAt) this.phases.settled = Math.round(performance.now() - this.spawnedAt);
+    });
   }
 
   get pid(): number | undefined {
@@ -107,11 +137,14 @@ export class Desktop extends EventEmitter {
       ORGO_MASK: this.options.masks.join(':'),
       LANG: 'C.UTF-8',
       ...(this.options.sharePages ? { ORGO_SHARE_PAGES: '1' } : {}),
+      // CLOCK_MONOTONIC at the spawn (libuv's hrtime is that clock, as is Python's monotonic):
+      // the guest's `main` mark says how long it took to reach its main().
+      ORGO_SPAWNED_NS: String(process.hrtime.bigint()),
       ...(this.options.resolvConf ? { ORGO_RESOLV: this.options.resolvConf } : {}),
     };
     const network = this.options.network;
     const procsFiles = this.options.cgroupProcs ?? [];
-    const spawnedAt = performance.now();
+    const spawnedAt = (this.spawnedAt = performance.now());
     const mark = (name: string) => (this.phases[name] = Math.round(performance.now() - spawnedAt));
     const forked = await this.options.zygote?.fork({ env, cgroupProcs: procsFiles, net: !!network, log: paths.log });
     mark(forked ? 'forked' : 'spawning');
@@ -229,7 +262,7 @@ export class Desktop extends EventEmitter {
   }
 
   private onLine(line: string): void {
-    let msg: { id?: number; event?: string; reason?: string; width?: number; height?: number; depth?: number; phases?: Record<string, number>; pid?: number; code?: number | null; signal?: string | null } & GuestResult<GuestOp>;
+    let msg: { id?: number; event?: string; ok?: boolean; reason?: string; width?: number; height?: number; depth?: number; phases?: Record<string, number>; pid?: number; code?: number | null; signal?: string | null } & GuestResult<GuestOp>;
     try {
       msg = JSON.parse(line);
     } catch {
@@ -245,7 +278,11 @@ export class Desktop extends EventEmitter {
       for (const [k, v] of Object.entries(msg.phases ?? {})) if (typeof v === 'number') this.phases[`guest.${k}`] = v;
       this.emit('ready');
     }
-    else if (msg.event === 'exit') this.exitReason = msg.reason ?? 'the computer stopped';
+    else if (msg.event === 'session') {
+      this.phases.session = Math.round(performance.now() - this.spawnedAt);
+      if (msg.ok === false && !this.stopping) log.warn(`${this.options.instanceId}: the window manager did not take the screen; actions go ahead without it`);
+      this.sessionUp();
+    } else if (msg.event === 'exit') this.exitReason = msg.reason ?? 'the computer stopped';
     else if (msg.event === 'resolution') this.emit('resolution', { width: msg.width, height: msg.height, depth: msg.depth });
     else if (typeof msg.id === 'number') {
       const p = this.pending.get(msg.id);
@@ -267,6 +304,7 @@ export class Desktop extends EventEmitter {
     }
     this.pending.clear();
     for (const w of this.exitWaiters) w();
+    this.sessionUp();
     rmSync(this.options.paths.run, { recursive: true, force: true });
     this.emit('exit', this.stopping ? null : reason);
   }

@@ -234,16 +234,22 @@ export class HostNetwork {
     await this.init();
     await waitForOwnNetns(pid);
     const hostIf = this.ifName(computerId);
-    // Few processes, as this runs beside the desktop's start: one `ip` for the pair, one for the
-    // address route, one inside; the last two side by side with the address the route most
-    // likely gets.
+    const likely = this.candidates(computerId)[0]!;
+    // Two processes, as this runs beside the desktop's start: one `ip` on the host for the pair
+    // and the route of the address it most likely gets, then one inside. The same few commands
+    // whatever the number of computers: nothing here lists links, routes or rules.
     const pair = `link add ${hostIf} type veth peer name eth0 netns ${pid}\nlink set ${hostIf} up\n`;
-    const made = await runTool('ip', ['-batch', '-'], pair);
-    if (made.code !== 0) {
+    let made = await runTool('ip', ['-batch', '-'], `${pair}route add ${likely}/32 dev ${hostIf}\n`);
+    // `ip -batch` stops at the first command that fails and names its line.
+    let failedAt = made.code === 0 ? 0 : Number(/Command failed -:(\d+)/.exec(made.stderr)?.[1] ?? 1);
+    if (failedAt === 1) {
       // A link left by a computer whose namespace has not gone yet is in the way: once more without it.
       await runTool('ip', ['link', 'del', hostIf]);
-      await run('ip', ['-batch', '-'], pair);
+      made = await runTool('ip', ['-batch', '-'], `${pair}route add ${likely}/32 dev ${hostIf}\n`);
+      failedAt = made.code === 0 ? 0 : Number(/Command failed -:(\d+)/.exec(made.stderr)?.[1] ?? 1);
     }
+    if (failedAt === 1 || failedAt === 2) throw new Error(`ip link add ${hostIf}: ${made.stderr.trim()}`);
+    if (failedAt === 3 && !/File exists/.test(made.stderr)) throw new Error(`ip route add ${likely}/32: ${made.stderr.trim()}`);
     for (const [key, value] of [['ipv4/conf', 'proxy_arp'], ['ipv4/conf', 'forwarding'], ['ipv6/conf', 'disable_ipv6']] as const) {
       writeFileSync(`/proc/sys/net/${key}/${hostIf}/${value}`, '1');
     }
@@ -255,8 +261,8 @@ export class HostNetwork {
         `route add ${GATEWAY} dev eth0 scope link`,
         `route add default via ${GATEWAY} dev eth0`,
       ].join('\n') + '\n');
-    const likely = this.candidates(computerId)[0]!;
-    const [address] = await Promise.all([this.claimAddress(hostIf, computerId), inside(likely)]);
+    // Another computer (of any host) has the likely address: the next free one of its candidates.
+    const [address] = await Promise.all([failedAt === 3 ? this.claimAddress(hostIf, computerId) : likely, inside(likely)]);
     if (address !== likely) {
       // The new address goes on before the guessed one comes off: deleting an interface's last
       // address flushes its routes, the gateway's with them, and the default route would then

@@ -52,6 +52,8 @@ export class Actions {
       const desktop = this.requireRunning(row.id);
       this.computers.touch(row.id);
       try {
+        // A fresh computer's first action: after its window manager and keymap (Desktop.settled).
+        await desktop.settled;
         return await op();
       } catch (e) {
         const broken = e instanceof DisplayError || (e instanceof ApiError && e.code === 'desktop_unreachable');

@@ -262,6 +262,7 @@ export class Computers extends EventEmitter {
     if (row.status !== 'running' || !desk?.alive) throw notRunning();
     this.touch(id);
     try {
+      await desk.settled; // as Actions.run: a fresh computer's window manager first
       return await desk.request(op, input, timeoutMs);
     } catch (e) {
       // Its exit is handled before this runs: the row already says why it ended.
@@ -445,14 +446,20 @@ export class Computers extends EventEmitter {
     try {
       await desk.start();
       lap('desktop');
-      // Before anyone can start an application on it: the keyboard's extra characters.
-      await preloadKeymap(this.paths(row).xSocket);
-      lap('keymap');
+      // The keyboard's extra characters, beside the session's start rather than before `running`:
+      // actions wait for both (Desktop.settled, Actions.run), so no application the API starts
+      // reads the keymap before them and no key is typed before the window manager manages.
+      desk.settleAlso(preloadKeymap(this.paths(row).xSocket));
       this.touch(id);
       const done = this.store.update(id, { status: 'running', error_message: null });
       const all: Record<string, number> = { total: performance.now() - before.requested, ...phases, ...Object.fromEntries(Object.entries(desk.phases).map(([k, v]) => [`desktop.${k}`, v])) };
       for (const k of Object.keys(all)) all[k] = Math.round(all[k]! * 10) / 10;
       this.startPhases.set(id, all);
+      // When actions may go ahead (the window manager up, the keymap loaded), from the request.
+      const since = before.requested;
+      void desk.settled.then(() => {
+        if (this.startPhases.get(id) === all) all.settled = Math.round(performance.now() - since);
+      });
       log.info(`computer ${id} running in ${Math.round(all.total!)} ms (${Object.entries(all).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')})`);
       return done;
     } catch (e) {

@@ -35,11 +35,20 @@ export async function preloadKeymap(socketPath: string): Promise<void> {
     return;
   }
   const X = display.client;
+  // It runs beside the computer's start, so the display can go (a stop right after create)
+  // mid-request: the connection's error or end answers then, rather than a reply never coming.
+  const lost = new Promise<never>((_, reject) => {
+    X.on('error', (e) => reject(e ?? new Error('the X connection failed')));
+    X.on('end', () => reject(new Error('the display closed')));
+  });
+  lost.catch(() => {});
   try {
-    const rows = await call<number[][]>((cb) => X.GetKeyboardMapping(display.min_keycode, display.max_keycode - display.min_keycode + 1, cb));
-    const keymap = new Keymap(display.min_keycode, rows);
-    for (const c of keymap.preload(PRELOADED, KEEP_SPARE)) X.ChangeKeyboardMapping(c.first, keymap.keysymsPerKeycode, c.rows.flat());
-    await X.sync();
+    await Promise.race([lost, (async () => {
+      const rows = await call<number[][]>((cb) => X.GetKeyboardMapping(display.min_keycode, display.max_keycode - display.min_keycode + 1, cb));
+      const keymap = new Keymap(display.min_keycode, rows);
+      for (const c of keymap.preload(PRELOADED, KEEP_SPARE)) X.ChangeKeyboardMapping(c.first, keymap.keysymsPerKeycode, c.rows.flat());
+      await X.sync();
+    })()]);
   } catch (e) {
     log.warn(`keymap preload: ${(e as Error).message}`);
   } finally {

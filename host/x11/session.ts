@@ -183,6 +183,7 @@ export class XSession extends EventEmitter {
    * moves only if that window asks for another one to be activated (a taskbar button): keys
    * then wait until it has stayed put for FOCUS_QUIET_MS, the panel's time to ask, not the
    * 500 ms ceiling. A click that sends the focus elsewhere ends the same way once it stops moving.
+   * A click into the window that already has the focus waits for nothing.
    */
   private async focusSettled(): Promise<void> {
     const click = this.lastClick;
@@ -192,6 +193,12 @@ export class XSession extends EventEmitter {
     if (!child) return; // the desktop itself: no window there takes the focus
     const frames = new Map<number, number>();
     const frameOf = async (w: number) => frames.get(w) ?? frames.set(w, w > 1 ? await this.topLevel(w) : 0).get(w)!;
+    // Already in the clicked window when the click went in: the window manager has nowhere to
+    // move it, and keys land there now (the usual case: clicking into the window one types in).
+    if ((await frameOf(click.focus)) === child) {
+      const { focus } = await this.request<{ focus: number }>((cb) => this.X.GetInputFocus(cb));
+      if (focus === click.focus) return;
+    }
     let takes: boolean | undefined;
     let [last, since] = [click.focus, click.at];
     while (performance.now() - click.at < FOCUS_WAIT_MS) {

@@ -39,6 +39,22 @@ describe('bash', () => {
     expect(r.output).toBe('login\nuser\n/home/user\n:1\n1280 720\n');
   });
 
+  it('starts the command clean: the user\'s ids and groups only, nothing of the guest\'s open but its own output, signals at their defaults', async () => {
+    // The guest (root, pid 1) starts it from a thread that is the user (guest/user_spawn.py).
+    const r = await t.client.bash(pc.id, 'id -u; id -g; id -Gn | tr " " "\\n" | sort | tr "\\n" " "; echo; ls /proc/$$/fd | sort -n | tr "\\n" " "; echo; grep -E "^(Uid|SigIgn|SigBlk):" /proc/self/status; grep "^Uid:" /proc/1/status | tr "\t" " "');
+    const [uid, gid, groups, fds, ...status] = r.output.trim().split('\n');
+    expect([uid, gid]).toEqual(['1000', '1000']);
+    expect(groups!.trim().split(' ')).toEqual(expect.arrayContaining(['user', 'audio', 'video']));
+    // bash's own descriptors only: stdin, stdout, stderr (and 255, bash's script fd, if any).
+    expect(fds!.trim().split(' ').filter((n) => n !== '255')).toEqual(['0', '1', '2']);
+    expect(status).toContain('Uid:\t1000\t1000\t1000\t1000');
+    const sigIgn = BigInt(`0x${status.find((l) => l.startsWith('SigIgn:'))!.split('\t')[1]}`);
+    expect(sigIgn & (1n << 12n)).toBe(0n); // SIGPIPE (13) is not ignored in what bash starts: `yes | head` ends
+    expect(status).toContain('SigBlk:\t0000000000000000');
+    // The guest itself (pid 1's main thread) is still root.
+    expect(status).toContain('Uid: 0 0 0 0');
+  });
+
   it('sees a change to the login profile at the very next call', async () => {
     expect((await t.client.bash(pc.id, 'echo "[$ORGO_PROFILE_MARK]"')).output).toBe('[]\n');
     await t.client.bash(pc.id, 'echo "export ORGO_PROFILE_MARK=set; export PATH=\\$HOME/bin:\\$PATH" >> ~/.profile');

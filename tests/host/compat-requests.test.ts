@@ -5,6 +5,7 @@
  * scripts/ensure.sh's test packages); without it these are reported as skipped, not passed.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -86,5 +87,17 @@ describe.skipIf(!hasRequests)("python3's requests, as Orgo's SDK uses it", () =>
       projects_after: 0,
     });
     expect(await t.client.listWorkspaces()).toEqual([]);
+  }, 120_000);
+
+  it('uploads as the SDK does (files= multipart): a 3 MB file byte for byte and a small one; an unknown workspace is a 404 in words', async () => {
+    const ws = await t.client.createWorkspace('py-upload');
+    const { stdout } = await promisify(execFile)('python3', [join(PY, 'upload_like.py'), t.api, ws.id], { env: { ...process.env, ORGO_API_KEY: TEST_KEY }, timeout: 90_000 });
+    const out = JSON.parse(stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({ 'big.bin': [201, 3 * 1024 * 1024 + 11], 'small.txt': [201, 5], missing: [404, 'not_found'] });
+    const big = (await t.client.listFiles({ workspaceId: ws.id })).find((f) => f.name === 'big.bin')!;
+    const { url } = await t.client.downloadUrl(big.id);
+    const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(out.big_sha256);
+    await t.client.deleteWorkspace(ws.id);
   }, 120_000);
 });

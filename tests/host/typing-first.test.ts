@@ -14,9 +14,13 @@ let t: TestHost;
 let ws: string;
 const TEXT = 'héllo 日本語 ü';
 
-/** A fresh Chromium showing a text field that mirrors itself into the window title. */
+/**
+ * A fresh Chromium showing a text field that mirrors itself into the window title. The title says
+ * `ready` once the field has the focus (autofocus lands after the title is parsed, late on a busy
+ * machine): keys sent before that would go to the page, not the field, whatever the host did.
+ */
 async function chromiumField(pc: Computer): Promise<() => Promise<string>> {
-  const page = `<title>ready</title><textarea autofocus oninput="document.title='T:'+this.value"></textarea>`;
+  const page = `<title>loading</title><textarea autofocus onfocus="if(!this.value)document.title='ready'" oninput="document.title='T:'+this.value"></textarea>`;
   await sh(
     pc,
     `cat > ~/field.html <<'EOF'\n${page}\nEOF\n` +
@@ -47,6 +51,13 @@ describe('typing as the first action on a fresh computer', () => {
     const r = await fetch(`${t.api}/computers/${pc.id}/type`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'ok\u0007bell' }) });
     expect(r.status).toBe(400);
     expect(((await r.json()) as { error: string }).error).toMatch(/U\+0007/);
+    await t.client.deleteComputer(pc.id);
+  });
+
+  it('the first action finds the window manager holding the screen', async () => {
+    // A window the first action maps is then managed and focused: keys typed next have a home.
+    const pc = await fresh('wm-first');
+    expect(await sh(pc, 'xprop -root _NET_SUPPORTING_WM_CHECK')).toMatch(/window id # 0x[0-9a-f]+/);
     await t.client.deleteComputer(pc.id);
   });
 

@@ -10,6 +10,7 @@ import { deletedAnswer, fileAnswer, fileListAnswer, fileWithLinkAnswer } from '.
 import type { OrgoFile } from '../../../shared/api/types.js';
 import { readForm } from '../../files/multipart.js';
 import { cleanName } from '../../files/names.js';
+import { SocketBody } from '../../files/socket-body.js';
 import type { Incoming } from '../../files/service.js';
 import type { ComputerRow } from '../../store/computers.js';
 import type { FileRow } from '../../store/files.js';
@@ -76,9 +77,13 @@ function apiRoutes(app: FastifyInstance, s: HostServices): void {
     let name = '';
     let contentType: string | undefined;
     let target: Target | undefined;
+    // The body straight off the socket where that is safe (socket-body.ts); the connection then
+    // closes after the answer, since Node's parser never saw the body end.
+    const direct = SocketBody.take(req.raw);
+    if (direct) reply.raw.shouldKeepAlive = false;
     try {
       // One file of at most the limit (a second is answered in words), a few small fields.
-      await readForm(req.raw, req.headers['content-type'], FORM_LIMITS, {
+      await readForm(direct ?? req.raw, req.headers['content-type'], FORM_LIMITS, {
         maxFileBytes: max,
         tooLarge: () => tooLarge(max),
         field: (fieldname, value) => {
@@ -102,7 +107,8 @@ function apiRoutes(app: FastifyInstance, s: HostServices): void {
       return reply.status(201).send(fileView(row));
     } catch (e) {
       s.files.discard(incoming);
-      drainRest(req);
+      if (direct) direct.discardRest(DRAIN_LIMIT_MS);
+      else drainRest(req);
       throw uploadError(e, req);
     }
   });
