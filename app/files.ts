@@ -53,27 +53,41 @@ export class AppFiles {
 
   /**
    * The largest file the active profile's host takes, in bytes (null: the host does not say, as
-   * Orgo's cloud does not), from the listing of the computer's files; kept a minute per host.
+   * Orgo's cloud does not), from the listing of the computer's files; kept a minute per host
+   * (`fresh` asks the host again). Windows ask here on each drop, so a host restarted with
+   * another --max-upload-mb shows its new figure in a window already open.
    */
-  async limit(computerId: string): Promise<number | null> {
+  async limit(computerId: string, fresh = false): Promise<number | null> {
     const { profile, client } = await this.session.client();
     const key = `${profile.id} ${profile.baseUrl}`;
     const known = this.limits.get(key);
-    if (known && Date.now() - known.at < LIMIT_MS) return known.maxBytes;
+    if (!fresh && known && Date.now() - known.at < LIMIT_MS) return known.maxBytes;
     const maxBytes = await client.uploadLimit(computerId);
     this.limits.set(key, { maxBytes, at: Date.now() });
     return maxBytes;
   }
 
-  /** Refuses, before a byte is sent, a file the host would refuse for its size. */
+  /** The limit a host's 413 names, remembered so the next drop is refused before sending. */
+  private learnLimit(e: unknown): void {
+    const bytes = e instanceof OrgoApiError && e.status === 413 ? e.body.limit_bytes : undefined;
+    if (typeof bytes !== 'number') return;
+    const profile = this.session.profiles.active();
+    this.limits.set(`${profile.id} ${profile.baseUrl}`, { maxBytes: bytes, at: Date.now() });
+  }
+
+  /**
+   * Refuses, before a byte is sent, a file the host would refuse for its size. A refusal is
+   * checked against the host's figure of the moment, not the cached one: the host may have
+   * restarted with a larger limit since.
+   */
   private async checkSize(computerId: string, name: string, size: number): Promise<void> {
-    let max: number | null;
+    let why: string | null;
     try {
-      max = await this.limit(computerId);
+      why = uploadTooLarge(name, size, await this.limit(computerId));
+      if (why) why = uploadTooLarge(name, size, await this.limit(computerId, true));
     } catch {
       return; // the upload itself says what is wrong with the host
     }
-    const why = uploadTooLarge(name, size, max);
     if (why) throw new TooLarge(why);
   }
 
@@ -88,6 +102,7 @@ export class AppFiles {
     try {
       return fileView(await client.uploadFile(path, { desktopId: computerId, signal: abort.signal, onProgress: (p) => onProgress(p.sent, p.total) }));
     } catch (e) {
+      this.learnLimit(e);
       throw uploadError(abort.signal.aborted ? Object.assign(new Error('aborted'), { name: 'AbortError' }) : e);
     } finally {
       this.running.delete(uploadId);
@@ -138,6 +153,7 @@ export class AppFiles {
       );
       answer(200, fileView(file));
     } catch (e) {
+      this.learnLimit(e);
       const err = uploadError(abort.signal.aborted ? Object.assign(new Error('aborted'), { name: 'AbortError' }) : e) as Error & { status?: number };
       if (!abort.signal.aborted) log.warn(`upload of ${name} to ${ticket.computerId}: ${err.message}`);
       answer(err.status && err.status >= 400 ? err.status : 502, { error: err.message });

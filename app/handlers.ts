@@ -137,7 +137,7 @@ export function createHandlers(s: AppServices, windows: WindowHost): Handlers {
     'windows.openViewer': async ({ computerId }, ctx) => windows.openViewer({ id: computerId, name: computerName(computerId) }, ctx),
     'windows.openGrid': async (_i, ctx) => windows.openGrid(ctx),
     'windows.openMain': async (_i, ctx) => windows.openMain(ctx),
-    'viewer.connect': async ({ computerId }) => ({ url: relay.ticket(computerId) }),
+    'viewer.connect': async ({ computerId, quality, compression }) => ({ url: relay.ticket(computerId, { quality, compression }) }),
     'screenshots.save': async ({ computerId, dataUrl }) => ({ path: saveScreenshot(s.dirs.screenshots, computerName(computerId), dataUrl) }),
     'external.open': async ({ url }, ctx) => windows.openExternal(url, ctx),
     'channels.connect': async ({ computerId, channel, cols, rows }) => ({ url: s.channels.ticket(computerId, channel, channel === 'terminal' ? { cols, rows } : {}) }),

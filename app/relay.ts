@@ -11,6 +11,7 @@ import { PacedSender } from '../shared/node/ws-flow.js';
 import { describeError } from './errors.js';
 import { logger } from './log.js';
 import type { LoopbackGate } from './loopback-gate.js';
+import { firstFrameRequest, type FirstFramePicture } from './rfb-first-frame.js';
 import { ByteReader, acceptDownstream, authenticateUpstream, greetDownstream, initDownstream, initUpstream, refuseDownstream } from './rfb-handshake.js';
 import type { Computer } from '../shared/api/types.js';
 import type { Session } from './session.js';
@@ -66,14 +67,14 @@ export class VncRelay {
    * A one-time URL for one viewer connection to one computer. The computer's side is opened at
    * once, so it is ready (authenticated) by the time noVNC has loaded and connects.
    */
-  ticket(computerId: string): string {
-    const upstream = this.prepare(computerId, this.session.profiles.active().id);
+  ticket(computerId: string, picture: FirstFramePicture = {}): string {
+    const upstream = this.prepare(computerId, this.session.profiles.active().id, picture);
     // Never used (or too late): let go of the computer's side too.
     return this.gate.issue<Ticket>('vnc', { computerId, upstream }, TICKET_MS, () => void upstream.then((u) => u.up?.terminate()));
   }
 
   /** Opens the computer's VNC socket and authenticates; the reader holds how it closed, if it did. */
-  private async openUpstream(computer: Computer, attempt: { up?: WebSocket; reader?: ByteReader; serverInit?: Buffer }): Promise<void> {
+  private async openUpstream(computer: Computer, attempt: { up?: WebSocket; reader?: ByteReader; serverInit?: Buffer }, picture: FirstFramePicture): Promise<void> {
     if (computer.status !== 'running') throw new Error(`“${computer.name}” is ${computer.status}, not running`);
     const password = computer.vnc_password || (await (await this.session.client()).client.vncPassword(computer.id));
     const up = new WebSocket(upstreamUrl(computer.connection_url, password), ['binary'], { perMessageDeflate: false, handshakeTimeout: 15_000 });
@@ -88,10 +89,13 @@ export class VncRelay {
     });
     await authenticateUpstream(up, attempt.reader, password);
     attempt.serverInit = await initUpstream(up, attempt.reader);
+    // The first frame is encoded while the viewer's page loads; it waits in the reader and
+    // follows the viewer's ServerInit (rfb-first-frame.ts).
+    up.send(firstFrameRequest(attempt.serverInit, picture));
   }
 
   /** The computer's side: from the live list's copy when it has one, else (or on failure) the API. */
-  private async prepare(computerId: string, profileId: string): Promise<Upstream> {
+  private async prepare(computerId: string, profileId: string, picture: FirstFramePicture): Promise<Upstream> {
     let attempt: { up?: WebSocket; reader?: ByteReader; serverInit?: Buffer } = {};
     try {
       if (this.session.profiles.active().id !== profileId) throw new Error('The profile changed; open the viewer again');
@@ -100,7 +104,7 @@ export class VncRelay {
       if (cached?.status === 'running') {
         // The live list's copy saves an API call. A restart since then rotated the password,
         // so on any failure ask the API afresh, once.
-        opened = await this.openUpstream(cached, attempt).then(
+        opened = await this.openUpstream(cached, attempt, picture).then(
           () => true,
           () => {
             attempt.up?.terminate();
@@ -111,7 +115,7 @@ export class VncRelay {
       }
       if (!opened) {
         const { client } = await this.session.client();
-        await this.openUpstream(await client.getComputer(computerId), attempt);
+        await this.openUpstream(await client.getComputer(computerId), attempt, picture);
       }
       return { ...attempt, failure: null };
     } catch (e) {

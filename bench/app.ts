@@ -31,18 +31,23 @@ const CHROMIUM = {
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu', '--disable-features=LocalNetworkAccessChecks'],
 };
 
-/** The same first-frame rule as the app's viewer: noVNC's canvas is transparent until drawn. */
+/**
+ * The same first-frame rule as the app's viewer (useRfb.ts): noVNC's canvas is transparent until
+ * drawn; each animation frame scales it into one 8x8 willReadFrequently canvas and reads that once.
+ */
 const FIRST_FRAME_JS = `
 (() => {
   const resolve = (t) => (window.__firstFrameAt = t);
+  const sample = document.createElement('canvas');
+  sample.width = sample.height = 8;
+  const sampler = sample.getContext('2d', { willReadFrequently: true });
   const tick = () => {
     const c = document.querySelector('#screen canvas');
-    if (c && c.width > 0) {
-      const ctx = c.getContext('2d');
-      for (let i = 0; i < 64; i++) {
-        const x = Math.floor(((i % 8) + 0.5) * (c.width / 8)), y = Math.floor((Math.floor(i / 8) + 0.5) * (c.height / 8));
-        if (ctx.getImageData(x, y, 1, 1).data[3] > 0) return resolve(performance.now());
-      }
+    if (c && c.width > 0 && c.height > 0) {
+      sampler.clearRect(0, 0, 8, 8);
+      sampler.drawImage(c, 0, 0, 8, 8);
+      const px = sampler.getImageData(0, 0, 8, 8).data;
+      for (let a = 3; a < px.length; a += 4) if (px[a] > 0) return resolve(performance.now());
     }
     requestAnimationFrame(tick);
   };

@@ -1,15 +1,9 @@
-/** Sizes and times in words people read. */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = -1;
-  do {
-    v /= 1000;
-    i++;
-  } while (v >= 1000 && i < units.length - 1);
-  return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
+/**
+ * Sizes and times in words people read. Sizes are the app's (shared/ipc/sizes.ts): binary units
+ * labelled KB/MB/GB, as the host's --max-upload-mb and the disk and memory sizes are, so the CLI
+ * and a window print the same file's size the same way.
+ */
+export { formatBytes } from '../shared/ipc/sizes.js';
 
 export function ago(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '-';

@@ -25,7 +25,7 @@ if (!only && (force || stale(join(root, 'out/renderer/bridge.js'), ['renderer', 
   console.log('Building the app (renderer)…');
   await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 }
-if (!only && (force || stale(join(root, 'out/browser-mode/cli.mjs'), ['electron', 'shared', 'host/runtime/vnc-password.ts']))) {
+if (!only && (force || stale(join(root, 'out/browser-mode/cli.mjs'), ['electron', 'app', 'shared', 'host/runtime/vnc-password.ts']))) {
   console.log('Building the app (browser-mode launcher)…');
   await build({
     configFile: false,

@@ -1,4 +1,3 @@
-import './csp-safe';
 import { primeComputers } from './hooks/useComputers';
 import { primeSession } from './hooks/useSession';
 import { mount } from './mount';

@@ -6,14 +6,9 @@
  */
 import { z } from 'zod';
 
-/** Orgo's sizes; its Python SDK offers 1 and 2 too and defaults to 2. */
-export const RAM_GB = [1, 2, 4, 8, 16, 32, 64] as const;
-/** The only `gpu` a computer here can have (Orgo's SDK sends it on every create). */
-export const GPU_NONE = 'none';
-export const CPU_COUNTS = [1, 2, 4, 8, 16] as const;
-export const DEFAULT_RESOLUTION = '1280x720x24';
-export const DEFAULT_DISK_GB = 8;
-export const MAX_DISK_GB = 1024;
+import { CPU_COUNTS, DEFAULT_DISK_GB, DEFAULT_RESOLUTION, GPU_NONE, MAX_DISK_GB, RAM_GB } from './spec-values.js';
+
+export { CPU_COUNTS, DEFAULT_DISK_GB, DEFAULT_RESOLUTION, GPU_NONE, MAX_DISK_GB, RAM_GB };
 export const RESOLUTION_PATTERN = /^(\d{3,5})x(\d{3,5})x(8|16|24|32)$/;
 
 export const COMPUTER_STATUSES = [

@@ -71,7 +71,8 @@ export interface Calls {
   'windows.openViewer': [{ computerId: string }, void];
   'windows.openGrid': [void, void];
   'windows.openMain': [void, void];
-  'viewer.connect': [{ computerId: string }, { url: string }];
+  /** quality/compression: the picture noVNC will ask for (0-9), for the first frame the relay asks for meanwhile. */
+  'viewer.connect': [{ computerId: string; quality?: number; compression?: number }, { url: string }];
   'screenshots.save': [{ computerId: string; dataUrl: string }, { path: string }];
   'external.open': [{ url: string }, void];
   /** A one-time loopback URL for a live channel (terminal, events, audio) of a computer. */

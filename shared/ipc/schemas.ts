@@ -98,7 +98,7 @@ export const inputSchemas = {
   'windows.openViewer': z.object({ computerId: id }),
   'windows.openGrid': none,
   'windows.openMain': none,
-  'viewer.connect': z.object({ computerId: id }),
+  'viewer.connect': z.object({ computerId: id, quality: z.number().int().min(0).max(9).optional(), compression: z.number().int().min(0).max(9).optional() }),
   'screenshots.save': z.object({ computerId: id, dataUrl: pngDataUrl }),
   'external.open': z.object({ url: httpUrl }),
   'channels.connect': z.object({

@@ -1,6 +1,8 @@
 /**
  * Sizes as people read them, and the words for a file too large for the host, shared by main
- * (which refuses it before sending) and the windows (which refuse it before asking main).
+ * (which refuses it before sending), the windows (which refuse it before asking main) and the CLI.
+ * Binary units labelled KB/MB/GB (1 MB = 1024 KB), the convention of the host's --max-upload-mb
+ * and of disk and memory sizes, so a limit of "100 MB" reads as 100 MB wherever it is printed.
  */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -2,7 +2,8 @@
  * The app's file uploads as Electron runs them (main streams a dropped file from its path), and
  * the IPC file calls, against a real host with a small upload limit: the file lands on the
  * desktop with progress reported; over the limit, a deleted computer and a cancel each fail in
- * words; list, export and delete through the handlers.
+ * words; list, export and delete through the handlers; the host restarted with another limit
+ * (larger, then smaller) is heard without restarting the app.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { OrgoClient } from '../../shared/api/client.js';
 import type { Computer } from '../../shared/api/types.js';
 import { createHandlers } from '../../app/handlers.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { TEST_KEY, tempDataDir, type TestHost } from '../helpers/host.js';
+import { TEST_KEY, eventually, tempDataDir, type TestHost } from '../helpers/host.js';
 
 let dataDir: string;
 let host: RunningHost;
@@ -92,4 +93,28 @@ describe('app file uploads (Electron path)', () => {
     expect((await h['files.list']({ computerId: computer.id }, ctx)).map((f) => f.name)).not.toContain('out.txt');
     await expect(h['files.export']({ computerId: computer.id, path: '/home/user/../../etc/passwd' }, ctx)).rejects.toThrow();
   });
+
+  it('hears a host restarted with another --max-upload-mb, larger then smaller, without restarting the app', async () => {
+    const h = createHandlers(app.services, { openViewer() {}, openGrid() {}, openMain() {}, openExternal() {} });
+    const ctx = { id: 't', emit() {} };
+    const restart = async (maxUploadMb: number) => {
+      const port = host.port;
+      await host.close();
+      host = await startHost({ dataDir, port, bootstrapKey: TEST_KEY, maxUploadMb });
+      await eventually(() => client.getComputer(computer.id), (c) => c.status === 'running', 60_000, 'the computer running again');
+    };
+    expect(await h['files.limit']({ computerId: computer.id }, ctx)).toEqual({ maxBytes: 2 * 1024 * 1024 }); // cached
+    await restart(4);
+    // Larger: the cached 2 MB does not refuse a 3 MB file; it lands.
+    const f = await app.services.files.uploadPath(computer.id, 'u5', file('three.bin', 3 * 1024 * 1024), () => {});
+    expect(f).toMatchObject({ name: 'three.bin', size: 3 * 1024 * 1024 });
+    expect(await h['files.limit']({ computerId: computer.id }, ctx)).toEqual({ maxBytes: 4 * 1024 * 1024 });
+    await restart(1);
+    // Smaller: the host refuses in words, and the next drop is refused before sending with the new figure.
+    await expect(app.services.files.uploadPath(computer.id, 'u6', file('mid.bin', 1536 * 1024), () => {})).rejects.toThrow(/^Too large: .*1 MB/);
+    expect(await h['files.limit']({ computerId: computer.id }, ctx)).toEqual({ maxBytes: 1024 * 1024 });
+    const sent: number[] = [];
+    await expect(app.services.files.uploadPath(computer.id, 'u7', file('mid.bin', 1536 * 1024), (n) => sent.push(n))).rejects.toThrow(/^mid\.bin is 1\.5 MB; this host takes files up to 1 MB$/);
+    expect(sent).toEqual([]);
+  }, 180_000);
 });

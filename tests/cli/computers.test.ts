@@ -145,7 +145,7 @@ describe('screenshot, bash, files', () => {
     const term = orgoPty(['files', 'upload', file, '--computer', 'flags-1'], env);
     expect(await term.exited).toBe(0);
     expect(plain(term.output())).toMatch(/Uploading payload\.bin \[[█░]+\] +\d+%/);
-    expect(plain(term.output())).toMatch(/Uploaded payload\.bin \(25 MB\) to flags-1:\/home\/user\/Desktop\/payload\.bin/);
+    expect(plain(term.output())).toMatch(/Uploaded payload\.bin \(24 MB\) to flags-1:\/home\/user\/Desktop\/payload\.bin/);
     const sum = await orgo(['bash', 'flags-1', '--', 'sha256sum ~/Desktop/payload.bin; stat -c %U ~/Desktop/payload.bin'], env);
     expect(sum.stdout).toBe(`${createHash('sha256').update(bytes).digest('hex')}  /home/user/Desktop/payload.bin\nuser\n`);
     const files = await json<Array<{ name: string; desktop_path: string }>>(['files', 'list', '--computer', 'flags-1']);

@@ -24,9 +24,20 @@ const viewers: Page[] = [];
 const shot = shooter('browser');
 const row = (name: string) => rowOf(main, name);
 
+/** Console warnings of each window the app opened, from its first line. */
+const warnings = new Map<Page, string[]>();
+
 /** A new window the app opens (viewer, grid, approval page). */
 async function nextWindow(action: () => Promise<unknown>): Promise<Page> {
-  const [page] = await Promise.all([context.waitForEvent('page'), action()]);
+  const [page] = await Promise.all([
+    context.waitForEvent('page').then((p) => {
+      const seen: string[] = [];
+      warnings.set(p, seen);
+      p.on('console', (m) => m.type() === 'warning' && seen.push(m.text()));
+      return p;
+    }),
+    action(),
+  ]);
   await page.waitForLoadState();
   return page;
 }
@@ -112,6 +123,9 @@ test('opens the viewer and sees the desktop in the canvas', async () => {
   await viewer.setViewportSize({ width: 1280, height: 800 });
   await expect(viewer.getByTestId('conn-state')).toHaveAttribute('data-state', 'connected');
   await expect(viewer.getByTestId('viewer-screen')).toHaveAttribute('data-first-frame', /\d/);
+  // Watching for the first frame read the canvas without Chromium's "Multiple readback
+  // operations using getImageData" warning (one read of a small willReadFrequently canvas a check).
+  expect(warnings.get(viewer)!.filter((w) => /getImageData|willReadFrequently/.test(w))).toEqual([]);
   const canvas = await viewer.evaluate(() => {
     const c = document.querySelector('[data-testid=viewer-screen] canvas') as HTMLCanvasElement;
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
@@ -167,6 +181,7 @@ test('opens a second viewer at the same time', async () => {
   viewers.push(second);
   await second.setViewportSize({ width: 1100, height: 860 });
   await expect(second.getByTestId('viewer-screen')).toHaveAttribute('data-first-frame', /\d/);
+  expect(warnings.get(second)!.filter((w) => /getImageData|willReadFrequently/.test(w))).toEqual([]);
   expect(await second.evaluate(() => (document.querySelector('[data-testid=viewer-screen] canvas') as HTMLCanvasElement).width)).toBe(1024);
   // Both stay connected.
   for (const v of viewers) await expect(v.getByTestId('conn-state')).toHaveAttribute('data-state', 'connected');

@@ -1,5 +1,6 @@
 /** The words for a file too large for the host, as the Files panel and a drop on the viewer show them. */
 import { describe, expect, it } from 'vitest';
+import { formatBytes as cliFormatBytes } from '../../cli/units.js';
 import { formatBytes, uploadTooLarge } from '../../shared/ipc/sizes.js';
 
 const MB = 1024 * 1024;
@@ -25,5 +26,10 @@ describe('uploadTooLarge', () => {
 describe('formatBytes', () => {
   it('reads as people say sizes', () => {
     expect([0, 1023, 1024, 1536, 10 * 1024, 30 * MB, GB, 1.5 * 1024 * GB].map(formatBytes)).toEqual(['0 B', '1023 B', '1 KB', '1.5 KB', '10 KB', '30 MB', '1 GB', '1.5 TB']);
+  });
+  it('the CLI prints a size as the app does', () => {
+    const sizes = [0, 999, 1000, 1024, 24 * MB, 25 * 1000 * 1000, 100 * MB, 3 * GB];
+    expect(sizes.map(cliFormatBytes)).toEqual(sizes.map(formatBytes));
+    expect(cliFormatBytes(24 * MB)).toBe('24 MB');
   });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { CPU_COUNTS, DEFAULT_DISK_GB, RAM_GB } from '../../../shared/api/specs';
+import { CPU_COUNTS, DEFAULT_DISK_GB, RAM_GB } from '../../../shared/api/spec-values';
 import type { WorkspaceView } from '../../../shared/ipc/types';
 import { orgo } from '../orgo';
 import { NAME_MAX, createProblems } from './createForm';

@@ -3,7 +3,7 @@
  * problem), and the app's or host's error messages turned from field names into labels
  * ("disk_size_gb must be at most 1024" → "Disk must be at most 1024 GB").
  */
-import { MAX_DISK_GB } from '../../../shared/api/specs';
+import { MAX_DISK_GB } from '../../../shared/api/spec-values';
 
 export const NAME_MAX = 100;
 

@@ -4,7 +4,8 @@
  * preload turns each File into its path and main streams it from disk. Browser mode: the page
  * posts the bytes to a one-time address on the launcher (XMLHttpRequest, for upload progress),
  * which pipes them on to the API; the page never sees the API key. A file larger than the host
- * takes (its limit, asked once per window) is refused in words before a byte is sent.
+ * takes (its limit, asked of main on each drop: main keeps it a minute and checks a refusal
+ * against the host's figure of the moment) is refused in words before a byte is sent.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { orgo } from '../orgo';
@@ -31,6 +32,8 @@ let counter = 0;
 
 /** The browser gave up on an upload before sending any of it. */
 class NotSent extends Error {}
+/** Retries of an upload the browser never started: 0.25 s doubling, about 15 s in all. */
+const NOT_SENT_RETRIES = 6;
 
 export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -38,10 +41,9 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
   const doneRef = useRef(onDone);
   doneRef.current = onDone;
   const patch = useCallback((id: string, p: Partial<Upload>) => setUploads((list) => list.map((u) => (u.id === id ? { ...u, ...p } : u))), []);
-  // Unknown (the host does not say, or asking failed): the host decides, as before.
-  const limit = useRef<Promise<number | null> | null>(null);
-  const maxBytes = useCallback(() => (limit.current ??= orgo.files.limit({ computerId }).then((l) => l.maxBytes, () => null)), [computerId]);
-  useEffect(() => void (limit.current = null), [computerId]);
+  // Asked on each drop, so a host restarted with another --max-upload-mb is heard in an open
+  // window. Unknown (the host does not say, or asking failed): the host decides, as before.
+  const maxBytes = useCallback(() => orgo.files.limit({ computerId }).then((l) => l.maxBytes, () => null), [computerId]);
 
   // Electron's progress arrives as events from main.
   useEffect(
@@ -82,7 +84,7 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
   );
 
   const one = useCallback(
-    async (file: File, id: string) => {
+    async (file: File, id: string, limit: Promise<number | null>) => {
       // Finished and cancelled ones leave by themselves after a while; failures stay until dismissed.
       const later = () => setTimeout(() => setUploads((list) => list.filter((u) => u.id !== id)), 12_000);
       const finish = (f: FileView) => {
@@ -95,7 +97,7 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         if (message === 'Cancelled') later();
       };
       try {
-        const tooLarge = uploadTooLarge(file.name, file.size, await maxBytes());
+        const tooLarge = uploadTooLarge(file.name, file.size, await limit);
         if (tooLarge) throw new Error(tooLarge);
         if (window.orgoFiles) {
           const path = window.orgoFiles.pathFor(file);
@@ -106,31 +108,41 @@ export function useUploads(computerId: string, onDone?: (f: FileView) => void) {
         }
         // A request the browser aborted before a byte left (waiting for its connection when the
         // machine's addresses changed: net::ERR_NETWORK_CHANGED) never reached the launcher, so
-        // it goes again, once, on a fresh one-time address.
-        let f: FileView;
-        try {
-          f = await post(file, id, await orgo.files.uploadTarget({ computerId }));
-        } catch (e) {
-          if (!(e instanceof NotSent)) throw e;
-          f = await post(file, id, await orgo.files.uploadTarget({ computerId }));
+        // it goes again on a fresh one-time address; addresses can change for a while (a VPN
+        // coming up, a storm of them), so again with backoff, for about 15 s in all.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            finish(await post(file, id, await orgo.files.uploadTarget({ computerId })));
+            return;
+          } catch (e) {
+            if (!(e instanceof NotSent) || attempt >= NOT_SENT_RETRIES) throw e;
+            // Cancel works while it waits too.
+            await new Promise<void>((resolve, reject) => {
+              const t = setTimeout(resolve, 250 * 2 ** attempt);
+              cancels.current.set(id, () => {
+                clearTimeout(t);
+                reject(new Error('Cancelled'));
+              });
+            });
+          }
         }
-        finish(f);
       } catch (e) {
         fail((e as Error).message);
       } finally {
         cancels.current.delete(id);
       }
     },
-    [computerId, patch, maxBytes, post],
+    [computerId, patch, post],
   );
 
   const add = useCallback(
     (files: File[]) => {
       const added = files.map((f) => ({ id: `up-${Date.now().toString(36)}-${counter++}`, name: f.name, size: f.size, sent: 0, state: 'uploading' as const }));
       setUploads((list) => [...list.filter((u) => u.state === 'uploading' || u.state === 'failed'), ...added]);
-      files.forEach((f, i) => void one(f, added[i]!.id));
+      const limit = maxBytes();
+      files.forEach((f, i) => void one(f, added[i]!.id, limit));
     },
-    [one],
+    [one, maxBytes],
   );
   const cancel = (id: string) => cancels.current.get(id)?.();
   const dismiss = (id: string) => setUploads((list) => list.filter((u) => u.id !== id));

@@ -1,7 +1,7 @@
 /** Resize a computer: vCPUs, RAM, disk (grow only), bandwidth, auto-stop; then the API's result per field. */
 import { useState } from 'react';
 import type { ResizeAnswer } from '../../../shared/api/manage';
-import { CPU_COUNTS, RAM_GB } from '../../../shared/api/specs';
+import { CPU_COUNTS, RAM_GB } from '../../../shared/api/spec-values';
 import type { ComputerView } from '../../../shared/ipc/types';
 import { Modal } from '../components/Modal';
 import { ModalFooter } from '../components/ModalFooter';

@@ -3,7 +3,7 @@
  * Resize, and each field's result as the API reports it (applied now, at the next start, or not,
  * with why), for people.
  */
-import { MAX_DISK_GB } from '../../../shared/api/specs';
+import { MAX_DISK_GB } from '../../../shared/api/spec-values';
 import type { FieldResult, ResizeAnswer, ResizeField } from '../../../shared/api/manage';
 import type { ResizeFields } from '../../../shared/ipc/channels';
 import type { ComputerView } from '../../../shared/ipc/types';

@@ -22,19 +22,26 @@ export interface RfbSettings {
   compression?: number;
 }
 
-/** Resolves when noVNC's canvas shows something other than nothing (the first frame). */
+/**
+ * Resolves when noVNC's canvas shows something other than nothing (the first frame). noVNC's
+ * canvas is transparent until the first update is drawn, so each check scales it into one 8×8
+ * canvas made for reading (willReadFrequently keeps it on the CPU, where a read is cheap) and
+ * reads those 64 pixels at once: one read a frame, not 64 reads of a GPU canvas.
+ */
 function watchFirstFrame(screen: HTMLElement, onFrame: () => void): () => void {
   let stop = false;
+  const sample = document.createElement('canvas');
+  sample.width = sample.height = 8;
+  const sampler = sample.getContext('2d', { willReadFrequently: true });
   const tick = () => {
-    if (stop) return;
+    if (stop || !sampler) return;
     const canvas = screen.querySelector('canvas');
     if (canvas && canvas.width > 0 && canvas.height > 0) {
-      // A few sample points: noVNC's canvas is transparent until the first update is drawn.
-      const ctx = canvas.getContext('2d');
-      for (let i = 0; ctx && i < 64; i++) {
-        const x = Math.floor(((i % 8) + 0.5) * (canvas.width / 8));
-        const y = Math.floor((Math.floor(i / 8) + 0.5) * (canvas.height / 8));
-        if (ctx.getImageData(x, y, 1, 1).data[3]! > 0) {
+      sampler.clearRect(0, 0, 8, 8);
+      sampler.drawImage(canvas, 0, 0, 8, 8);
+      const px = sampler.getImageData(0, 0, 8, 8).data;
+      for (let a = 3; a < px.length; a += 4) {
+        if (px[a]! > 0) {
           onFrame();
           return;
         }
@@ -95,7 +102,7 @@ export function useRfb(computerId: string, want: boolean, settings: RfbSettings)
       } else {
         let url: string;
         try {
-          url = (await orgo.viewer.connect({ computerId })).url;
+          url = (await orgo.viewer.connect({ computerId, quality: settingsRef.current.quality, compression: settingsRef.current.compression })).url;
         } catch (e) {
           if (!cancelled) again((e as Error).message);
           return;
