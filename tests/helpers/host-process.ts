@@ -18,6 +18,8 @@ export interface HostProcess {
   cpuSeconds(): number;
   /** Stops the process (SIGTERM) and waits for it to end; the data dir stays (it is the caller's). */
   close(): Promise<void>;
+  /** Kills the process (SIGKILL), as a crash would, and waits for it to end: nothing of it is cleaned up. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -62,6 +64,12 @@ export async function startHostProcess(dataDir: string, options: { args?: string
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const ended = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await ended;
     },
   };
 }
