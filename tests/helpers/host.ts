@@ -25,11 +25,11 @@ export function tempDataDir(prefix = 'orgo-t-'): string {
 }
 
 export async function startTestHost(
-  options: { minuteMs?: number; dataDir?: string; agents?: HostOptions['agents']; publicUrl?: string; tls?: boolean } = {},
+  options: { minuteMs?: number; dataDir?: string; agents?: HostOptions['agents']; publicUrl?: string; tls?: boolean; maxUploadMb?: number } = {},
 ): Promise<TestHost> {
   const dataDir = options.dataDir ?? tempDataDir();
   const tls = options.tls ? selfSigned(dataDir) : undefined;
-  const start = (port: number) => startHost({ dataDir, port, bootstrapKey: TEST_KEY, minuteMs: options.minuteMs, agents: options.agents, publicUrl: options.publicUrl, ...tls });
+  const start = (port: number) => startHost({ dataDir, port, bootstrapKey: TEST_KEY, minuteMs: options.minuteMs, agents: options.agents, publicUrl: options.publicUrl, maxUploadMb: options.maxUploadMb, ...tls });
   const t: TestHost = {
     host: await start(0),
     client: undefined as unknown as OrgoClient,

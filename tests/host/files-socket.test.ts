@@ -5,29 +5,27 @@
  * half-way leaves nothing behind, and a refusal mid-body reaches a sender that is still sending.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHost, type RunningHost } from '../../host/host.js';
-import { OrgoClient } from '../../shared/api/client.js';
-import { tempDataDir, TEST_KEY } from '../helpers/host.js';
+import type { RunningHost } from '../../host/host.js';
+import type { OrgoClient } from '../../shared/api/client.js';
+import { startTestHost, TEST_KEY, type TestHost } from '../helpers/host.js';
 
 const MiB = 1024 * 1024;
 const BOUNDARY = 'orgo-socket-test';
 
+let t: TestHost;
 let host: RunningHost;
 let client: OrgoClient;
 let ws: string;
-const dataDir = tempDataDir();
+let dataDir: string;
 beforeAll(async () => {
-  host = await startHost({ dataDir, port: 0, bootstrapKey: TEST_KEY, maxUploadMb: 64 });
-  client = new OrgoClient({ baseUrl: `${host.url}/api`, apiKey: TEST_KEY });
+  t = await startTestHost({ maxUploadMb: 64 });
+  ({ host, client, dataDir } = t);
   ws = (await client.createWorkspace('socket-uploads')).id;
 });
-afterAll(async () => {
-  await host?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => t?.close());
 
 /** A multipart body: the workspace field, then the file (or first `fields` extra parts). */
 function form(file: Buffer, name: string, extra = ''): Buffer {
