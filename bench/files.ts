@@ -5,7 +5,9 @@
  * curl (a client with no JavaScript in the way), as MB/s; the ratio is ours / cp. A second
  * baseline from the same run is the floor of HTTP through Node itself (bench/bare-http.ts: a bare
  * server that drops an upload and pipes a file out), so what is ours shows apart from what
- * loopback HTTP in Node costs on this machine.
+ * loopback HTTP in Node costs on this machine. A third is curl's own ceiling (bench/curl-ceiling.py:
+ * a socket that only reads an upload into one reused buffer, a download sent by sendfile(2), no
+ * HTTP stack): what curl itself can move here, which no server can raise.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,13 +44,17 @@ export async function run(): Promise<void> {
     };
     console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores; other work on this machine shows in the numbers)`);
 
-    const bare = await startBare(src);
-    const rows = { bareUp: [] as number[], bareDown: [] as number[], cp: [] as number[], sdk: [] as number[], sdkDesktop: [] as number[], curl: [] as number[], down: [] as number[], curlDown: [] as number[] };
+    const bare = await startServer(process.execPath, ['--import', 'tsx', 'bench/bare-http.ts', src]);
+    const ceiling = await startServer('python3', ['bench/curl-ceiling.py', src]);
+    const rows = { ceilUp: [] as number[], ceilDown: [] as number[], bareUp: [] as number[], bareDown: [] as number[], cp: [] as number[], sdk: [] as number[], sdkDesktop: [] as number[], curl: [] as number[], down: [] as number[], curlDown: [] as number[] };
     for (let i = 0; i < N; i++) {
       rows.cp.push(rate(await time(async () => run1('cp', [src, `${work}/copy.bin`]))));
       rmSync(`${work}/copy.bin`);
       rows.bareUp.push(rate(await time(async () => run1('curl', ['-sSf', '-o', '/dev/null', '-F', `file=@${src}`, `${bare.url}/upload`]))));
       rows.bareDown.push(rate(await time(async () => run1('curl', ['-sSf', '-o', `${work}/down.bin`, `${bare.url}/file`]))));
+      rmSync(`${work}/down.bin`);
+      rows.ceilUp.push(rate(await time(async () => run1('curl', ['-sSf', '-o', '/dev/null', '-F', `file=@${src}`, `${ceiling.url}/upload`]))));
+      rows.ceilDown.push(rate(await time(async () => run1('curl', ['-sSf', '-o', `${work}/down.bin`, `${ceiling.url}/file`]))));
       rmSync(`${work}/down.bin`);
 
       let id = '';
@@ -73,8 +79,11 @@ export async function run(): Promise<void> {
       await client.bash(pc, `rm -f ~/Desktop/in-${i}.bin`);
     }
     bare.close();
+    ceiling.close();
     const peer = { peer: rows.cp, peerName: `cp (same disk)`, unit: 'MB/s' };
     printTable(`files: ${MB} MB over loopback, host in its own process (n=${N}; higher is better; ratio = ours / cp)`, [
+      { what: "curl's ceiling: upload, curl -F → a socket that only reads", ours: rows.ceilUp, ...peer },
+      { what: "curl's ceiling: download, curl -o ← sendfile(2)", ours: rows.ceilDown, ...peer },
       { what: 'floor: upload, curl -F → bare Node server (drops it)', ours: rows.bareUp, ...peer },
       { what: 'floor: download, curl -o ← bare Node server (pipe)', ours: rows.bareDown, ...peer },
       { what: 'upload, SDK from a path', ours: rows.sdk, ...peer },
@@ -91,6 +100,10 @@ export async function run(): Promise<void> {
       { what: 'upload, curl -F', ours: rows.curl, ...up },
       { what: 'download, SDK downloadFile → file', ours: rows.down, ...down },
       { what: 'download (signed link), curl -o', ours: rows.curlDown, ...down },
+    ]);
+    printTable("curl's rows beside curl's own ceiling in this run (ratio = ours / what curl can move here at all)", [
+      { what: 'upload, curl -F', ours: rows.curl, peer: rows.ceilUp, peerName: 'curl -F → a socket that only reads', unit: 'MB/s' },
+      { what: 'download (signed link), curl -o', ours: rows.curlDown, peer: rows.ceilDown, peerName: 'curl -o ← sendfile(2)', unit: 'MB/s' },
     ]);
     // Host memory: the peak growth of its RSS over one upload of the whole file onto a desktop.
     const status = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${host.pid}/status`, 'utf8'))![1]) / 1024;
@@ -120,9 +133,9 @@ export async function run(): Promise<void> {
   }
 }
 
-/** bench/bare-http.ts in its own process, serving `file`; close() ends it. */
-async function startBare(file: string): Promise<{ url: string; close(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-http.ts', file], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** A baseline server in its own process (it prints its port, and ends when its stdin closes). */
+async function startServer(cmd: string, args: string[]): Promise<{ url: string; close(): void }> {
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -130,7 +143,7 @@ async function startBare(file: string): Promise<{ url: string; close(): void }> 
       const m = /port (\d+)/.exec(out);
       if (m) resolve(m[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`bench/bare-http.ts exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code})`)));
   });
   return { url: `http://127.0.0.1:${port}`, close: () => child.stdin!.end() };
 }
