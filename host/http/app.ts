@@ -13,7 +13,7 @@ import { clientError, drainBody, hostOf, newRequestId, originForm, serverTimeout
 import { jsonBodies } from './json-body.js';
 import { RouteMethods } from './methods.js';
 import { openApi } from './openapi.js';
-import { validatorCompiler } from './validation.js';
+import { bodylessRouteBody, validatorCompiler } from './validation.js';
 import { actionRoutes } from './routes/actions.js';
 import { chatRoutes } from './routes/chat.js';
 import { clipboardRoutes } from './routes/clipboard.js';
@@ -97,6 +97,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
     watchBody(req.raw, reply.raw, req.id);
   });
   app.addHook('onRequest', keyCheck(services.keyChecker, services.keys));
+  app.addHook('preHandler', bodylessRouteBody);
   app.addHook('onRequest', async (req) => {
     // One value per query parameter: a repeated one is ambiguous, and no route takes a list.
     for (const [name, value] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {

@@ -6,7 +6,7 @@
  * then the body, then the query; routes that must find their resource first (404/403 before a
  * 400 about the body) do so in a preValidation hook (computers.ts `computerRoute`).
  */
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { z, type ZodType } from 'zod';
 import { firstIssue } from '../../shared/api/schemas.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
@@ -42,6 +42,21 @@ export const validatorCompiler: FastifySchemaCompiler<ZodType> =
     if (httpPart === 'params') return { error: new ApiError(404, r.error.issues[0]?.message ?? 'Not found', 'not_found') };
     return { error: badRequest(firstIssue(r.error)) };
   };
+
+/**
+ * A route that takes no body (start, stop, restart, DELETE ...) ignores an object sent anyway, as
+ * the other routes ignore unknown fields; anything else (a JSON array, string, number, text) is
+ * the 400 a route with a body answers, and the route does not act: `[1]` once deleted a computer.
+ * A preHandler hook, so a route's own 404 and 403 (its preValidation) still come first.
+ */
+export async function bodylessRouteBody(req: FastifyRequest): Promise<void> {
+  if (req.method === 'GET' || req.method === 'HEAD') return;
+  const documented = (req.routeOptions.config as { documented?: { body?: unknown } } | undefined)?.documented;
+  if (req.routeOptions.schema?.body || documented?.body) return; // checked by its schema or by the route
+  const body: unknown = req.body;
+  if (body === undefined || body === null || body === '' || isObject(body)) return;
+  throw badRequest('The request body must be a JSON object');
+}
 
 /** `notFound` for a route's own checks of the same ids. */
 export const idOf = (what: string, id: string): string => {

@@ -39,8 +39,14 @@ export const createComputerBody = z.preprocess(
         .string({ error: 'gpu must be a string' })
         .refine((g) => g === GPU_NONE, { error: (i) => `gpu "${String(i.input)}" is not available: this host has no GPUs (use "none" or leave it out)` })
         .optional(),
+      // Orgo's SDK sends `image` (a custom image or a Forge build) only when asked to: a computer
+      // here is always this host's desktop, so a request for another image is refused, not ignored.
+      image: z
+        .unknown()
+        .refine((i) => i === undefined || i === null, { error: (i) => `image ${JSON.stringify(i.input)} is not available: computers on this host run its own Linux desktop (leave image out)` })
+        .optional(),
     })
-    .transform(({ gpu: _none, ...rest }) => rest),
+    .transform(({ gpu: _none, image: _image, ...rest }) => rest),
 );
 export type CreateComputerBody = z.input<typeof createComputerBody>;
 /** A computer to make, in a workspace. */

@@ -245,6 +245,27 @@ export function buildCases(w: World): Case[] {
   add('ids', 'GET /API/workspaces (case)', req(w, 'GET', '/API/workspaces', {}), [401, 404]);
   add('ids', 'GET /api/workspaces/ (trailing slash), no key', req(w, 'GET', '/api/workspaces/', {}), [401]);
 
+  // Routes that take no body: an object is ignored (as unknown fields are), anything else is the
+  // 400 a route with a body answers, and the route does not act (`[1]` once deleted a computer;
+  // the test checks the computer still runs at the end).
+  const pc = `/api/computers/${w.computer}`;
+  for (const [method, p] of [
+    ['POST', `${pc}/start`],
+    ['POST', `${pc}/stop`],
+    ['POST', `${pc}/restart`],
+    ['POST', `${pc}/stream/stop`],
+    ['DELETE', pc],
+    ['DELETE', `/api/workspaces/${w.wsB}`],
+    ['DELETE', `/api/keys/${w.otherKeyId}`],
+    ['DELETE', `/api/files/delete?id=${w.file}`],
+  ] as const) {
+    const label = `${method} ${p.replace(w.computer, ':id').replace(w.wsB, ':wsB').replace(w.otherKeyId, ':key').replace(w.file, ':file')}`;
+    for (const [what, b] of [['a JSON array', '[1]'], ['a JSON number', '42'], ['a JSON string', '"x"'], ['JSON true', 'true']] as const) {
+      add('no body taken', `${label}: ${what}`, req(w, method, p, json(w), b), [400]);
+    }
+    add('no body taken', `${label}: text/plain`, req(w, method, p, { ...auth(w.key), 'content-type': 'text/plain' }, 'hello'), [400, 415]);
+  }
+
   // A query parameter given twice.
   for (const p of [
     `/api/computers?workspace_id=${w.wsA}&workspace_id=${w.wsB}`,

@@ -47,8 +47,9 @@ class SdkApi {
   getProject = (id: string) => this.request('GET', `projects/${id}`);
   deleteProject = (id: string) => this.request('DELETE', `projects/${id}`);
   listComputers = async (projectId: string) => ((await this.getProject(projectId)).desktops ?? []) as Array<Record<string, unknown>>;
-  createComputer = (projectId: string, name: string, o: { os?: string; ram?: number; cpu?: number; gpu?: string } = {}) =>
-    this.request('POST', 'computers', { workspace_id: projectId, name, os: o.os ?? 'linux', ram: o.ram ?? 2, cpu: o.cpu ?? 2, gpu: o.gpu ?? 'none' });
+  // `image` goes in only when the caller gives one (`Computer(image=...)`, a Forge build).
+  createComputer = (projectId: string, name: string, o: { os?: string; ram?: number; cpu?: number; gpu?: string; image?: string } = {}) =>
+    this.request('POST', 'computers', { workspace_id: projectId, name, os: o.os ?? 'linux', ram: o.ram ?? 2, cpu: o.cpu ?? 2, gpu: o.gpu ?? 'none', ...(o.image ? { image: o.image } : {}) });
   getComputer = (id: string) => this.request('GET', `computers/${id}`);
   deleteComputer = (id: string) => this.request('DELETE', `computers/${id}`);
   restartComputer = (id: string) => this.request('POST', `computers/${id}/restart`);
@@ -162,6 +163,10 @@ describe("Orgo's Python SDK 0.0.40, replayed", () => {
     const id = String(pc.id);
     await expect(api.keyPress(id, 'NoSuchKey')).rejects.toThrow(/NoSuchKey/);
     await expect(api.createComputer(String(project.id), 'gpu', { gpu: 'a10' })).rejects.toThrow('gpu "a10" is not available: this host has no GPUs (use "none" or leave it out)');
+    // A custom image is refused in words, not ignored (a stock computer made in its place).
+    await expect(api.createComputer(String(project.id), 'forge', { image: 'my-forge-build' })).rejects.toThrow(
+      'image "my-forge-build" is not available: computers on this host run its own Linux desktop (leave image out)',
+    );
     await expect(api.createProject(PROJECT)).rejects.toThrow(/already exists/);
     await expect(new SdkApi(t.api, 'sk_live_wrong').listProjects()).rejects.toThrow('Invalid API key');
     await expect(api.getComputer('nope')).rejects.toThrow('Computer not found');
