@@ -50,7 +50,8 @@ export const validatorCompiler: FastifySchemaCompiler<ZodType> =
  * A preHandler hook, so a route's own 404 and 403 (its preValidation) still come first.
  */
 export async function bodylessRouteBody(req: FastifyRequest): Promise<void> {
-  if (req.method === 'GET' || req.method === 'HEAD') return;
+  // The API only: the device-login routes answer in OAuth's error shape and HTML pages.
+  if (req.method === 'GET' || req.method === 'HEAD' || !req.routeOptions.url?.startsWith('/api/')) return;
   const documented = (req.routeOptions.config as { documented?: { body?: unknown } } | undefined)?.documented;
   if (req.routeOptions.schema?.body || documented?.body) return; // checked by its schema or by the route
   const body: unknown = req.body;
