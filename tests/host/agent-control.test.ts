@@ -119,6 +119,7 @@ describe('bad requests get their codes in the nested shape', () => {
   const cases: Array<[string, unknown, number, string]> = [
     ['invalid JSON', '{"computer_id": ', 400, 'invalid_json'],
     ['no computer_id', { messages: [{ role: 'user', content: 'x' }] }, 400, 'missing_computer_id'],
+    ['computer_id not a string', { computer_id: 123, messages: [{ role: 'user', content: 'x' }] }, 400, 'invalid_request'],
     ['unknown model', { model: 'claude-9', computer_id: 'c', messages: [{ role: 'user', content: 'x' }] }, 400, 'invalid_model'],
     ['no messages', { computer_id: 'c', messages: [] }, 400, 'empty_messages'],
     ['assistant first', { computer_id: 'c', messages: [{ role: 'assistant', content: 'x' }, { role: 'user', content: 'y' }] }, 400, 'invalid_message_order'],
@@ -131,6 +132,11 @@ describe('bad requests get their codes in the nested shape', () => {
     expect(r.body.error.code).toBe(code);
     expect(typeof r.body.error.message).toBe('string');
     expect(r.body.error.type).toBe(status === 404 ? 'not_found_error' : 'invalid_request_error');
+  });
+
+  it('a computer_id that is not a string is named as such, not as missing', async () => {
+    const r = await chat(t.api, { computer_id: 123, messages: [{ role: 'user', content: 'x' }] });
+    expect(r.body.error.message).toBe('computer_id must be a string (the id of the running computer the agent should use), not 123');
   });
 
   it('no model key: 401 invalid_api_key saying how to give one', async () => {

@@ -109,7 +109,10 @@ export function chatRoutes(api: FastifyInstance, s: HostServices): void {
     if (!model || (b.model !== undefined && typeof b.model !== 'string')) {
       throw bad('invalid_model', `Unknown model ${JSON.stringify(b.model)}; the models are: ${agents.catalog.all().map((m) => m.id).join(', ')}`);
     }
-    if (typeof b.computer_id !== 'string' || !b.computer_id) throw bad('missing_computer_id', 'computer_id is required: the id of the running computer the agent should use');
+    if (b.computer_id !== undefined && b.computer_id !== null && typeof b.computer_id !== 'string') {
+      throw bad('invalid_request', `computer_id must be a string (the id of the running computer the agent should use), not ${JSON.stringify(b.computer_id)}`);
+    }
+    if (!b.computer_id) throw bad('missing_computer_id', 'computer_id is required: the id of the running computer the agent should use');
     if (!Array.isArray(b.messages) || !b.messages.length) throw bad('empty_messages', 'messages must be a non-empty list of {role, content}');
     const msgs = b.messages as Array<{ role?: unknown; content?: unknown }>;
     for (const [i, m] of msgs.entries()) {
