@@ -103,6 +103,7 @@ const action = <A extends string, D extends z.ZodRawShape>(name: A, details: D) 
 const button = z.enum(['left', 'right', 'middle']);
 export const actionAnswers = {
   click: action('click', { x: z.number(), y: z.number(), button, double: z.boolean() }),
+  move: action('move', { x: z.number(), y: z.number() }),
   drag: action('drag', { start_x: z.number(), start_y: z.number(), end_x: z.number(), end_y: z.number(), button, duration: z.number() }),
   type: action('type', { text: z.string(), characters: z.number() }),
   key: action('key', { key: z.string() }),

@@ -152,6 +152,10 @@ export const clickBody = z.object({
 });
 export type ClickBody = z.input<typeof clickBody>;
 
+/** `POST /computers/{id}/move`: the pointer to a point (Orgo's SDK sends it for the agent's `mouse_move`). */
+export const pointerMoveBody = z.object({ x: coordinate('x'), y: coordinate('y') });
+export type PointerMoveBody = z.input<typeof pointerMoveBody>;
+
 export const dragBody = z.object({
   start_x: coordinate('start_x'),
   start_y: coordinate('start_y'),

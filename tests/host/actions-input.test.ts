@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Computer } from '../../shared/api/types.js';
-import { eventually, startTestHost, type TestHost } from '../helpers/host.js';
+import { call, eventually, startTestHost, type TestHost } from '../helpers/host.js';
 import { changedPixels, decodePng } from '../helpers/png.js';
 
 let t: TestHost;
@@ -119,6 +119,18 @@ describe('pointer', () => {
     await t.client.click(pc.id, two.center.x, two.center.y);
     await eventually(active, (n) => n.trim() === 'two', 10_000, 'window two to take focus');
     expect(await sh('xdotool getmouselocation --shell | head -2')).toBe(`X=${two.center.x}\nY=${two.center.y}\n`);
+  });
+
+  it("moves the pointer (POST .../move, as Orgo's SDK sends mouse_move) without clicking, on the screen only", async () => {
+    const move = (x: unknown, y: unknown) => call(t, 'POST', `/computers/${pc.id}/move`, { x, y });
+    const r = await move(one.center.x, one.center.y);
+    expect([r.status, r.body]).toEqual([200, { success: true, action: 'move', details: { x: one.center.x, y: one.center.y } }]);
+    expect(await sh('xdotool getmouselocation --shell | head -2')).toBe(`X=${one.center.x}\nY=${one.center.y}\n`);
+    const off = await move(5000, 10);
+    expect([off.status, off.body.error]).toEqual([400, 'x must be between 0 and 1279 (the screen is 1280x720)']);
+    expect((await move('10', 10)).body.error).toBe('x must be a number of pixels');
+    // The workspace move on the same path is still PATCH's.
+    expect((await call(t, 'PATCH', `/computers/${pc.id}/move`, {})).body.error).toBe('workspace_id is required');
   });
 
   it('keys sent right after a click go to the window clicked, not the one that had the focus', async () => {

@@ -57,7 +57,8 @@ export const ROUTES: Route[] = [
   { method: 'PATCH', path: (w) => `/api/computers/${id(w)}/resize`, body: 'json', ids: true },
   { method: 'PATCH', path: (w) => `/api/computers/${id(w)}/move`, body: 'json', ids: true },
   { method: 'GET', path: (w) => `/api/computers/${id(w)}/screenshot`, ids: true },
-  ...['click', 'drag', 'type', 'key', 'scroll', 'wait', 'bash', 'exec', 'clipboard'].map((a): Route => ({ method: 'POST', path: (w) => `/api/computers/${id(w)}/${a}`, body: 'json', ids: true })),
+  // POST .../move is the pointer (Orgo's SDK), PATCH .../move the workspace move above.
+  ...['click', 'move', 'drag', 'type', 'key', 'scroll', 'wait', 'bash', 'exec', 'clipboard'].map((a): Route => ({ method: 'POST', path: (w) => `/api/computers/${id(w)}/${a}`, body: 'json', ids: true })),
   { method: 'GET', path: (w) => `/api/computers/${id(w)}/clipboard`, ids: true },
   { method: 'GET', path: (w) => `/api/computers/${id(w)}/events`, ids: true },
   { method: 'POST', path: () => '/api/files/upload', body: 'multipart' },
@@ -112,6 +113,7 @@ function fieldCases(w: World): Array<{ path: string; method: string; base: Recor
     },
     { method: 'PATCH', path: `${c}/auto-stop`, base: {}, bad: ['5', -1, 1e12, null, [], {}, 1.5].map((v) => ['auto_stop_minutes', v]) },
     { method: 'POST', path: `${c}/click`, base: { x: 10, y: 10 }, bad: [...coord.map((v) => ['x', v] as [string, unknown]), ...coord.map((v) => ['y', v] as [string, unknown]), ['button', 'nope'], ['button', 3], ['double', 'yes']] },
+    { method: 'POST', path: `${c}/move`, base: { x: 10, y: 10 }, bad: [...coord.map((v) => ['x', v] as [string, unknown]), ...coord.map((v) => ['y', v] as [string, unknown])] },
     { method: 'POST', path: `${c}/drag`, base: { start_x: 1, start_y: 1, end_x: 5, end_y: 5 }, bad: [['start_x', 'a'], ['end_y', 1e9], ['end_x', -3], ['duration', 61], ['duration', -1], ['duration', 'slow'], ['button', {}]] },
     { method: 'POST', path: `${c}/type`, base: {}, bad: [['text', 123], ['text', ''], ['text', null], ['text', 'x'.repeat(100_001)], ['text', 'lone \udc00'], ['text', ['a']]] },
     { method: 'POST', path: `${c}/key`, base: {}, bad: [['key', ''], ['key', 123], ['key', 'ctrl+nosuchkey'], ['key', 'x'.repeat(1001)], ['key', null], ['key', '+++']] },

@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { bashBody, clickBody, dragBody, execBody, keyBody, screenshotQuery, scrollBody, typeBody, waitBody } from '../../../shared/api/schemas.js';
+import { bashBody, clickBody, dragBody, execBody, keyBody, pointerMoveBody, screenshotQuery, scrollBody, typeBody, waitBody } from '../../../shared/api/schemas.js';
 import { actionAnswers, bashAnswer, execAnswer, screenshotAnswer } from '../../../shared/api/responses.js';
 import { encodeJpeg } from '../../imaging/jpeg.js';
 import { encodePng } from '../../imaging/png.js';
@@ -64,6 +64,19 @@ export function actionRoutes(app: FastifyInstance, s: HostServices): void {
       await session.click(b.x, b.y, b.button, b.double);
     });
     return { success: true as const, action: 'click' as const, details: { x: b.x, y: b.y, button: b.button, double: b.double } };
+  });
+
+  // POST moves the pointer (what Orgo's SDK sends for the agent's `mouse_move`); PATCH on the same
+  // path moves the computer to another workspace (manage.ts).
+  api.post('/computers/:id/move', { ...route, schema: onComputer('Move the pointer to a point', { body: pointerMoveBody, response: { 200: actionAnswers.move } }) }, async (req) => {
+    const row = req.computer;
+    const b = req.body;
+    await actions.run(row, async () => {
+      const session = await actions.session(row);
+      onScreen(session, [['x', b.x, 'y', b.y]]);
+      await session.pointerTo(b.x, b.y);
+    });
+    return { success: true as const, action: 'move' as const, details: { x: b.x, y: b.y } };
   });
 
   api.post('/computers/:id/drag', { ...route, schema: onComputer('Drag from a point to another', { body: dragBody, response: { 200: actionAnswers.drag } }) }, async (req) => {
