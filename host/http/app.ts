@@ -13,8 +13,10 @@ import { clientError, drainBody, hostOf, newRequestId, originForm, serverTimeout
 import { jsonBodies } from './json-body.js';
 import { RouteMethods } from './methods.js';
 import { openApi } from './openapi.js';
+import { ScreenshotLinks } from './screenshot-links.js';
+import { undoubled } from './sdk-prefix.js';
 import { bodylessRouteBody, validatorCompiler } from './validation.js';
-import { actionRoutes } from './routes/actions.js';
+import { actionRoutes, screenshotLinkRoute } from './routes/actions.js';
 import { chatRoutes } from './routes/chat.js';
 import { clipboardRoutes } from './routes/clipboard.js';
 import { eventRoutes } from './routes/events.js';
@@ -65,7 +67,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
     keepAliveTimeout: serverTimeouts.keepAliveTimeout,
     requestTimeout: serverTimeouts.requestTimeout,
     ...(options.tls ? { https: { ...serverTimeouts, ...options.tls } } : {}),
-    rewriteUrl: (req) => originForm(req.url ?? '/'),
+    rewriteUrl: (req) => undoubled(originForm(req.url ?? '/')),
     clientErrorHandler: clientError,
     // A bad %-escape or an id over the router's length: Orgo's shape, not Fastify's.
     frameworkErrors: (err, req, reply: FastifyReply) => {
@@ -74,6 +76,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       reply.status(status).header('x-request-id', req.id).send({ error: message, code: status === 414 ? 'uri_too_long' : 'bad_url', request_id: req.id });
     },
   }) as unknown as FastifyInstance;
+  const links = new ScreenshotLinks();
   const methods = new RouteMethods();
   methods.watch(app);
   jsonBodies(app);
@@ -156,7 +159,7 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
       computerRoutes(api, services);
       manageRoutes(api, services);
       streamRoutes(api, services);
-      actionRoutes(api, services);
+      actionRoutes(api, services, links);
       clipboardRoutes(api, services);
       eventRoutes(api, services);
       // Its own scope: OpenAI's nested error shape for everything under /api/v1.
@@ -166,5 +169,6 @@ export function buildApp(services: HostServices, options: AppOptions = {}): Fast
   );
   fileRoutes(app, services); // its own scope: multipart streams past the JSON bodyLimit
   deviceRoutes(app, services); // device-code login: outside /api, the device has no key yet
+  screenshotLinkRoute(app, links); // outside /api: the link is the credential (screenshot-links.ts)
   return app;
 }

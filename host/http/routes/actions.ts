@@ -8,7 +8,10 @@ import { actionsFor } from '../../services/actions.js';
 import { parseKeySpec, UnknownKeyError, UntypeableError, untypeable } from '../../x11/keysyms.js';
 import type { XSession } from '../../x11/session.js';
 import type { HostServices } from '../services.js';
-import { badRequest } from '../../errors.js';
+import { originOf } from '../request.js';
+import type { ScreenshotLinks } from '../screenshot-links.js';
+import { viaDoubledPrefix } from '../sdk-prefix.js';
+import { ApiError, badRequest } from '../../errors.js';
 import { computerRoute, onComputer } from './computers.js';
 
 /** A point must lie on the screen as it is now (the VNC client may have resized it). */
@@ -24,7 +27,7 @@ function onScreen(s: XSession, points: Array<[string, number, string, number]>):
  * The actions. Input and screenshots go through the computer's persistent X connection;
  * bash and exec through the guest (the program inside the computer). All of them queue per computer in arrival order.
  */
-export function actionRoutes(app: FastifyInstance, s: HostServices): void {
+export function actionRoutes(app: FastifyInstance, s: HostServices, links: ScreenshotLinks): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const route = computerRoute(s);
   const actions = actionsFor(s.computers);
@@ -36,7 +39,10 @@ export function actionRoutes(app: FastifyInstance, s: HostServices): void {
     const row = req.computer;
     const q = req.query;
     const accept = req.headers.accept ?? '';
-    const format = q.format === undefined ? (/image\/jpe?g/.test(accept) && !/image\/png/.test(accept) ? 'jpeg' : 'png') : q.format === 'jpg' ? 'jpeg' : q.format;
+    // Orgo's SDK's AnthropicProvider fetches `image` as a link and tells the model it is a JPEG.
+    const asLink = viaDoubledPrefix(req);
+    const jpegAsked = asLink || (/image\/jpe?g/.test(accept) && !/image\/png/.test(accept));
+    const format = q.format === undefined ? (jpegAsked ? 'jpeg' : 'png') : q.format === 'jpg' ? 'jpeg' : q.format;
     const raw = q.raw === '1' || q.raw === 'true' || (q.raw === undefined && /image\/(png|jpe?g)/.test(accept) && !/application\/json/.test(accept));
     const shot = await actions.run(row, async () => {
       const session = await actions.session(row);
@@ -50,6 +56,7 @@ export function actionRoutes(app: FastifyInstance, s: HostServices): void {
     });
     const type = format === 'jpeg' ? 'image/jpeg' : 'image/png';
     if (raw) return sendImage(reply, type, shot.bytes);
+    if (asLink) return { success: true as const, image: `${originOf(req)}/screenshots/${links.mint(shot.bytes, type)}`, width: shot.width, height: shot.height };
     // Bare base64, as Orgo documents it ("Returns base64 PNG"): its Python SDK b64-decodes `image`
     // as it comes, and a data: URL breaks that.
     return { success: true as const, image: shot.bytes.toString('base64'), width: shot.width, height: shot.height };
@@ -173,6 +180,15 @@ export function pythonError(output: string): string {
   const tb = lines.lastIndexOf('Traceback (most recent call last):');
   if (tb >= 0) for (const line of lines.slice(tb + 1)) if (line && !line.startsWith(' ')) return line;
   return lines.filter((l) => l.trim()).pop() ?? 'failed';
+}
+
+/** A screenshot handed out as a link (screenshot-links.ts): no key, the token is the credential. */
+export function screenshotLinkRoute(app: FastifyInstance, links: ScreenshotLinks): void {
+  app.get<{ Params: { token: string } }>('/screenshots/:token', async (req, reply) => {
+    const held = /^[A-Za-z0-9_-]{43}$/.test(req.params.token) ? links.take(req.params.token) : undefined;
+    if (!held) throw new ApiError(404, 'No such screenshot: a link is good for one fetch within a minute of the screenshot', 'not_found');
+    return sendImage(reply.header('referrer-policy', 'no-referrer'), held.type, held.bytes);
+  });
 }
 
 function sendImage(reply: FastifyReply, type: string, bytes: Buffer): FastifyReply {
