@@ -11,8 +11,8 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
 import { z, type ZodType } from 'zod';
 import { openAiError } from '../../shared/api/chat-schemas.js';
 
-/** Routes outside the API (device login, signed links, the health probe). */
-const ELSEWHERE = /^\/(oauth\/|device|downloads\/|health$)/;
+/** Routes outside the API (device login, signed links, screenshot links, the health probe). */
+const ELSEWHERE = /^\/(oauth\/|device|downloads\/|screenshots\/|health$)/;
 
 /** Orgo's error shape (shared/api/types.ts ApiErrorBody), as every error answer has it. */
 const ERROR = {
