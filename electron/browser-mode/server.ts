@@ -18,6 +18,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, Events } from '../../shared/ipc/channels.js';
 import type { AppServices } from '../../app/app-services.js';
 import { dispatch } from '../../app/dispatch.js';
+import { firstData } from '../../app/first-data.js';
+import { firstDataScript } from '../../shared/ipc/first-data.js';
 import { createHandlers, type ClientContext, type Handlers, type WindowHost } from '../../app/handlers.js';
 import { logger } from '../../app/log.js';
 import { CSP, IMMUTABLE, PAGE_HEADERS } from '../pages/csp.js';
@@ -77,11 +79,19 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     return !!c && sameSecret(c, session);
   };
 
-  const pageHtml = (page: Page) => {
+  const pageHtml = async (page: Page) => {
     const html = readFileSync(join(rendererDir, page), 'utf8');
+    // The main window (and the grid) render the list on their first pass from what is known now;
+    // a viewer needs neither.
+    const data = page === 'index.html' ? `${firstDataScript(await firstData(services))}\n    ` : '';
     // The bridge stands in for Electron's preload: it must run before the app's own script.
-    return html.replace('<script type="module"', '<script type="module" src="./bridge.js"></script>\n    <script type="module"');
+    return html.replace('<script type="module"', `${data}<script type="module" src="./bridge.js"></script>\n    <script type="module"`);
   };
+  const sendPage = (res: ServerResponse, page: Page, extra: Record<string, string> = {}) =>
+    void pageHtml(page).then(
+      (html) => send(res, 200, 'text/html; charset=utf-8', html, extra),
+      (e: Error) => send(res, 500, 'text/plain; charset=utf-8', `Could not read the app's page: ${e.message}`),
+    );
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
     res.writeHead(status, { ...PAGE_HEADERS, 'content-type': type, ...extra });
@@ -109,14 +119,14 @@ export async function startBrowserModeServer(options: { services: AppServices; r
       // The page itself, with the cookie: no redirect round trip on launch. bridge.js drops the
       // token from the address bar before the app runs (no-referrer keeps it from leaving).
       const cookie = `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`;
-      if (page) return send(res, 200, 'text/html; charset=utf-8', pageHtml(page), { 'set-cookie': cookie });
+      if (page) return sendPage(res, page, { 'set-cookie': cookie });
       url.searchParams.delete('token');
       return send(res, 302, 'text/plain', '', { location: url.pathname + url.search, 'set-cookie': cookie });
     }
     if (!authed(req)) {
       return send(res, 401, 'text/html; charset=utf-8', '<!doctype html><meta charset="utf-8"><title>Orgo Desktop</title><body style="font-family:sans-serif;background:#0d0f14;color:#e7e9ef;padding:40px">Open the address Orgo Desktop printed when it started: it carries a one-time token.</body>');
     }
-    if (page) return send(res, 200, 'text/html; charset=utf-8', pageHtml(page));
+    if (page) return sendPage(res, page);
     if (target.kind !== 'file') return send(res, 404, 'text/plain', 'Not found');
     try {
       if (!statSync(target.file).isFile()) throw new Error('not a file');
