@@ -39,7 +39,9 @@ if (!only && (force || stale(join(root, 'out/browser-mode/cli.mjs'), ['electron'
       minify: false,
       // ws and zod bundled in: one file parses faster than resolving their many modules at every
       // launch (about 50 ms here). keytar is native; ws's optional helpers stay optional.
-      rollupOptions: { external: ['keytar', 'bufferutil', 'utf-8-validate'], output: { format: 'esm', entryFileNames: 'cli.mjs' } },
+      // The services and IPC are chunks of their own (electron/browser-mode/cli.ts and server.ts
+      // import them once the address is printed): the entry holds only what serves the page.
+      rollupOptions: { external: ['keytar', 'bufferutil', 'utf-8-validate'], output: { format: 'esm', entryFileNames: 'cli.mjs', chunkFileNames: '[name]-[hash].mjs' } },
     },
     ssr: { noExternal: true },
   });
