@@ -1,6 +1,6 @@
 // Builds what browser mode runs (npm start, the end-to-end tests, the bench), each part only when
 // its sources are newer than its output: the renderer (out/renderer, with bridge.js) and the
-// launcher bundled into one file (out/browser-mode/cli.mjs), so starting the app does not
+// launcher bundled (out/browser-mode/cli.mjs, its services in chunks beside it), so starting the app does not
 // compile TypeScript on every launch.
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
