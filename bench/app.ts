@@ -54,10 +54,22 @@ const FIRST_FRAME_JS = `
   requestAnimationFrame(tick);
 })();`;
 
-/** Marks when a selector first matches (a DOM mutation), for list-visible on both sides. */
+/**
+ * Marks the frame in which a selector's element first shows, for list-visible on both sides: the
+ * animation frame after the DOM mutation that added it (a frame runs only once the page may
+ * render, its stylesheets in; the element must have a box then), not the mutation itself, which
+ * can come well before anything is drawn.
+ */
 const SEEN_JS = (selector: string) => `
 new MutationObserver((_, o) => {
-  if (document.querySelector(${JSON.stringify(selector)})) { window.__seenAt = performance.timeOrigin + performance.now(); o.disconnect(); }
+  if (!document.querySelector(${JSON.stringify(selector)})) return;
+  o.disconnect();
+  const frame = () => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    if (el && el.getClientRects().length) window.__seenAt = performance.timeOrigin + performance.now();
+    else requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
 }).observe(document, { subtree: true, childList: true, attributes: true });`;
 const ROW = '[data-testid=computer-row]';
 
@@ -74,6 +86,7 @@ async function seenAt(page: Page, url: string, selector: string): Promise<number
   await page.addInitScript(SEEN_JS(selector));
   await page.goto(url);
   await page.waitForSelector(selector);
+  await page.waitForFunction('window.__seenAt !== undefined');
   return ((await page.evaluate('window.__seenAt')) as number) - performance.timeOrigin;
 }
 

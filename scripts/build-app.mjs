@@ -1,6 +1,6 @@
 // Builds what browser mode runs (npm start, the end-to-end tests, the bench), each part only when
 // its sources are newer than its output: the renderer (out/renderer, with bridge.js) and the
-// launcher bundled into one file (out/browser-mode/cli.mjs), so starting the app does not
+// launcher bundled (out/browser-mode/cli.mjs, its services in chunks beside it), so starting the app does not
 // compile TypeScript on every launch.
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -39,7 +39,9 @@ if (!only && (force || stale(join(root, 'out/browser-mode/cli.mjs'), ['electron'
       minify: false,
       // ws and zod bundled in: one file parses faster than resolving their many modules at every
       // launch (about 50 ms here). keytar is native; ws's optional helpers stay optional.
-      rollupOptions: { external: ['keytar', 'bufferutil', 'utf-8-validate'], output: { format: 'esm', entryFileNames: 'cli.mjs' } },
+      // The services and IPC are chunks of their own (electron/browser-mode/cli.ts and server.ts
+      // import them once the address is printed): the entry holds only what serves the page.
+      rollupOptions: { external: ['keytar', 'bufferutil', 'utf-8-validate'], output: { format: 'esm', entryFileNames: 'cli.mjs', chunkFileNames: '[name]-[hash].mjs' } },
     },
     ssr: { noExternal: true },
   });

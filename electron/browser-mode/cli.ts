@@ -8,7 +8,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createAppServices } from '../../app/app-services.js';
+import type { AppServices } from '../../app/app-services.js';
 import { ensureRendererBuilt, rendererDir } from './build.js';
 import { openAppWindow } from './chromium.js';
 import { startBrowserModeServer, type BrowserModeServer } from './server.js';
@@ -28,8 +28,13 @@ async function main(): Promise<void> {
   }
   ensureRendererBuilt(root, (s) => process.stdout.write(`${s}\n`));
 
-  const services = createAppServices({ mode: 'browser', projectRoot: root });
-  const start = (port: number) => startBrowserModeServer({ services, rendererDir: rendererDir(root), port });
+  // The services (the host's client, the keychain, the relays, the IPC handlers and most of this
+  // launcher's code) load once the address is out: Chromium starts meanwhile, and what the
+  // page needs of them waits for them in the server.
+  let begin!: () => void;
+  const loading = new Promise<void>((r) => (begin = r)).then(async () => (await import('../../app/app-services.js')).createAppServices({ mode: 'browser', projectRoot: root }));
+  loading.catch(() => {});
+  const start = (port: number) => startBrowserModeServer({ services: loading, rendererDir: rendererDir(root), port });
   let server: BrowserModeServer;
   if (values.port) server = await start(Number(values.port));
   else {
@@ -42,6 +47,8 @@ async function main(): Promise<void> {
     });
   }
   process.stdout.write(`Orgo Desktop (browser mode) is running at:\n  ${server.launchUrl}\n`);
+  begin();
+  const services: AppServices = await loading;
   // Chromium takes the better part of a second to start: fetch the list meanwhile.
   services.warm();
 

@@ -14,12 +14,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { EventName, Events } from '../../shared/ipc/channels.js';
 import type { AppServices } from '../../app/app-services.js';
-import { dispatch } from '../../app/dispatch.js';
-import { createHandlers, type ClientContext, type Handlers, type WindowHost } from '../../app/handlers.js';
+import type { ClientContext, Handlers, WindowHost } from '../../app/handlers.js';
 import { logger } from '../../app/log.js';
+import { firstDataScript } from '../../shared/ipc/first-data.js';
 import { CSP, IMMUTABLE, PAGE_HEADERS } from '../pages/csp.js';
 import { resolveTarget, type Page } from '../pages/table.js';
 
@@ -53,8 +53,23 @@ export interface BrowserModeServer {
   close(): Promise<void>;
 }
 
-export async function startBrowserModeServer(options: { services: AppServices; rendererDir: string; port?: number; token?: string }): Promise<BrowserModeServer> {
-  const { services, rendererDir } = options;
+/** What answers IPC, pages' first data and uploads: loaded once the server listens (see `wire`). */
+interface Wired {
+  services: AppServices;
+  handlers: Handlers;
+  wss: WebSocketServer;
+  dispatch: typeof import('../../app/dispatch.js').dispatch;
+  firstData: typeof import('../../app/first-data.js').firstData;
+  unsubscribe: () => void;
+}
+
+/**
+ * `services` may still be on its way (the launcher listens, prints its address and lets Chromium
+ * start before it loads the app's services): the renderer's files are served at once, and what
+ * needs the services (pages, IPC, uploads) waits for them.
+ */
+export async function startBrowserModeServer(options: { services: AppServices | Promise<AppServices>; rendererDir: string; port?: number; token?: string }): Promise<BrowserModeServer> {
+  const { rendererDir } = options;
   const token = options.token ?? randomBytes(24).toString('base64url');
   // What the cookie holds: not the launch token itself, so a cookie seen somewhere never doubles
   // as an address that signs in.
@@ -70,18 +85,52 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     openMain: (ctx) => clients.get(ctx.id)?.control({ control: 'open', url: '/#/', name: 'orgo-main', features: '' }),
     openExternal: (url, ctx) => clients.get(ctx.id)?.control({ control: 'external', url }),
   };
-  const handlers: Handlers = createHandlers(services, windows);
+  // Started once listening (a server that could not listen leaves nothing subscribed).
+  let wired: Promise<Wired> | null = null;
+  const wire = async (): Promise<Wired> => {
+    // ws, zod (dispatch's input checks) and the handlers are most of the launcher's code: loaded
+    // while Chromium starts, not before the address is printed.
+    const [services, { WebSocketServer }, { dispatch }, { createHandlers }, { firstData }] = await Promise.all([
+      options.services,
+      import('ws'),
+      import('../../app/dispatch.js'),
+      import('../../app/handlers.js'),
+      import('../../app/first-data.js'),
+    ]);
+    const w: Wired = {
+      services,
+      handlers: createHandlers(services, windows),
+      wss: new WebSocketServer({ noServer: true, maxPayload: 40 * 1024 * 1024 }),
+      dispatch,
+      firstData,
+      unsubscribe: services.subscribe(broadcastTo),
+    };
+    services.gate.useBase(origin.replace(/^http/, 'ws'));
+    if (closed) w.unsubscribe();
+    return w;
+  };
+  let closed = false;
+  const ready = () => (wired ??= wire());
 
   const authed = (req: IncomingMessage) => {
     const c = cookies(req)[cookieName];
     return !!c && sameSecret(c, session);
   };
 
-  const pageHtml = (page: Page) => {
+  const pageHtml = async (page: Page) => {
     const html = readFileSync(join(rendererDir, page), 'utf8');
+    // The main window (and the grid) render the list on their first pass from what is known now;
+    // a viewer needs neither.
+    const w = page === 'index.html' ? await ready() : null;
+    const data = w ? `${firstDataScript(await w.firstData(w.services))}\n    ` : '';
     // The bridge stands in for Electron's preload: it must run before the app's own script.
-    return html.replace('<script type="module"', '<script type="module" src="./bridge.js"></script>\n    <script type="module"');
+    return html.replace('<script type="module"', `${data}<script type="module" src="./bridge.js"></script>\n    <script type="module"`);
   };
+  const sendPage = (res: ServerResponse, page: Page, extra: Record<string, string> = {}) =>
+    void pageHtml(page).then(
+      (html) => send(res, 200, 'text/html; charset=utf-8', html, extra),
+      (e: Error) => send(res, 500, 'text/plain; charset=utf-8', `Could not read the app's page: ${e.message}`),
+    );
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
     res.writeHead(status, { ...PAGE_HEADERS, 'content-type': type, ...extra });
@@ -96,7 +145,10 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     const upload = /^\/upload\/([A-Za-z0-9_-]{20,100})$/.exec(url.pathname);
     if (req.method === 'POST' && upload) {
       if (req.headers.origin !== origin || !authed(req)) return send(res, 403, 'application/json', JSON.stringify({ error: 'Refused: not from this app' }));
-      void services.files.handleUpload(req, res, upload[1]!, url.searchParams.get('name') ?? '');
+      void ready().then(
+        (w) => w.services.files.handleUpload(req, res, upload[1]!, url.searchParams.get('name') ?? ''),
+        () => send(res, 503, 'application/json', JSON.stringify({ error: 'Orgo Desktop could not start its services' })),
+      );
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
@@ -109,14 +161,14 @@ export async function startBrowserModeServer(options: { services: AppServices; r
       // The page itself, with the cookie: no redirect round trip on launch. bridge.js drops the
       // token from the address bar before the app runs (no-referrer keeps it from leaving).
       const cookie = `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`;
-      if (page) return send(res, 200, 'text/html; charset=utf-8', pageHtml(page), { 'set-cookie': cookie });
+      if (page) return sendPage(res, page, { 'set-cookie': cookie });
       url.searchParams.delete('token');
       return send(res, 302, 'text/plain', '', { location: url.pathname + url.search, 'set-cookie': cookie });
     }
     if (!authed(req)) {
       return send(res, 401, 'text/html; charset=utf-8', '<!doctype html><meta charset="utf-8"><title>Orgo Desktop</title><body style="font-family:sans-serif;background:#0d0f14;color:#e7e9ef;padding:40px">Open the address Orgo Desktop printed when it started: it carries a one-time token.</body>');
     }
-    if (page) return send(res, 200, 'text/html; charset=utf-8', pageHtml(page));
+    if (page) return sendPage(res, page);
     if (target.kind !== 'file') return send(res, 404, 'text/plain', 'Not found');
     try {
       if (!statSync(target.file).isFile()) throw new Error('not a file');
@@ -126,21 +178,25 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     }
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 40 * 1024 * 1024 });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.headers.host !== hostHeader || req.headers.origin !== origin || !authed(req)) {
       refuseUpgrade(socket, 403);
       return;
     }
-    if (services.gate.handleUpgrade(req, socket, head)) return;
-    if (new URL(req.url ?? '/', 'http://x').pathname !== '/ipc') {
-      refuseUpgrade(socket, 404);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    ready().then(
+      (w) => {
+        if (w.services.gate.handleUpgrade(req, socket, head)) return;
+        if (new URL(req.url ?? '/', 'http://x').pathname !== '/ipc') {
+          refuseUpgrade(socket, 404);
+          return;
+        }
+        w.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, w));
+      },
+      () => refuseUpgrade(socket, 503),
+    );
   });
 
-  function attach(ws: WebSocket): void {
+  function attach(ws: WebSocket, { services, handlers, dispatch }: Wired): void {
     const id = `tab-${randomBytes(6).toString('hex')}`;
     const client: Client = {
       id,
@@ -169,26 +225,20 @@ export async function startBrowserModeServer(options: { services: AppServices; r
   const broadcastTo = <E extends EventName>(event: E, payload: Events[E]) => {
     for (const c of clients.values()) c.emit(event, payload);
   };
-  const unsubscribe = services.subscribe(broadcastTo);
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-  } catch (e) {
-    // The port is taken: nothing of this server may stay behind (the caller may try another).
-    unsubscribe();
-    wss.close();
-    throw e;
-  }
+  // The port is taken: the error goes to the caller (who may try another), nothing started.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
   const port = (server.address() as { port: number }).port;
   origin = `http://127.0.0.1:${port}`;
   hostHeader = `127.0.0.1:${port}`;
   // Cookies ignore ports: the name carries it, so two launches do not trample each other.
   cookieName = `orgo_app_${port}`;
-  services.gate.useBase(`ws://127.0.0.1:${port}`);
   log.info(`serving ${rendererDir} on ${origin}`);
+  // Loads now, in the background; a failure shows when something needs it (and to the caller).
+  ready().catch((e: Error) => log.error(`could not start the app's services: ${e.message}`));
 
   return {
     url: origin,
@@ -196,9 +246,11 @@ export async function startBrowserModeServer(options: { services: AppServices; r
     port,
     server,
     close: async () => {
-      unsubscribe();
+      closed = true;
+      const w = await wired?.catch(() => null);
+      w?.unsubscribe();
       for (const c of clients.values()) c.ws.terminate();
-      wss.close();
+      w?.wss.close();
       // Kept-alive page connections would hold close() open for as long as the browser lives.
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ensureRendererBuilt, rendererDir } from '../../electron/browser-mode/build.js';
 import { CSP, startBrowserModeServer, type BrowserModeServer } from '../../electron/browser-mode/server.js';
+import { FIRST_DATA_ID, type FirstData } from '../../shared/ipc/first-data.js';
 import type { ComputersSnapshot } from '../../shared/ipc/types.js';
 import { projectRoot, startTestApp, type TestApp } from '../helpers/app.js';
-import { startTestHost, tempDataDir, type TestHost } from '../helpers/host.js';
+import { startTestHost, tempDataDir, TEST_KEY, type TestHost } from '../helpers/host.js';
 import { rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { chromium } from 'playwright-core';
@@ -80,6 +81,51 @@ describe('browser mode', () => {
     const html = await page.text();
     expect(html.indexOf('bridge.js')).toBeLessThan(html.indexOf('assets/index-'));
   });
+
+  it("carries the session and the list read for it in the main page's first HTML, as data no name can break out of", async () => {
+    // Made through the API just now (the app has not seen it): the page's list is read for the page.
+    const ws = (await t.client.listWorkspaces())[0]!;
+    const name = 'x</script><script>window.__pwned=1</script><!--';
+    const tricky = await t.client.createComputer({ workspace_id: ws.id, name });
+    try {
+      const html = await (await fetch(`${server.url}/`, { headers: { cookie } })).text();
+      const open = `<script type="application/json" id="${FIRST_DATA_ID}">`;
+      const start = html.indexOf(open) + open.length;
+      expect(start).toBeGreaterThan(open.length - 1);
+      // The HTML parser ends a script element at the first `</script`: the block holds no `<` at all.
+      const body = html.slice(start, html.indexOf('</script>', start));
+      expect(body).not.toContain('<');
+      const data = JSON.parse(body) as FirstData;
+      expect(data.computers!.computers.map((c) => c.name)).toEqual(['bm-1', name]);
+      expect(data.session).toMatchObject({ mode: 'browser', signedIn: true });
+      // The views the renderer gets over IPC anyway: no key, no VNC password.
+      expect(body).not.toContain(TEST_KEY);
+      expect(body).not.toContain(tricky.vnc_password);
+      // Two scripts of the app's own (bridge.js, the module) beside the block, no third one.
+      expect(html.match(/<script/g)).toHaveLength(3);
+      // A viewer needs neither.
+      expect(await (await fetch(`${server.url}/viewer.html`, { headers: { cookie } })).text()).not.toContain(FIRST_DATA_ID);
+
+      // In Chromium, under the pages' CSP: the row shows the name as it is and nothing ran.
+      const browser = await chromium.launch({ executablePath: process.env.ORGO_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
+      try {
+        const page = await browser.newPage();
+        const problems: string[] = [];
+        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+        page.on('pageerror', (e) => problems.push(e.message));
+        await page.goto(server.launchUrl);
+        await expect.poll(() => page.locator('[data-testid=computer-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name'))), { timeout: 20_000 }).toEqual(['bm-1', name]);
+        expect(await page.evaluate('window.__pwned')).toBeUndefined();
+        // Taken out of the page once read.
+        expect(await page.locator(`#${FIRST_DATA_ID}`).count()).toBe(0);
+        expect(problems).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await t.client.deleteComputer(tricky.id);
+    }
+  }, 90_000);
 
   it('opens Chromium on a launch page only this user can read, never with the token in its arguments', async () => {
     const token = new URL(server.launchUrl).searchParams.get('token')!;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ComputersSnapshot } from '../../../shared/ipc/types';
+import { consumed, firstData } from '../first-data';
 import { orgo } from '../orgo';
 
 let primed: Promise<ComputersSnapshot> | null = null;
@@ -15,9 +16,12 @@ export function primeComputers(): void {
  * keys rows by id, so a refresh updates rows in place rather than redrawing the list.
  */
 export function useComputers(enabled: boolean, profileId: string | undefined, signedIn = false): { snapshot: ComputersSnapshot | null; error: string | null } {
-  const [snapshot, setSnapshot] = useState<ComputersSnapshot | null>(null);
+  // The list the page was served with renders on the first pass; watching still starts below
+  // (that is what keeps main polling and pushing), and its answer replaces it unless older.
+  const [snapshot, setSnapshot] = useState<ComputersSnapshot | null>(() => firstData().computers);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    consumed('computers');
     if (!enabled) return;
     let live = true;
     const off = orgo.on('computers.changed', (s) => live && setSnapshot(s));
