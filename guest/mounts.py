@@ -76,6 +76,11 @@ def build_root(root, disk, run, guest_dir, masks):
     bind(f"{disk}/opt", f"{root}/opt")
     # The desktop's session files, read-only and world-readable (openbox, panel, launchers).
     bind(f"{guest_dir}/desktop", f"{root}/etc/orgo", readonly=True)
+    # The desktop's own builds of libraries its programs load (host/runtime/desktop-libs.ts).
+    libs = os.environ.get("ORGO_LIBS", "")
+    if libs and os.path.isdir(libs):
+        os.makedirs(f"{root}/run/orgo-lib")
+        bind(libs, f"{root}/run/orgo-lib", readonly=True)
     # No systemd runs in a computer: its systemctl, journalctl and loginctl are the computer's own
     # service manager (desktop/services.py), so installers of `systemctl --user` services work.
     for tool in ("systemctl", "journalctl", "loginctl"):

@@ -28,8 +28,12 @@ class Desktop:
             # desktop draw in software either way.
             "-extension", "GLX",
         ]
-        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, close_fds=True,
-                             env={"PATH": "/usr/bin:/bin", "HOME": "/root", "ORGO_INSTANCE_ID": os.environ.get("ORGO_INSTANCE_ID", "")},
+        env = {"PATH": "/usr/bin:/bin", "HOME": "/root", "ORGO_INSTANCE_ID": os.environ.get("ORGO_INSTANCE_ID", ""),
+               # GnuTLS initialises itself as it loads (its trust store, p11-kit): ~0.16 MB of
+               # every X server, for TLS that VncAuth on a unix socket never uses. TigerVNC
+               # initialises it itself should a TLS security type ever be offered.
+               "GNUTLS_NO_IMPLICIT_INIT": "1"}
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, close_fds=True, env=env,
                              start_new_session=True)
         self.reaper.spawned()
         self.display_pid = p.pid

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 run_pkgs=(tigervnc-standalone-server tigervnc-tools openbox tint2 xterm chromium x11-xserver-utils
   dbus dbus-x11 sudo python3 util-linux fonts-dejavu-core libsecret-1-0 gnome-keyring
   pulseaudio pulseaudio-utils xclip pcmanfm imagemagick fonts-noto-cjk fonts-noto-color-emoji
-  iproute2 nftables e2fsprogs ffmpeg)
+  iproute2 nftables e2fsprogs ffmpeg gcc libc6-dev)
 test_pkgs=(libsecret-1-dev libsecret-tools xvfb x11vnc xdotool x11-utils xclip scrot imagemagick
   python3 python3-requests make g++ nginx libnginx-mod-rtmp)
 

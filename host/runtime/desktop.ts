@@ -41,6 +41,8 @@ export interface DesktopOptions {
   zygote?: GuestZygote;
   /** The computer's processes let the kernel merge their identical pages with other computers' (runtime/page-sharing.ts). */
   sharePages?: boolean;
+  /** Host folder of the desktop's own libraries (desktop-libs.ts), bound into the computer. */
+  libDir?: string;
 }
 
 type Pending = { resolve: (a: GuestResult<GuestOp>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -137,6 +139,7 @@ export class Desktop extends EventEmitter {
       ORGO_MASK: this.options.masks.join(':'),
       LANG: 'C.UTF-8',
       ...(this.options.sharePages ? { ORGO_SHARE_PAGES: '1' } : {}),
+      ...(this.options.libDir ? { ORGO_LIBS: this.options.libDir } : {}),
       // CLOCK_MONOTONIC at the spawn (libuv's hrtime is that clock, as is Python's monotonic):
       // the guest's `main` mark says how long it took to reach its main().
       ORGO_SPAWNED_NS: String(process.hrtime.bigint()),

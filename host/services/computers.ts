@@ -22,6 +22,7 @@ import { clearLeftovers, writtenDownProcesses } from '../runtime/leftovers.js';
 import { computerPaths } from '../runtime/paths.js';
 import { PageSharing } from '../runtime/page-sharing.js';
 import { GuestZygote } from '../runtime/zygote.js';
+import { buildDesktopLibs } from '../runtime/desktop-libs.js';
 import type { ComputerRow, ComputerStore } from '../store/computers.js';
 import { preloadKeymap } from '../x11/preload.js';
 import { hostnameFor, newInstanceId, newVncPassword } from './names.js';
@@ -79,6 +80,8 @@ export class Computers extends EventEmitter {
   private readonly spare?: SpareImages;
   private readonly zygote?: GuestZygote;
   private readonly pages = new PageSharing();
+  /** The desktop's own libraries (desktop-libs.ts): built once, in the background from the start. */
+  private readonly libs: Promise<string | undefined>;
   private readonly oomTicker: NodeJS.Timeout;
   private readonly desktops = new Map<string, Desktop>();
   private readonly lifecycle = new KeyedQueue();
@@ -128,6 +131,7 @@ export class Computers extends EventEmitter {
       this.zygote = new GuestZygote(join(config.dataDir, 'run', 'zygote.sock'), computerPaths(config.dataDir, '-', '-').pycache);
       void this.zygote.ready(); // now, so the first computer does not wait for it
     }
+    this.libs = buildDesktopLibs(join(config.dataDir, 'cache', 'lib'));
     // Opt-in: merging pages across computers is a timing side channel between them (page-sharing.ts).
     if (config.sharePages ?? process.env.ORGO_SHARE_PAGES === '1') this.pages.start();
     this.oomTicker = setInterval(() => this.oomTick(), OOM_POLL_MS);
@@ -418,6 +422,7 @@ export class Computers extends EventEmitter {
     await this.network?.init().catch(() => {}); // attach() reports it
     const cgroupProcs = this.cgroups?.create(id, { vcpus: row.cpu, memGb: row.ram });
     lap('cgroups');
+    const libDir = await this.libs;
     const desk = new Desktop({
       instanceId: row.instance_id,
       hostname: hostnameFor(row.name),
@@ -430,6 +435,7 @@ export class Computers extends EventEmitter {
       cgroupProcs,
       zygote: this.zygote,
       sharePages: this.pages.enabled,
+      libDir,
     });
     this.oomSeen.set(id, 0);
     this.desktops.set(id, desk);

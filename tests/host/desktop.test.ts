@@ -5,6 +5,7 @@
  * first client, a panel with launchers and a clock, a terminal with a monospace face, CJK and
  * emoji fonts. Each checked on a real desktop, from inside it or on its screen.
  */
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Computer } from '../../shared/api/types.js';
 import { eventually, startTestHost, type TestHost } from '../helpers/host.js';
@@ -29,6 +30,15 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+function hasCc(): boolean {
+  try {
+    execFileSync('cc', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('the desktop', () => {
   it('starts neither a file manager, a browser, the sound server nor the session bus at boot; each starts when asked for', async () => {
     // Nor the service supervisor (an interpreter) while no user service is enabled.
@@ -39,6 +49,47 @@ describe('the desktop', () => {
     // The session bus the same way, on its path inside the computer, and only one of it.
     expect(await sh('echo "$DBUS_SESSION_BUS_ADDRESS"; dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetId | grep -c string')).toBe('unix:path=/run/user/1000/bus\n1\n');
     expect((await sh('dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.ListNames >/dev/null && pgrep -cx dbus-daemon')).trim()).toBe('1');
+  });
+
+  it('runs its window manager and panel without librsvg until an SVG is drawn, and what they start never sees the stand-in', async () => {
+    // The host builds the stand-in with the machine's C compiler (host/runtime/desktop-libs.ts);
+    // without one the two load the system's librsvg at start, as before.
+    const built = (await sh('test -e /run/orgo-lib/librsvg-2.so.2 && echo yes || echo no')).trim() === 'yes';
+    expect(built, 'this machine has cc (scripts/ensure.sh installs it)').toBe(hasCc());
+    const maps = async (name: string) => sh(`p=$(ps -o pid= -C ${name} | tr -d " " | head -1); grep -c 'x86_64-linux-gnu/librsvg' /proc/$p/maps; grep -c /run/orgo-lib/ /proc/$p/maps`);
+    await eventually(() => sh('ps -o pid= -C openbox; ps -o pid= -C tint2'), (o) => o.trim().split('\n').length === 2, 15_000, 'openbox and tint2');
+    for (const name of ['openbox', 'tint2']) {
+      const [real, stand] = (await maps(name)).trim().split('\n').map(Number);
+      expect({ name, real: real! > 0, stand: stand! > 0 }).toEqual({ name, real: !built, stand: built });
+    }
+    if (!built) return;
+    // Still an SVG's library: its first call loads the real one and answers from it.
+    const svg = '/usr/share/icons/Adwaita/scalable/places/network-workgroup-symbolic.svg';
+    expect(await sh(`LD_LIBRARY_PATH=/run/orgo-lib python3 -c "
+import ctypes
+class Dimensions(ctypes.Structure):
+    _fields_ = [('width', ctypes.c_int), ('height', ctypes.c_int), ('em', ctypes.c_double), ('ex', ctypes.c_double)]
+lib = ctypes.CDLL('librsvg-2.so.2')
+lib.rsvg_handle_new_from_file.restype = ctypes.c_void_p
+handle = lib.rsvg_handle_new_from_file(b'${svg}', None)
+d = Dimensions()
+lib.rsvg_handle_get_dimensions(ctypes.c_void_p(handle), ctypes.byref(d))
+real = any('x86_64-linux-gnu/librsvg' in line for line in open('/proc/self/maps'))
+print(bool(handle), d.width, d.height, real)
+"`)).toBe('True 16 16 True\n');
+    // The file manager from the panel's launcher (clicked again until the panel takes it: it may
+    // still be starting): started by tint2, without its library path or malloc setting.
+    let clicked = 0;
+    const pid = await eventually(async () => {
+      const found = (await sh('ps -o pid= -C pcmanfm | tr -d " " | head -1')).trim();
+      if (!found && Date.now() - clicked > 2_000) {
+        clicked = Date.now();
+        await t.client.click(pc.id, 78, 703);
+      }
+      return found;
+    }, (o) => o !== '', 20_000, 'pcmanfm');
+    expect(await sh(`tr '\\0' '\\n' < /proc/${pid}/environ | grep -cE 'LD_LIBRARY_PATH|GLIBC_TUNABLES'; grep -c /run/orgo-lib/ /proc/${pid}/maps; true`)).toBe('0\n0\n');
+    await sh(`kill ${pid}; true`);
   });
 
   it('has its panel: the three launchers and the clock drawn along the bottom', async () => {
