@@ -29,6 +29,23 @@ async function realLibrsvg(): Promise<string | null> {
   return null;
 }
 
+/** Where the dynamic linker finds `lib` for `binary` (ldd's answer), or null. */
+async function linkedPath(binary: string, lib: string): Promise<string | null> {
+  const out = await run('ldd', [binary], { timeout: 10_000 }).then((r) => r.stdout, () => '');
+  return new RegExp(`^\\s*${lib.replace(/\./g, '\\.')}\\S* => (\\S+)`, 'm').exec(out)?.[1] ?? null;
+}
+
+/** The librsvg functions that openbox (through libobrender) and tint2 import and `shim` does not define. */
+async function uncovered(shim: string): Promise<string[]> {
+  const symbols = async (args: string[]) => (await run('nm', ['-D', ...args], { timeout: 10_000 })).stdout.split('\n').map((l) => l.trim().split(/\s+/).pop() ?? '');
+  const tint2 = (await run('sh', ['-c', 'command -v tint2'], { timeout: 10_000 })).stdout.trim();
+  const users = [tint2, (await linkedPath('/usr/bin/openbox', 'libobrender.so')) ?? ''].filter(Boolean);
+  if (users.length < 2) throw new Error('openbox or tint2 was not found');
+  const wanted = new Set((await symbols(['--undefined-only', ...users])).filter((n) => n.startsWith('rsvg_')));
+  const have = new Set(await symbols(['--defined-only', shim]));
+  return [...wanted].filter((n) => !have.has(n));
+}
+
 /**
  * Builds the libraries into `dir` (unless built already from the same source), and resolves to
  * `dir`, or to undefined when there is nothing to use (no compiler, no librsvg, a failed build).
@@ -41,10 +58,19 @@ export async function buildDesktopLibs(dir: string): Promise<string | undefined>
     const stamp = createHash('sha256').update(source).update(real).digest('hex');
     const out = join(dir, 'librsvg-2.so.2');
     const stampFile = join(dir, 'lazy-rsvg.stamp');
-    if (existsSync(out) && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === stamp) return dir;
+    if (existsSync(out) && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === stamp) {
+      const missing = await uncovered(out); // openbox or tint2 may have been upgraded since
+      if (missing.length) throw new Error(`the stand-in lacks ${missing.join(', ')}, which openbox or tint2 call`);
+      return dir;
+    }
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     const tmp = `${out}.${process.pid}.tmp`;
     await run('cc', ['-O2', '-shared', '-fPIC', '-Wl,-soname,librsvg-2.so.2', `-DREAL_LIBRSVG="${real}"`, '-o', tmp, SOURCE, '-ldl'], { timeout: 60_000 });
+    // Another openbox or tint2 (another release) may call a function the stand-in lacks, and
+    // would then fail to start or die at its first SVG: the stand-in is used only when it has
+    // every librsvg function they import.
+    const missing = await uncovered(tmp);
+    if (missing.length) throw new Error(`the stand-in lacks ${missing.join(', ')}, which openbox or tint2 call`);
     renameSync(tmp, out);
     writeFileSync(stampFile, stamp);
     return dir;
