@@ -22,10 +22,19 @@ export async function loadFirstView(module: string | undefined): Promise<RenderF
 const ROOT = '<div id="root"></div>';
 
 /**
- * The page with `markup` in its root element, which stays `inert` until the page has hydrated
- * it (renderer/src/tree.tsx): its buttons work only once React is behind them.
+ * The main page in two parts around its root element: the head goes out at once (Chromium fetches
+ * the stylesheet and the code while the list is read), the rest once the first data is known.
  */
-export function withFirstView(html: string, markup: string | null): string {
-  if (!markup || !html.includes(ROOT)) return html;
-  return html.replace(ROOT, () => `<div id="root" inert>${markup}</div>`);
+export function splitAtRoot(html: string): { head: string; tail: string } {
+  const at = html.indexOf(ROOT);
+  if (at < 0) throw new Error('the main page has no <div id="root"></div>');
+  return { head: html.slice(0, at), tail: html.slice(at + ROOT.length) };
+}
+
+/**
+ * The root element with `markup`, `inert` until the page has hydrated it (renderer/src/tree.tsx:
+ * its buttons work only once React is behind them), or empty for the page to render.
+ */
+export function rootWith(markup: string | null): string {
+  return markup ? `<div id="root" inert>${markup}</div>` : ROOT;
 }

@@ -20,7 +20,7 @@ import type { AppServices } from '../../app/app-services.js';
 import type { ClientContext, Handlers, WindowHost } from '../../app/handlers.js';
 import { logger } from '../../app/log.js';
 import { firstDataScript, type FirstData } from '../../shared/ipc/first-data.js';
-import { loadFirstView, withFirstView, type RenderFirstView } from './first-view.js';
+import { loadFirstView, rootWith, splitAtRoot, type RenderFirstView } from './first-view.js';
 import { CSP, IMMUTABLE, PAGE_HEADERS } from '../pages/csp.js';
 import { resolveTarget, type Page } from '../pages/table.js';
 
@@ -143,23 +143,39 @@ export async function startBrowserModeServer(options: {
     return !!c && sameSecret(c, session);
   };
 
-  const pageHtml = async (page: Page, grid: boolean) => {
-    let html = readFileSync(join(rendererDir, page), 'utf8');
-    // The main window (and the grid) render the list on their first pass from what is known now;
-    // a viewer needs neither.
-    const w = page === 'index.html' ? await ready() : null;
-    const first = w ? await w.firstData(w.services) : null;
-    const data = first ? `${firstDataScript(first)}\n    ` : '';
-    // The main window's list comes rendered, from the same data (the grid renders its own).
-    if (w?.firstView && first && !grid) html = withFirstView(html, renderedFirstView(w.firstView, first));
-    // The bridge stands in for Electron's preload: it must run before the app's own script.
-    return html.replace('<script type="module"', `${data}<script type="module" src="./bridge.js"></script>\n    <script type="module"`);
+  // The bridge stands in for Electron's preload: it must run before the app's own script.
+  const withBridge = (html: string) => html.replace('<script type="module"', '<script type="module" src="./bridge.js"></script>\n    <script type="module"');
+  /**
+   * The main page (and the grid) render the list on their first pass from what is known now, the
+   * main window's list rendered already (first-view.ts); a viewer needs neither. The main page's
+   * head is sent before the services and the list are waited for, so its stylesheet and code are
+   * on their way meanwhile; the data and the markup follow in the same response.
+   */
+  const sendPage = (res: ServerResponse, page: Page, url: URL, extra: Record<string, string> = {}) => {
+    let parts: { head: string; tail: string };
+    try {
+      const html = withBridge(readFileSync(join(rendererDir, page), 'utf8'));
+      if (page !== 'index.html') return send(res, 200, 'text/html; charset=utf-8', html, extra);
+      parts = splitAtRoot(html);
+    } catch (e) {
+      return send(res, 500, 'text/plain; charset=utf-8', `Could not read the app's page: ${(e as Error).message}`);
+    }
+    const { head, tail } = parts;
+    res.writeHead(200, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8', ...extra });
+    res.write(head);
+    const grid = url.searchParams.get('view') === 'grid';
+    void (async () => {
+      const w = await ready();
+      const first = await w.firstData(w.services);
+      // The grid renders its own view. The data block is never executed (first-data.ts); the
+      // page's deferred module scripts read it, wherever it is, once the document is parsed.
+      const markup = w.firstView && !grid ? renderedFirstView(w.firstView, first) : null;
+      return `${rootWith(markup)}\n    ${firstDataScript(first)}`;
+    })()
+      // No services: the page without data (it asks over IPC, and says what fails).
+      .catch(() => rootWith(null))
+      .then((body) => res.end(body + tail));
   };
-  const sendPage = (res: ServerResponse, page: Page, url: URL, extra: Record<string, string> = {}) =>
-    void pageHtml(page, url.searchParams.get('view') === 'grid').then(
-      (html) => send(res, 200, 'text/html; charset=utf-8', html, extra),
-      (e: Error) => send(res, 500, 'text/plain; charset=utf-8', `Could not read the app's page: ${e.message}`),
-    );
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
     res.writeHead(status, { ...PAGE_HEADERS, 'content-type': type, ...extra });
