@@ -66,7 +66,8 @@ const firstViewBuild: Plugin = {
         outDir: FIRST_VIEW_OUT,
         emptyOutDir: true,
         target: 'node20',
-        minify: false,
+        // Loaded while Chromium starts, on the same cores: less to parse.
+        minify: true,
         rollupOptions: { output: { format: 'esm', entryFileNames: 'first-view.mjs', codeSplitting: false } },
       },
     });
