@@ -37,10 +37,47 @@ const productionBuild: Plugin = {
   config: () => void (process.env.NODE_ENV = 'production'),
 };
 
+/** Where browser mode's launcher finds the main window's first view, built for Node (first-view.tsx). */
+export const FIRST_VIEW_OUT = fileURLToPath(new URL('../out/renderer-server', import.meta.url));
+const BROWSER_OUT = fileURLToPath(new URL('../out/renderer', import.meta.url));
+
+/**
+ * Browser mode's build (out/renderer) also builds src/first-view.tsx for Node, from the same
+ * sources at the same time, so the markup the launcher serves is what this build's code hydrates.
+ * Electron's build (another outDir) serves no such markup and skips it.
+ */
+const firstViewBuild: Plugin = {
+  name: 'orgo-first-view',
+  apply: (config, env) => env.command === 'build' && !config.build?.ssr,
+  async closeBundle() {
+    if (this.environment.config.build.outDir !== BROWSER_OUT) return;
+    const { build } = await import('vite');
+    await build({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      plugins: [react()],
+      publicDir: false,
+      // React's production server build, as the page runs React's production build.
+      define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+      ssr: { noExternal: true, target: 'node' },
+      build: {
+        ssr: fileURLToPath(new URL('src/first-view.tsx', import.meta.url)),
+        outDir: FIRST_VIEW_OUT,
+        emptyOutDir: true,
+        target: 'node20',
+        // Loaded while Chromium starts, on the same cores: less to parse.
+        minify: true,
+        rollupOptions: { output: { format: 'esm', entryFileNames: 'first-view.mjs', codeSplitting: false } },
+      },
+    });
+  },
+};
+
 export const rendererConfig: UserConfig = {
   root,
   base: './',
-  plugins: [productionBuild, react(), devCspHeader, xtermCsp],
+  plugins: [productionBuild, react(), devCspHeader, xtermCsp, firstViewBuild],
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,

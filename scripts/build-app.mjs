@@ -21,7 +21,8 @@ const stale = (out, sources) => !existsSync(out) || statSync(out).mtimeMs < Math
 const force = process.argv.includes('--force');
 // `build-app.mjs cli` builds only the command line (what `npm start` and `npm test` set up first).
 const only = process.argv.includes('cli') ? 'cli' : null;
-if (!only && (force || stale(join(root, 'out/renderer/bridge.js'), ['renderer', 'shared']))) {
+// The renderer's build also writes out/renderer-server/first-view.mjs (renderer/vite.config.ts).
+if (!only && (force || !existsSync(join(root, 'out/renderer-server/first-view.mjs')) || stale(join(root, 'out/renderer/bridge.js'), ['renderer', 'shared']))) {
   console.log('Building the app (renderer)…');
   await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 }

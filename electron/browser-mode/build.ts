@@ -8,9 +8,14 @@ export function rendererDir(root: string): string {
   return join(root, 'out', 'renderer');
 }
 
+/** The main window's first view built for Node (renderer/src/first-view.tsx, by the same build), which the launcher renders into the page. */
+export function firstViewModule(root: string): string {
+  return join(root, 'out', 'renderer-server', 'first-view.mjs');
+}
+
 export function rendererIsCurrent(root: string): boolean {
   const out = join(rendererDir(root), 'index.html');
-  if (!existsSync(out) || !existsSync(join(rendererDir(root), 'bridge.js'))) return false;
+  if (!existsSync(out) || !existsSync(join(rendererDir(root), 'bridge.js')) || !existsSync(firstViewModule(root))) return false;
   const built = statSync(out).mtimeMs;
   return built >= newestMtime(join(root, 'renderer'), join(root, 'shared'));
 }

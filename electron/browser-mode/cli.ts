@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { AppServices } from '../../app/app-services.js';
-import { ensureRendererBuilt, rendererDir } from './build.js';
+import { ensureRendererBuilt, firstViewModule, rendererDir } from './build.js';
 import { openAppWindow } from './chromium.js';
 import { startBrowserModeServer, type BrowserModeServer } from './server.js';
 
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   let begin!: () => void;
   const loading = new Promise<void>((r) => (begin = r)).then(async () => (await import('../../app/app-services.js')).createAppServices({ mode: 'browser', projectRoot: root }));
   loading.catch(() => {});
-  const start = (port: number) => startBrowserModeServer({ services: loading, rendererDir: rendererDir(root), port });
+  const start = (port: number) => startBrowserModeServer({ services: loading, rendererDir: rendererDir(root), firstView: firstViewModule(root), port });
   let server: BrowserModeServer;
   if (values.port) server = await start(Number(values.port));
   else {

@@ -19,7 +19,8 @@ import type { EventName, Events } from '../../shared/ipc/channels.js';
 import type { AppServices } from '../../app/app-services.js';
 import type { ClientContext, Handlers, WindowHost } from '../../app/handlers.js';
 import { logger } from '../../app/log.js';
-import { firstDataScript } from '../../shared/ipc/first-data.js';
+import { firstDataScript, type FirstData } from '../../shared/ipc/first-data.js';
+import { loadFirstView, rootWith, splitAtRoot, type RenderFirstView } from './first-view.js';
 import { CSP, IMMUTABLE, PAGE_HEADERS } from '../pages/csp.js';
 import { resolveTarget, type Page } from '../pages/table.js';
 
@@ -33,6 +34,16 @@ type Control = { control: 'open'; url: string; name: string; features: string } 
 interface Client extends ClientContext {
   ws: WebSocket;
   control(msg: Control): void;
+}
+
+/** The first view's markup; a render that throws leaves the page to render it. */
+function renderedFirstView(render: RenderFirstView, data: FirstData): string | null {
+  try {
+    return render(data);
+  } catch (e) {
+    log.warn(`could not render the main window's first view (the page renders it): ${(e as Error).message}`);
+    return null;
+  }
 }
 
 function cookies(req: IncomingMessage): Record<string, string> {
@@ -60,6 +71,8 @@ interface Wired {
   wss: WebSocketServer;
   dispatch: typeof import('../../app/dispatch.js').dispatch;
   firstData: typeof import('../../app/first-data.js').firstData;
+  /** The main window's first view as markup (first-view.ts), when built. */
+  firstView: RenderFirstView | null;
   unsubscribe: () => void;
 }
 
@@ -68,7 +81,14 @@ interface Wired {
  * start before it loads the app's services): the renderer's files are served at once, and what
  * needs the services (pages, IPC, uploads) waits for them.
  */
-export async function startBrowserModeServer(options: { services: AppServices | Promise<AppServices>; rendererDir: string; port?: number; token?: string }): Promise<BrowserModeServer> {
+export async function startBrowserModeServer(options: {
+  services: AppServices | Promise<AppServices>;
+  rendererDir: string;
+  /** The renderer's first view built for Node (build.ts's firstViewModule): the main page comes with its list rendered. */
+  firstView?: string;
+  port?: number;
+  token?: string;
+}): Promise<BrowserModeServer> {
   const { rendererDir } = options;
   const token = options.token ?? randomBytes(24).toString('base64url');
   // What the cookie holds: not the launch token itself, so a cookie seen somewhere never doubles
@@ -81,7 +101,7 @@ export async function startBrowserModeServer(options: { services: AppServices | 
 
   const windows: WindowHost = {
     openViewer: (c, ctx) => clients.get(ctx.id)?.control({ control: 'open', url: `/viewer.html#/viewer/${encodeURIComponent(c.id)}`, name: `orgo-viewer-${c.id}`, features: 'popup,width=1280,height=800' }),
-    openGrid: (ctx) => clients.get(ctx.id)?.control({ control: 'open', url: '/#/grid', name: 'orgo-grid', features: 'popup,width=1240,height=820' }),
+    openGrid: (ctx) => clients.get(ctx.id)?.control({ control: 'open', url: '/?view=grid#/grid', name: 'orgo-grid', features: 'popup,width=1240,height=820' }),
     openMain: (ctx) => clients.get(ctx.id)?.control({ control: 'open', url: '/#/', name: 'orgo-main', features: '' }),
     openExternal: (url, ctx) => clients.get(ctx.id)?.control({ control: 'external', url }),
   };
@@ -90,12 +110,17 @@ export async function startBrowserModeServer(options: { services: AppServices | 
   const wire = async (): Promise<Wired> => {
     // ws, zod (dispatch's input checks) and the handlers are most of the launcher's code: loaded
     // while Chromium starts, not before the address is printed.
-    const [services, { WebSocketServer }, { dispatch }, { createHandlers }, { firstData }] = await Promise.all([
+    const [services, { WebSocketServer }, { dispatch }, { createHandlers }, { firstData }, firstView] = await Promise.all([
       options.services,
       import('ws'),
       import('../../app/dispatch.js'),
       import('../../app/handlers.js'),
       import('../../app/first-data.js'),
+      // A first view that does not load costs the list its head start, not the page.
+      loadFirstView(options.firstView).catch((e: Error) => {
+        log.warn(`the main window's first view did not load (the page renders it): ${e.message}`);
+        return null;
+      }),
     ]);
     const w: Wired = {
       services,
@@ -103,6 +128,7 @@ export async function startBrowserModeServer(options: { services: AppServices | 
       wss: new WebSocketServer({ noServer: true, maxPayload: 40 * 1024 * 1024 }),
       dispatch,
       firstData,
+      firstView,
       unsubscribe: services.subscribe(broadcastTo),
     };
     services.gate.useBase(origin.replace(/^http/, 'ws'));
@@ -117,20 +143,39 @@ export async function startBrowserModeServer(options: { services: AppServices | 
     return !!c && sameSecret(c, session);
   };
 
-  const pageHtml = async (page: Page) => {
-    const html = readFileSync(join(rendererDir, page), 'utf8');
-    // The main window (and the grid) render the list on their first pass from what is known now;
-    // a viewer needs neither.
-    const w = page === 'index.html' ? await ready() : null;
-    const data = w ? `${firstDataScript(await w.firstData(w.services))}\n    ` : '';
-    // The bridge stands in for Electron's preload: it must run before the app's own script.
-    return html.replace('<script type="module"', `${data}<script type="module" src="./bridge.js"></script>\n    <script type="module"`);
+  // The bridge stands in for Electron's preload: it must run before the app's own script.
+  const withBridge = (html: string) => html.replace('<script type="module"', '<script type="module" src="./bridge.js"></script>\n    <script type="module"');
+  /**
+   * The main page (and the grid) render the list on their first pass from what is known now, the
+   * main window's list rendered already (first-view.ts); a viewer needs neither. The main page's
+   * head is sent before the services and the list are waited for, so its stylesheet and code are
+   * on their way meanwhile; the data and the markup follow in the same response.
+   */
+  const sendPage = (res: ServerResponse, page: Page, url: URL, extra: Record<string, string> = {}) => {
+    let parts: { head: string; tail: string };
+    try {
+      const html = withBridge(readFileSync(join(rendererDir, page), 'utf8'));
+      if (page !== 'index.html') return send(res, 200, 'text/html; charset=utf-8', html, extra);
+      parts = splitAtRoot(html);
+    } catch (e) {
+      return send(res, 500, 'text/plain; charset=utf-8', `Could not read the app's page: ${(e as Error).message}`);
+    }
+    const { head, tail } = parts;
+    res.writeHead(200, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8', ...extra });
+    res.write(head);
+    const grid = url.searchParams.get('view') === 'grid';
+    void (async () => {
+      const w = await ready();
+      const first = await w.firstData(w.services);
+      // The grid renders its own view. The data block is never executed (first-data.ts); the
+      // page's deferred module scripts read it, wherever it is, once the document is parsed.
+      const markup = w.firstView && !grid ? renderedFirstView(w.firstView, first) : null;
+      return `${rootWith(markup)}\n    ${firstDataScript(first)}`;
+    })()
+      // No services: the page without data (it asks over IPC, and says what fails).
+      .catch(() => rootWith(null))
+      .then((body) => res.end(body + tail));
   };
-  const sendPage = (res: ServerResponse, page: Page, extra: Record<string, string> = {}) =>
-    void pageHtml(page).then(
-      (html) => send(res, 200, 'text/html; charset=utf-8', html, extra),
-      (e: Error) => send(res, 500, 'text/plain; charset=utf-8', `Could not read the app's page: ${e.message}`),
-    );
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
     res.writeHead(status, { ...PAGE_HEADERS, 'content-type': type, ...extra });
@@ -161,14 +206,14 @@ export async function startBrowserModeServer(options: { services: AppServices | 
       // The page itself, with the cookie: no redirect round trip on launch. bridge.js drops the
       // token from the address bar before the app runs (no-referrer keeps it from leaving).
       const cookie = `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`;
-      if (page) return sendPage(res, page, { 'set-cookie': cookie });
+      if (page) return sendPage(res, page, url, { 'set-cookie': cookie });
       url.searchParams.delete('token');
       return send(res, 302, 'text/plain', '', { location: url.pathname + url.search, 'set-cookie': cookie });
     }
     if (!authed(req)) {
       return send(res, 401, 'text/html; charset=utf-8', '<!doctype html><meta charset="utf-8"><title>Orgo Desktop</title><body style="font-family:sans-serif;background:#0d0f14;color:#e7e9ef;padding:40px">Open the address Orgo Desktop printed when it started: it carries a one-time token.</body>');
     }
-    if (page) return sendPage(res, page);
+    if (page) return sendPage(res, page, url);
     if (target.kind !== 'file') return send(res, 404, 'text/plain', 'Not found');
     try {
       if (!statSync(target.file).isFile()) throw new Error('not a file');

@@ -24,6 +24,19 @@ export function firstData(): FirstData {
   return first;
 }
 
+/**
+ * Renders on the server (first-view.tsx) with `data` as the page will read it, so both first
+ * passes see the same. Synchronous: nothing else renders in between.
+ */
+export function servedWith<T>(data: FirstData, render: () => T): T {
+  first = { ...data };
+  try {
+    return render();
+  } finally {
+    first = null;
+  }
+}
+
 /** A mounted window has taken it: a later one (a remount, another profile) must ask. */
 export function consumed(part: keyof FirstData): void {
   firstData()[part] = null;

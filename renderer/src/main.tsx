@@ -1,5 +1,6 @@
 import { primeComputers } from './hooks/useComputers';
 import { primeSession } from './hooks/useSession';
+import { firstData } from './first-data';
 import { mount } from './mount';
 // The main window is what launch waits for: in the first bundle, not behind a second request.
 import { MainWindow } from './views/MainWindow';
@@ -19,7 +20,8 @@ async function route(): Promise<void> {
     return mount(<GridWindow />);
   }
   window.name = 'orgo-main';
-  mount(<MainWindow />);
+  // Browser mode's launcher may have rendered it into the page already, from the first data.
+  mount(<MainWindow />, { hydrate: firstData().session !== null });
 }
 
 void route();

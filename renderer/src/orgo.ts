@@ -7,5 +7,7 @@ declare global {
   }
 }
 
-export const orgo: OrgoApi = window.orgo;
+// Absent where the main window's first view is rendered on the server (first-view.tsx), which
+// calls none of it: only effects and handlers do.
+export const orgo: OrgoApi = typeof window === 'undefined' ? (undefined as unknown as OrgoApi) : window.orgo;
 export { OrgoIpcError } from '../../shared/ipc/api';

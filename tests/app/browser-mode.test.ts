@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ensureRendererBuilt, rendererDir } from '../../electron/browser-mode/build.js';
+import { ensureRendererBuilt, firstViewModule, rendererDir } from '../../electron/browser-mode/build.js';
 import { CSP, startBrowserModeServer, type BrowserModeServer } from '../../electron/browser-mode/server.js';
 import { FIRST_DATA_ID, type FirstData } from '../../shared/ipc/first-data.js';
 import type { ComputersSnapshot } from '../../shared/ipc/types.js';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   ensureRendererBuilt(projectRoot);
   t = await startTestHost();
   app = startTestApp({ host: t });
-  server = await startBrowserModeServer({ services: app.services, rendererDir: rendererDir(projectRoot) });
+  server = await startBrowserModeServer({ services: app.services, rendererDir: rendererDir(projectRoot), firstView: firstViewModule(projectRoot) });
   const ws = await t.client.createWorkspace('bm');
   await t.client.createComputer({ workspace_id: ws.id, name: 'bm-1' });
 }, 120_000);
@@ -118,6 +118,48 @@ describe('browser mode', () => {
         expect(await page.evaluate('window.__pwned')).toBeUndefined();
         // Taken out of the page once read.
         expect(await page.locator(`#${FIRST_DATA_ID}`).count()).toBe(0);
+        expect(problems).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await t.client.deleteComputer(tricky.id);
+    }
+  }, 90_000);
+
+  it("serves the main window's list rendered, names as text, and the page takes it over as it is", async () => {
+    const ws = (await t.client.listWorkspaces())[0]!;
+    const name = 'y</div><script>window.__pwned=1</script><b>';
+    const tricky = await t.client.createComputer({ workspace_id: ws.id, name });
+    try {
+      const html = await (await fetch(`${server.url}/`, { headers: { cookie } })).text();
+      const root = html.slice(html.indexOf('<div id="root"'), html.indexOf('<script', html.indexOf('<div id="root"')));
+      // The rows are in the HTML, inert until hydrated; the name is escaped text, not markup.
+      expect(root).toMatch(/^<div id="root" inert>/);
+      expect(root.match(/data-testid="computer-row"/g)).toHaveLength(2);
+      expect(root).toContain('y&lt;/div&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;b&gt;');
+      expect(root).not.toContain('<script');
+      expect(html.match(/<script/g)).toHaveLength(3);
+      // The grid's page renders its own view: no main window in it.
+      expect(await (await fetch(`${server.url}/?view=grid`, { headers: { cookie } })).text()).toContain('<div id="root"></div>');
+
+      const browser = await chromium.launch({ executablePath: process.env.ORGO_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
+      try {
+        const page = await browser.newPage();
+        const problems: string[] = [];
+        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+        page.on('pageerror', (e) => problems.push(e.message));
+        // The first row the HTML parser made: still in the page after hydration (a render from
+        // scratch, or a mismatch React recovers from, would replace it).
+        await page.addInitScript(`new MutationObserver((_, o) => { const r = document.querySelector('[data-testid=computer-row]'); if (r) { window.__servedRow = r; o.disconnect(); } }).observe(document, { subtree: true, childList: true });`);
+        await page.goto(server.launchUrl);
+        await expect.poll(() => page.locator('#root').getAttribute('inert'), { timeout: 20_000 }).toBeNull();
+        expect(await page.locator('[data-testid=computer-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')))).toEqual(['bm-1', name]);
+        expect(await page.evaluate('window.__servedRow && window.__servedRow.isConnected')).toBe(true);
+        expect(await page.evaluate('window.__pwned')).toBeUndefined();
+        // Hydrated means live: a click reaches React (the settings dialog opens).
+        await page.getByTestId('open-settings').click();
+        await expect.poll(() => page.locator('[role=dialog]').count()).toBe(1);
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
