@@ -63,6 +63,18 @@ describe('bash', () => {
     expect((await t.client.bash(pc.id, 'echo "[$ORGO_PROFILE_MARK]"')).output).toBe('[]\n');
   });
 
+  it('answers when the shell ends, though a background job still holds its output open', async () => {
+    const started = performance.now();
+    const r = await t.client.bash(pc.id, 'sleep 3 & echo started; exit 5');
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(r).toMatchObject({ exit_code: 5, timed_out: false, output: 'started\n' });
+    // The job was left running, and what it writes later goes nowhere (it is not killed by a closed pipe).
+    const job = await t.client.bash(pc.id, '(sleep 0.5; echo late; echo wrote > /tmp/late-job) & echo ok');
+    expect(job.output).toBe('ok\n');
+    await new Promise((res) => setTimeout(res, 1000));
+    expect((await t.client.bash(pc.id, 'pgrep -x sleep >/dev/null && echo alive; cat /tmp/late-job; pkill -x sleep')).output).toBe('alive\nwrote\n');
+  });
+
   it('kills the whole process group on timeout and says so', async () => {
     const started = performance.now();
     const r = await t.client.bash(pc.id, 'sleep 100 & echo started; sleep 100', 1);
