@@ -36,6 +36,7 @@ import stream  # noqa: E402
 import terminals  # noqa: E402
 import wallpaper  # noqa: E402
 import wm_ready  # noqa: E402
+import workers  # noqa: E402
 import zygote  # noqa: E402,F401  (forked guests: zygote.py)
 
 out_lock = threading.Lock()
@@ -147,12 +148,13 @@ def main():
             shutdown(1)
     reaper.watch(desktop.display_pid, on_display_exit)
 
+    requests = workers.Workers()
     for line in sys.stdin:
         try:
             req = json.loads(line)
         except ValueError:
             continue
-        threading.Thread(target=handle, args=(req, reaper), daemon=True).start()
+        requests.run(handle, req, reaper)
     shutdown(0)
 
 

@@ -5,6 +5,7 @@ waitpid(-1) and hands each status to whoever waits for that pid, so exit codes o
 are never lost to the reaper.
 """
 import os
+import select
 import signal
 import subprocess
 import threading
@@ -139,42 +140,105 @@ def run_as_user(reaper, argv, timeout, env=None):
         popen = spawn_user(reaper, argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         p = _Spawned(popen.pid, popen.stdout.fileno())
         p.keep = popen  # the pipe's file object closes with it
-    chunks, size = [], [0]
+    out = _Output(p)
+    # This thread waits for both the output and the exit (one poll on the pipe and on an eventfd
+    # the reaper's callback rings), rather than starting a reader thread per command and joining it.
+    rung = os.eventfd(0, os.EFD_CLOEXEC)
+    box = []
+    ringing = threading.Lock()  # the callback may come after the answer (a timeout): never into a closed fd
+    live = [True]
 
-    def read():
-        fd = p.out_fd
-        try:
-            while True:
-                b = os.read(fd, 65536)
-                if not b:
-                    return
-                if size[0] < MAX_OUTPUT:
-                    chunks.append(b)
-                    size[0] += len(b)
-        finally:
-            # The read end is this reader's (Popen's file object closes its own when collected).
-            if not hasattr(p, "keep"):
-                os.close(fd)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    status = reaper.wait(p.pid, timeout)
-    timed_out = status is None
-    if timed_out:
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        status = reaper.wait(p.pid, 5)
-    # Background jobs may keep the pipe open; take what came within a moment and move on.
-    reader.join(0.05 if not timed_out else 0.2)
-    output = b"".join(chunks)[:MAX_OUTPUT].decode("utf-8", "replace")
+    def exited(status):
+        box.append(status)
+        with ringing:
+            if live[0]:
+                os.eventfd_write(rung, 1)
+    try:
+        reaper.watch(p.pid, exited)
+        out.until(lambda: box, started + timeout, rung)  # its exit (reading meanwhile)
+        timed_out = not box
+        if timed_out:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            out.until(lambda: box, time.monotonic() + 5, rung)
+        # Background jobs may keep the pipe open; take what came within a moment and move on.
+        out.until(lambda: out.eof, time.monotonic() + (0.05 if not timed_out else 0.2))
+        output = out.text()
+    finally:
+        with ringing:
+            live[0] = False
+            os.close(rung)
+        out.leave()
+    status = box[0] if box else None
     return {
         "output": output,
         "exit_code": exit_code(status) if status is not None else 137,
         "timed_out": timed_out,
         "duration_ms": round((time.monotonic() - started) * 1000, 1),
     }
+
+
+class _Output:
+    """A command's combined output, read from the read end of its pipe (MAX_OUTPUT kept)."""
+    def __init__(self, spawned):
+        self.fd = spawned.out_fd
+        # Popen's file object closes its own descriptor; held here so that it is not collected early.
+        self.keep = getattr(spawned, "keep", None)
+        self.chunks = []
+        self.size = 0
+        self.eof = False
+
+    def until(self, stop, deadline, ring=None):
+        """Reads what comes until `stop()` or `deadline`; `ring` (an eventfd) also wakes the wait."""
+        if stop():
+            return
+        poller = select.poll()
+        if not self.eof:
+            poller.register(self.fd, select.POLLIN)
+        if ring is not None:
+            poller.register(ring, select.POLLIN)
+        while not stop():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            for fd, _ in poller.poll(left * 1000):
+                if fd != self.fd:
+                    poller.unregister(ring)
+                elif not self._read():
+                    poller.unregister(self.fd)
+
+    def _read(self):
+        b = os.read(self.fd, 65536)
+        if not b:
+            self.eof = True
+            return False
+        if self.size < MAX_OUTPUT:
+            self.chunks.append(b)
+            self.size += len(b)
+        return True
+
+    def text(self):
+        return b"".join(self.chunks)[:MAX_OUTPUT].decode("utf-8", "replace")
+
+    def leave(self):
+        """The answer is made: the pipe is closed, or, while a background job still holds it
+        open, drained by a thread until that job closes it (its writes never fail for it)."""
+        if self.eof:
+            if self.keep is None:
+                os.close(self.fd)
+            return
+        self.chunks = None
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        try:
+            while os.read(self.fd, 65536):
+                pass
+        finally:
+            if self.keep is None:
+                os.close(self.fd)
 
 
 def alive_pids():

@@ -9,7 +9,7 @@ import type { FileDownload, OrgoFile } from './types.js';
 import { errorBody, parseJson } from './answer.js';
 import { uploadBody, type UploadOptions, type UploadSource } from './upload.js';
 import { saveUrlTo, type DownloadOptions } from './download.js';
-import { downloadToPath, inNode, uploadPath } from './node-transfer.js';
+import { downloadToPath, inNode, plainRequest, uploadPath } from './node-transfer.js';
 import type { Clipboard } from './types.js';
 import type { EventCatalog } from './responses.js';
 import type { CloneBody, ResizeAnswer, ResizeBody } from './manage.js';
@@ -67,16 +67,16 @@ export class OrgoClient {
   async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const send = () =>
-      this.fetchImpl(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.apiKey}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.apiKey}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    };
+    const text = body !== undefined ? JSON.stringify(body) : undefined;
+    // In Node, over node:http (plainRequest says why), unless a fetch of the caller's own is given.
+    const send = (): Promise<Response> =>
+      this.nodeTransfers
+        ? (plainRequest(url, method, headers, text, this.timeoutMs) as unknown as Promise<Response>)
+        : this.fetchImpl(url, { method, headers, body: text, signal: AbortSignal.timeout(this.timeoutMs) });
     let res: Response;
     try {
       res = await send();

@@ -107,6 +107,35 @@ function abortReason(signal: AbortSignal | undefined): Error {
   return r instanceof Error ? r : Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
 }
 
+/**
+ * One API request with a small JSON body (or none), answered whole: what the client's `request`
+ * uses in Node. Node's fetch costs about 0.3 ms more per call than node:http on loopback (its
+ * WHATWG streams and abort plumbing), a good part of a `bash true` or a click through the API.
+ * Fails as fetch does: "fetch failed" with the cause, the signal's reason on a timeout.
+ */
+export async function plainRequest(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<PlainAnswer> {
+  const { http, https } = await load();
+  const signal = AbortSignal.timeout(timeoutMs);
+  return new Promise<PlainAnswer>((resolve, reject) => {
+    const bytes = body === undefined ? undefined : new TextEncoder().encode(body);
+    const all = bytes === undefined ? headers : { ...headers, 'content-length': String(bytes.byteLength) };
+    const cut = () => (signal.aborted ? abortReason(signal) : fetchFailed(new Error('the connection closed before the whole answer came')));
+    const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers: all }, (res) => resolve(readAnswer(res, url.href, cut)));
+    let failed = false;
+    const onAbort = () => {
+      failed = true;
+      req.destroy(abortReason(signal));
+      reject(abortReason(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (e) => {
+      if (!failed) reject(fetchFailed(e));
+    });
+    req.on('close', () => signal.removeEventListener('abort', onAbort));
+    req.end(bytes);
+  });
+}
+
 /** POSTs the file at `path` as multipart/form-data to `url`; answers the whole answer. */
 export async function uploadPath(url: string, apiKey: string, path: string, options: UploadOptions): Promise<PlainAnswer> {
   const { fs, http, https, alloc } = await load();
@@ -268,13 +297,15 @@ async function httpDownload(target: URL, part: string, options: DownloadOptions)
   }
 }
 
-function readAnswer(res: Incoming, url: string): PlainAnswer {
+function readAnswer(res: Incoming, url: string, aborted?: () => Error): PlainAnswer {
   const status = res.statusCode ?? 0;
   const text = new Promise<string>((resolve, reject) => {
     const parts: Bytes[] = [];
     res.on('data', (d) => parts.push(d));
     res.on('end', () => resolve(new TextDecoder().decode(concat(parts))));
     res.on('error', (e) => reject(fetchFailed(e)));
+    // Closed before its end (the request's timeout, a dropped connection): the answer fails, as fetch's does.
+    res.on('close', () => aborted && reject(aborted()));
   });
   text.catch(() => {});
   return { ok: status >= 200 && status < 300, status, statusText: res.statusMessage ?? '', url, text: () => text };

@@ -20,6 +20,16 @@ describe('the guest', () => {
     expect(a.ok && [...a.ops].sort()).toEqual([...GUEST_OPS].sort());
   });
 
+  it('serves requests side by side: slow ones hold up no other (guest/workers.py)', async () => {
+    const started = performance.now();
+    const slow = [1, 2, 3].map(() => t.host.computers.guest(pc.id, 'bash', { command: 'sleep 1; echo slept', timeout: 10 }, 10_000));
+    const quick = await t.host.computers.guest(pc.id, 'bash', { command: 'echo quick', timeout: 10 }, 10_000);
+    expect(quick.ok && quick.output).toBe('quick\n');
+    expect(performance.now() - started).toBeLessThan(900);
+    for (const a of await Promise.all(slow)) expect(a.ok && a.output).toBe('slept\n');
+    expect(performance.now() - started).toBeLessThan(1900);
+  });
+
   it('answers an unknown operation with an error, and keeps serving', async () => {
     const a = await t.host.computers.guest(pc.id, 'no_such_op' as 'ops', {}, 5000);
     expect(a).toEqual({ ok: false, error: "unknown op 'no_such_op'" });
@@ -41,11 +51,12 @@ describe('bash', () => {
 
   it('starts the command clean: the user\'s ids and groups only, nothing of the guest\'s open but its own output, signals at their defaults', async () => {
     // The guest (root, pid 1) starts it from a thread that is the user (guest/user_spawn.py).
-    const r = await t.client.bash(pc.id, 'id -u; id -g; id -Gn | tr " " "\\n" | sort | tr "\\n" " "; echo; ls /proc/$$/fd | sort -n | tr "\\n" " "; echo; grep -E "^(Uid|SigIgn|SigBlk):" /proc/self/status; grep "^Uid:" /proc/1/status | tr "\t" " "');
+    const r = await t.client.bash(pc.id, 'id -u; id -g; id -Gn | tr " " "\\n" | sort | tr "\\n" " "; echo; ls /proc/$$/fd > /tmp/fds; echo $(sort -n /tmp/fds); grep -E "^(Uid|SigIgn|SigBlk):" /proc/self/status; grep "^Uid:" /proc/1/status | tr "\t" " "');
     const [uid, gid, groups, fds, ...status] = r.output.trim().split('\n');
     expect([uid, gid]).toEqual(['1000', '1000']);
     expect(groups!.trim().split(' ')).toEqual(expect.arrayContaining(['user', 'audio', 'video']));
-    // bash's own descriptors only: stdin, stdout, stderr (and 255, bash's script fd, if any).
+    // bash's own descriptors only: stdin, stdout, stderr (and 255, bash's script fd, if any). Listed into a
+    // file: an `ls` in a pipeline races bash setting up the pipeline's next pipes (3, 4, 5 at times).
     expect(fds!.trim().split(' ').filter((n) => n !== '255')).toEqual(['0', '1', '2']);
     expect(status).toContain('Uid:\t1000\t1000\t1000\t1000');
     const sigIgn = BigInt(`0x${status.find((l) => l.startsWith('SigIgn:'))!.split('\t')[1]}`);
@@ -61,6 +72,18 @@ describe('bash', () => {
     expect((await t.client.bash(pc.id, 'echo "[$ORGO_PROFILE_MARK]"; echo $PATH | cut -d: -f1')).output).toBe('[set]\n/home/user/bin\n');
     await t.client.bash(pc.id, 'sed -i "/ORGO_PROFILE_MARK/d" ~/.profile');
     expect((await t.client.bash(pc.id, 'echo "[$ORGO_PROFILE_MARK]"')).output).toBe('[]\n');
+  });
+
+  it('answers when the shell ends, though a background job still holds its output open', async () => {
+    const started = performance.now();
+    const r = await t.client.bash(pc.id, 'sleep 3 & echo started; exit 5');
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(r).toMatchObject({ exit_code: 5, timed_out: false, output: 'started\n' });
+    // The job was left running, and what it writes later goes nowhere (it is not killed by a closed pipe).
+    const job = await t.client.bash(pc.id, '(sleep 0.5; echo late; echo wrote > /tmp/late-job) & echo ok');
+    expect(job.output).toBe('ok\n');
+    await new Promise((res) => setTimeout(res, 1000));
+    expect((await t.client.bash(pc.id, 'pgrep -x sleep >/dev/null && echo alive; cat /tmp/late-job; pkill -x sleep')).output).toBe('alive\nwrote\n');
   });
 
   it('kills the whole process group on timeout and says so', async () => {
