@@ -116,24 +116,36 @@ function abortReason(signal: AbortSignal | undefined): Error {
 export async function plainRequest(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<PlainAnswer> {
   const { http, https } = await load();
   const signal = AbortSignal.timeout(timeoutMs);
-  return new Promise<PlainAnswer>((resolve, reject) => {
-    const bytes = body === undefined ? undefined : new TextEncoder().encode(body);
-    const all = bytes === undefined ? headers : { ...headers, 'content-length': String(bytes.byteLength) };
-    const cut = () => (signal.aborted ? abortReason(signal) : fetchFailed(new Error('the connection closed before the whole answer came')));
-    const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers: all }, (res) => resolve(readAnswer(res, url.href, cut)));
-    let failed = false;
-    const onAbort = () => {
-      failed = true;
-      req.destroy(abortReason(signal));
-      reject(abortReason(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (e) => {
-      if (!failed) reject(fetchFailed(e));
+  const bytes = body === undefined ? undefined : new TextEncoder().encode(body);
+  const all = bytes === undefined ? headers : { ...headers, 'content-length': String(bytes.byteLength) };
+  const cut = () => (signal.aborted ? abortReason(signal) : fetchFailed(new Error('the connection closed before the whole answer came')));
+  const once = (retried: boolean) =>
+    new Promise<PlainAnswer>((resolve, reject) => {
+      let answered = false;
+      const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers: all }, (res) => {
+        answered = true;
+        resolve(readAnswer(res, url.href, cut));
+      });
+      let failed = false;
+      const onAbort = () => {
+        failed = true;
+        req.destroy(abortReason(signal));
+        reject(abortReason(signal));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (e: Error & { code?: string }) => {
+        if (failed) return;
+        // A kept-alive connection the server closed while idle, just as this request went out on
+        // it: the server never read the request, so it goes once more on a new connection (what
+        // Node's documentation advises; fetch does the same).
+        if (!retried && !answered && req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) resolve(once(true));
+        else reject(fetchFailed(e));
+      });
+      req.on('close', () => signal.removeEventListener('abort', onAbort));
+      req.end(bytes);
     });
-    req.on('close', () => signal.removeEventListener('abort', onAbort));
-    req.end(bytes);
-  });
+  return once(false);
 }
 
 /** POSTs the file at `path` as multipart/form-data to `url`; answers the whole answer. */

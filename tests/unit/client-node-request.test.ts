@@ -3,6 +3,7 @@
  * a real local server they answer and fail as they did through fetch, in the words app/errors.ts reads.
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrgoClient } from '../../shared/api/client.js';
 import { describeError } from '../../app/errors.js';
@@ -71,5 +72,41 @@ describe('the SDK over node:http', () => {
     expect(describeError(refused).message).toMatch(/connection refused/);
     const c = new OrgoClient({ baseUrl: base, apiKey: 'sk_test' });
     await expect(c.request('POST', '/cut', {})).rejects.toMatchObject({ message: 'fetch failed' });
+  });
+
+  it('goes again on a new connection when the server closed the kept-alive one as the request went out', async () => {
+    // A server that answers a connection's first request with keep-alive and resets the
+    // connection at its second, unread: the idle-close race a kept-alive client meets.
+    const connections: Socket[] = [];
+    let posts = 0;
+    const tcp = createTcpServer((sock) => {
+      connections.push(sock);
+      let answered = 0;
+      let buf = '';
+      sock.on('data', (d) => {
+        buf += d.toString();
+        while (buf.includes('\r\n\r\n')) {
+          const head = buf.slice(0, buf.indexOf('\r\n\r\n'));
+          const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+          if (buf.length < head.length + 4 + length) return;
+          buf = buf.slice(head.length + 4 + length);
+          if (answered++ >= 1) return void sock.resetAndDestroy();
+          posts++;
+          sock.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\nconnection: keep-alive\r\n\r\n{"ok":true}');
+        }
+      });
+    });
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
+    try {
+      const a = tcp.address();
+      const c = new OrgoClient({ baseUrl: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/api`, apiKey: 'sk_test' });
+      expect(await c.request('POST', '/computers/x/click', { x: 1, y: 2 })).toEqual({ ok: true });
+      expect(await c.request('POST', '/computers/x/click', { x: 1, y: 2 })).toEqual({ ok: true });
+      expect(connections.length).toBe(2); // the second went again, on a connection of its own
+      expect(posts).toBe(2); // and was answered once
+    } finally {
+      for (const s of connections) s.destroy();
+      tcp.close();
+    }
   });
 });
