@@ -6,7 +6,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchTestChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../shared/ipc/channels.js';
 import { projectRoot, startTestApp, type TestApp } from '../helpers/app.js';
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const ws = await t.client.createWorkspace('scheme');
   computerId = (await t.client.createComputer({ workspace_id: ws.id, name: 'scheme-1' })).id;
   served = await serveAppScheme(electronRendererDir(projectRoot));
-  browser = await chromium.launch({ executablePath: process.env.ORGO_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
+  browser = await launchTestChromium();
   const context = await browser.newContext({ viewport: { width: 1180, height: 780 } });
   await context.addInitScript(() => {
     const w = window as unknown as { __csp: string[] };

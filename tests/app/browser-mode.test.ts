@@ -13,7 +13,7 @@ import { projectRoot, startTestApp, type TestApp } from '../helpers/app.js';
 import { startTestHost, tempDataDir, TEST_KEY, type TestHost } from '../helpers/host.js';
 import { rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
-import { chromium } from 'playwright-core';
+import { launchTestChromium, pageProblems } from '../helpers/chromium.js';
 import { appWindowArgs } from '../../electron/browser-mode/chromium.js';
 
 let t: TestHost;
@@ -107,12 +107,10 @@ describe('browser mode', () => {
       expect(await (await fetch(`${server.url}/viewer.html`, { headers: { cookie } })).text()).not.toContain(FIRST_DATA_ID);
 
       // In Chromium, under the pages' CSP: the row shows the name as it is and nothing ran.
-      const browser = await chromium.launch({ executablePath: process.env.ORGO_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
+      const browser = await launchTestChromium();
       try {
         const page = await browser.newPage();
-        const problems: string[] = [];
-        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-        page.on('pageerror', (e) => problems.push(e.message));
+        const problems = pageProblems(page);
         await page.goto(server.launchUrl);
         await expect.poll(() => page.locator('[data-testid=computer-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name'))), { timeout: 20_000 }).toEqual(['bm-1', name]);
         expect(await page.evaluate('window.__pwned')).toBeUndefined();
@@ -143,12 +141,10 @@ describe('browser mode', () => {
       // The grid's page renders its own view: no main window in it.
       expect(await (await fetch(`${server.url}/?view=grid`, { headers: { cookie } })).text()).toContain('<div id="root"></div>');
 
-      const browser = await chromium.launch({ executablePath: process.env.ORGO_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
+      const browser = await launchTestChromium();
       try {
         const page = await browser.newPage();
-        const problems: string[] = [];
-        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-        page.on('pageerror', (e) => problems.push(e.message));
+        const problems = pageProblems(page);
         // The first row the HTML parser made: still in the page after hydration (a render from
         // scratch, or a mismatch React recovers from, would replace it).
         await page.addInitScript(`new MutationObserver((_, o) => { const r = document.querySelector('[data-testid=computer-row]'); if (r) { window.__servedRow = r; o.disconnect(); } }).observe(document, { subtree: true, childList: true });`);
@@ -172,7 +168,7 @@ describe('browser mode', () => {
   it('opens Chromium on a launch page only this user can read, never with the token in its arguments', async () => {
     const token = new URL(server.launchUrl).searchParams.get('token')!;
     const dir = tempDataDir('orgo-launch-page-');
-    const browser = await chromium.launch({ executablePath: process.env.ORGO_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
+    const browser = await launchTestChromium();
     try {
       const args = appWindowArgs(server.launchUrl, dir);
       expect(args.join(' ')).not.toContain(token); // what any user can read in /proc/PID/cmdline
