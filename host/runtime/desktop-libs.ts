@@ -58,21 +58,21 @@ export async function buildDesktopLibs(dir: string): Promise<string | undefined>
     const stamp = createHash('sha256').update(source).update(real).digest('hex');
     const out = join(dir, 'librsvg-2.so.2');
     const stampFile = join(dir, 'lazy-rsvg.stamp');
-    if (existsSync(out) && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === stamp) {
-      const missing = await uncovered(out); // openbox or tint2 may have been upgraded since
-      if (missing.length) throw new Error(`the stand-in lacks ${missing.join(', ')}, which openbox or tint2 call`);
-      return dir;
-    }
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    const built = existsSync(out) && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === stamp;
     const tmp = `${out}.${process.pid}.tmp`;
-    await run('cc', ['-O2', '-shared', '-fPIC', '-Wl,-soname,librsvg-2.so.2', `-DREAL_LIBRSVG="${real}"`, '-o', tmp, SOURCE, '-ldl'], { timeout: 60_000 });
-    // Another openbox or tint2 (another release) may call a function the stand-in lacks, and
-    // would then fail to start or die at its first SVG: the stand-in is used only when it has
-    // every librsvg function they import.
-    const missing = await uncovered(tmp);
+    if (!built) {
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      await run('cc', ['-O2', '-shared', '-fPIC', '-Wl,-soname,librsvg-2.so.2', `-DREAL_LIBRSVG="${real}"`, '-o', tmp, SOURCE, '-ldl'], { timeout: 60_000 });
+    }
+    // Another openbox or tint2 (another release, or an upgrade since the build) may call a
+    // function the stand-in lacks, and would then fail to start or die at its first SVG: the
+    // stand-in is used only when it has every librsvg function they import.
+    const missing = await uncovered(built ? out : tmp);
     if (missing.length) throw new Error(`the stand-in lacks ${missing.join(', ')}, which openbox or tint2 call`);
-    renameSync(tmp, out);
-    writeFileSync(stampFile, stamp);
+    if (!built) {
+      renameSync(tmp, out);
+      writeFileSync(stampFile, stamp);
+    }
     return dir;
   } catch (e) {
     rmSync(join(dir, `librsvg-2.so.2.${process.pid}.tmp`), { force: true });
