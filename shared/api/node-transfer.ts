@@ -44,6 +44,8 @@ interface Outgoing {
   end(b?: Bytes): void;
   destroy(e?: Error): void;
   flushHeaders(): void;
+  /** The request went out on a kept-alive connection an earlier request used (node:http). */
+  readonly reusedSocket: boolean;
 }
 interface Http {
   request(url: URL, options: { method: string; headers: Record<string, string> }, onResponse: (res: Incoming) => void): Outgoing;
