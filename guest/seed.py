@@ -129,7 +129,7 @@ def _write_browser_policy(etc):
 def _write_home(home):
     if os.path.isdir(home):
         return
-    import shutil  # first boot only: with it come bz2, lzma and fnmatch
+    import shutil  # imported by the zygote (zygote.py): with it come bz2, lzma and fnmatch
     shutil.copytree("/etc/skel", home, symlinks=True)
     for sub in ("Desktop", "Downloads", "Documents"):
         os.makedirs(f"{home}/{sub}", exist_ok=True)

@@ -146,7 +146,7 @@ def guest_main(conn, req):
     os.dup2(log, 2)
     os.close(log)
     conn.close()
-    os.environ.clear()
+    os.environ.clear()  # also the GLIBC_TUNABLES the zygote runs with (zygote.ts): not for users
     os.environ.update(req["env"])
     sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
     sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
@@ -216,6 +216,44 @@ class Computers:
         conn.close()
 
 
+_filler = None  # what fill_pools() allocated: kept for the zygote's life
+
+
+def fill_pools():
+    """Fills the free blocks of the interpreter's partly used pools (pymalloc) with objects kept
+    here. A forked guest's first new objects would otherwise land in those free blocks, a few
+    to a page, across the pages it shares with every other computer: each such page becomes a
+    private copy in each computer (copy-on-write). Filled, the guest's objects take pages of
+    their own, side by side. The blocks free now are counted from sys._debugmallocstats (its
+    `avail blocks` per size class, written to fd 2)."""
+    r, w = os.pipe()
+    saved = os.dup(2)
+    try:
+        os.dup2(w, 2)
+        sys._debugmallocstats()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(w)
+    text = b""
+    while chunk := os.read(r, 65536):
+        text += chunk
+    os.close(r)
+    keep = []
+    for row in text.decode(errors="replace").split("\n"):
+        cols = row.split()
+        if len(cols) != 5 or not all(c.isdigit() for c in cols):
+            continue
+        size, avail = int(cols[1]), int(cols[4])
+        # Objects of exactly that block size: a bytes of n bytes takes 33 + n, an int 28 (32).
+        if size == 32:
+            keep.extend(1 << 29 | i for i in range(avail))
+        elif size >= 48:
+            n = size - 33
+            keep.extend(i.to_bytes(n, "little") for i in range(avail))
+    return keep
+
+
 def serve(path, guest_module):
     global guest
     guest = guest_module
@@ -228,7 +266,10 @@ def serve(path, guest_module):
     signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the poll below (through wake_w)
     # The shared pages stay shared: the collector no longer walks (and writes to) what is here.
     import gc
+    import shutil  # noqa: F401  (a computer's first boot copies its home with it: seed.py)
     gc.collect()
+    global _filler
+    _filler = fill_pools()
     gc.freeze()
     sys.stdout.write("ready\n")
     sys.stdout.flush()

@@ -56,6 +56,10 @@ describe('the guest zygote', () => {
     const r = await t.client.bash(pc.id, 'whoami; hostname; cat /proc/1/cmdline | tr "\\0" " "');
     expect(r.output.split('\n').slice(0, 2)).toEqual(['user', expect.stringMatching(/\S/)]);
     expect(r.output).toContain('guest.py --zygote');
+    // The zygote (and so each guest) runs with one malloc arena; what the user runs has glibc's defaults.
+    expect(readFileSync(`/proc/${zygote}/environ`, 'utf8').split('\0')).toContain('GLIBC_TUNABLES=glibc.malloc.arena_max=1');
+    const env = await t.client.bash(pc.id, 'env | grep -c GLIBC_TUNABLES; true');
+    expect(env.output).toBe('0\n');
     await t.client.deleteComputer(pc.id);
   }, 120_000);
 
