@@ -112,6 +112,11 @@ export class Desktop extends EventEmitter {
     return this.launched && !this.exited;
   }
 
+  /** Asked to stop, or already ended: work beside it that fails now failed because of that. */
+  get going(): boolean {
+    return this.stopping || this.exited;
+  }
+
   /** Starts the computer and resolves once its display takes input and VNC accepts clients. */
   async start(): Promise<void> {
     const { paths, vncPassword } = this.options;

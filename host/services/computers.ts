@@ -473,7 +473,7 @@ export class Computers extends EventEmitter {
       // The keyboard's extra characters, beside the session's start rather than before `running`:
       // actions wait for both (Desktop.settled, Actions.run), so no application the API starts
       // reads the keymap before them and no key is typed before the window manager manages.
-      desk.settleAlso(preloadKeymap(this.paths(row).xSocket));
+      desk.settleAlso(preloadKeymap(this.paths(row).xSocket, () => desk.going));
       this.touch(id);
       const done = this.store.update(id, { status: 'running', error_message: null });
       const all: Record<string, number> = { total: performance.now() - before.requested, ...phases, ...Object.fromEntries(Object.entries(desk.phases).map(([k, v]) => [`desktop.${k}`, v])) };

@@ -25,13 +25,18 @@ export const PRELOADED: ReadonlyArray<readonly [number, number]> = PAIRS.split('
   return [charKeysym(a!)!, charKeysym(b!)!] as const;
 });
 
-/** Gives the display at `socketPath` the preloaded keysyms; a failure only costs the head start. */
-export async function preloadKeymap(socketPath: string): Promise<void> {
+/**
+ * Gives the display at `socketPath` the preloaded keysyms; a failure only costs the head start.
+ * `going` says whether the computer is being stopped: a failure then is the stop (a create
+ * deleted at once), not news, and is logged at debug.
+ */
+export async function preloadKeymap(socketPath: string, going: () => boolean = () => false): Promise<void> {
+  const failed = (e: unknown) => (going() ? log.debug : log.warn)(`keymap preload: ${(e as Error).message}`);
   let display;
   try {
     display = await connectDisplay(socketPath);
   } catch (e) {
-    log.warn(`keymap preload: ${(e as Error).message}`);
+    failed(e);
     return;
   }
   const X = display.client;
@@ -50,7 +55,7 @@ export async function preloadKeymap(socketPath: string): Promise<void> {
       await X.sync();
     })()]);
   } catch (e) {
-    log.warn(`keymap preload: ${(e as Error).message}`);
+    failed(e);
   } finally {
     X.terminate();
   }
