@@ -111,6 +111,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     warm() {
       // Loading keytar (libsecret, D-Bus) is the slow part of a first key lookup.
       void credentials.probe();
+      // What the first page carries (first-data.ts), read while Chromium starts.
+      void session.localHost.refresh();
       void feed.refresh();
     },
     subscribe(listener) {

@@ -92,6 +92,16 @@ export class ComputersFeed {
     void this.refresh();
   }
 
+  /**
+   * The list as of at most `maxAgeMs` ago: the last one when it is that recent (for the active
+   * profile), else a refresh (the one under way, if any).
+   */
+  recent(maxAgeMs: number): Promise<ComputersSnapshot> {
+    const s = this.snapshot;
+    if (s.loaded && !s.error && s.profileId === this.session.profiles.active().id && Date.now() - s.at <= maxAgeMs) return Promise.resolve(s);
+    return this.refresh();
+  }
+
   refresh(): Promise<ComputersSnapshot> {
     this.inFlight ??= this.load().finally(() => {
       this.inFlight = null;

@@ -22,6 +22,7 @@ import { logger } from '../../app/log.js';
 import { firstDataScript, type FirstData } from '../../shared/ipc/first-data.js';
 import { loadFirstView, rootWith, splitAtRoot, type RenderFirstView } from './first-view.js';
 import { CSP, IMMUTABLE, PAGE_HEADERS } from '../pages/csp.js';
+import { inlineStylesheets, withStyleHashes } from './inline-styles.js';
 import { resolveTarget, type Page } from '../pages/table.js';
 
 const log = logger('browser-mode');
@@ -71,6 +72,7 @@ interface Wired {
   wss: WebSocketServer;
   dispatch: typeof import('../../app/dispatch.js').dispatch;
   firstData: typeof import('../../app/first-data.js').firstData;
+  launchReadMs: number;
   /** The main window's first view as markup (first-view.ts), when built. */
   firstView: RenderFirstView | null;
   unsubscribe: () => void;
@@ -110,7 +112,7 @@ export async function startBrowserModeServer(options: {
   const wire = async (): Promise<Wired> => {
     // ws, zod (dispatch's input checks) and the handlers are most of the launcher's code: loaded
     // while Chromium starts, not before the address is printed.
-    const [services, { WebSocketServer }, { dispatch }, { createHandlers }, { firstData }, firstView] = await Promise.all([
+    const [services, { WebSocketServer }, { dispatch }, { createHandlers }, { firstData, LAUNCH_READ_MS }, firstView] = await Promise.all([
       options.services,
       import('ws'),
       import('../../app/dispatch.js'),
@@ -128,14 +130,20 @@ export async function startBrowserModeServer(options: {
       wss: new WebSocketServer({ noServer: true, maxPayload: 40 * 1024 * 1024 }),
       dispatch,
       firstData,
+      launchReadMs: LAUNCH_READ_MS,
       firstView,
       unsubscribe: services.subscribe(broadcastTo),
     };
     services.gate.useBase(origin.replace(/^http/, 'ws'));
     if (closed) w.unsubscribe();
+    // The first render of the list compiles React's server code and ours (~20 ms here): done
+    // now, while Chromium starts, with the data the first page will take, not on its request.
+    if (firstView) void firstData(services, LAUNCH_READ_MS).then((first) => renderedFirstView(firstView, first), () => {});
     return w;
   };
   let closed = false;
+  /** The launch's first page may take the list read while Chromium started (app/first-data.ts). */
+  let mainPageServed = false;
   const ready = () => (wired ??= wire());
 
   const authed = (req: IncomingMessage) => {
@@ -153,20 +161,25 @@ export async function startBrowserModeServer(options: {
    */
   const sendPage = (res: ServerResponse, page: Page, url: URL, extra: Record<string, string> = {}) => {
     let parts: { head: string; tail: string };
+    let csp: string;
     try {
       const html = withBridge(readFileSync(join(rendererDir, page), 'utf8'));
       if (page !== 'index.html') return send(res, 200, 'text/html; charset=utf-8', html, extra);
-      parts = splitAtRoot(html);
+      const inlined = inlineStylesheets(html, rendererDir);
+      csp = withStyleHashes(CSP, inlined.hashes);
+      parts = splitAtRoot(inlined.html);
     } catch (e) {
       return send(res, 500, 'text/plain; charset=utf-8', `Could not read the app's page: ${(e as Error).message}`);
     }
     const { head, tail } = parts;
-    res.writeHead(200, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8', ...extra });
+    res.writeHead(200, { ...PAGE_HEADERS, 'content-security-policy': csp, 'content-type': 'text/html; charset=utf-8', ...extra });
     res.write(head);
     const grid = url.searchParams.get('view') === 'grid';
+    const launchPage = !mainPageServed;
+    mainPageServed = true;
     void (async () => {
       const w = await ready();
-      const first = await w.firstData(w.services);
+      const first = await w.firstData(w.services, launchPage ? w.launchReadMs : 0);
       // The grid renders its own view. The data block is never executed (first-data.ts); the
       // page's deferred module scripts read it, wherever it is, once the document is parsed.
       const markup = w.firstView && !grid ? renderedFirstView(w.firstView, first) : null;

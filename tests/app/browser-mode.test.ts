@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ensureRendererBuilt, firstViewModule, rendererDir } from '../../electron/browser-mode/build.js';
+import { createHash } from 'node:crypto';
 import { CSP, startBrowserModeServer, type BrowserModeServer } from '../../electron/browser-mode/server.js';
 import { FIRST_DATA_ID, type FirstData } from '../../shared/ipc/first-data.js';
 import type { ComputersSnapshot } from '../../shared/ipc/types.js';
@@ -76,10 +77,18 @@ describe('browser mode', () => {
     cookie = set.split(';')[0]!;
     const page = await fetch(server.url + '/', { headers: { cookie } });
     expect(page.status).toBe(200);
-    // The one CSP of the pages (electron/pages/csp.ts), the same the app:// scheme sends.
-    expect(page.headers.get('content-security-policy')).toBe(CSP);
     const html = await page.text();
     expect(html.indexOf('bridge.js')).toBeLessThan(html.indexOf('assets/index-'));
+    // The one CSP of the pages (electron/pages/csp.ts), the same the app:// scheme sends; the
+    // main page's stylesheet comes inline, allowed by its hash alone (never 'unsafe-inline').
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(styles).toHaveLength(1);
+    expect(styles[0]).toContain('.');
+    expect(html).not.toMatch(/<link rel="stylesheet"/);
+    const hash = `'sha256-${createHash('sha256').update(styles[0]!).digest('base64')}'`;
+    expect(page.headers.get('content-security-policy')).toBe(CSP.replace("style-src 'self'", `style-src 'self' ${hash}`));
+    const viewer = await fetch(server.url + '/viewer.html', { headers: { cookie } });
+    expect(viewer.headers.get('content-security-policy')).toBe(CSP);
   });
 
   it("carries the session and the list read for it in the main page's first HTML, as data no name can break out of", async () => {
