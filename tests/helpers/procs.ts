@@ -13,7 +13,19 @@ export function computerProcesses(instanceId: string, comm: string): number[] {
       /* gone meanwhile */
     }
   }
-  return out;
+  // A child the process forked and has not yet exec'd carries its name and environment: Xvnc
+  // forks one to run xkbcomp around the time the computer is running. It is not a second X server.
+  const parents = new Map(out.map((pid) => [pid, parentOf(pid)]));
+  return out.filter((pid) => !out.includes(parents.get(pid) ?? -1));
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `leader` and every process under it, with its command name (the user's session carries no ORGO_INSTANCE_ID). */

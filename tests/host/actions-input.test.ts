@@ -2,7 +2,7 @@
  * Input actions on a real desktop, each checked on the desktop itself: what a terminal ran, which
  * window has the focus, where a window is, what the screen shows.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Computer } from '../../shared/api/types.js';
 import { call, eventually, startTestHost, type TestHost } from '../helpers/host.js';
 import { changedPixels, decodePng } from '../helpers/png.js';
@@ -61,6 +61,15 @@ describe('type and key', () => {
       10_000,
       'the terminal to take the focus',
     );
+  });
+  // Each test types at the shell's prompt. Keys typed while the last test's `cat` is still ending
+  // reach the terminal in canonical mode, where BackSpace erases inside the escape sequence End
+  // sent and the line runs mangled: wait until the shell has no child and its line editor has
+  // the terminal (icanon off).
+  beforeEach(async () => {
+    const prompt = `b=$(pgrep -x -P "$(pgrep -xo xterm)" bash); tty=$(ps -o tty= -p "$b" | tr -d ' ')
+      if pgrep -P "$b" >/dev/null; then echo busy; elif stty -a -F "/dev/$tty" | grep -q -- '-icanon'; then echo ready; else echo cooked; fi`;
+    await eventually(() => sh(prompt), (o) => o.trim() === 'ready', 10_000, 'the shell at its prompt');
   });
 
   it('types a command into the terminal and Enter runs it', async () => {
