@@ -3,7 +3,7 @@
  * the session as `session.get` answers it, and the computers list, read from the host for this
  * page (or by a read already under way when it was asked for). One exception, the launch's first
  * page: the launcher reads both while Chromium starts (AppServices.warm), and that page takes
- * this read when it is at most LAUNCH_READ_MS old (`maxAgeMs`) instead of waiting for another
+ * this read when it is at most LAUNCH_READ_MS old (`launchPage`) instead of waiting for another
  * round trip; the window refreshes its list every 2 s from then on anyway. Each part gets a
  * short budget: a slow host or keychain must not hold the page back (the window then asks for
  * what is missing, as before).
@@ -15,7 +15,7 @@ import type { AppServices } from './app-services.js';
 /** How long the page may wait for either part. */
 const BUDGET_MS = 300;
 /** The oldest read the launch's first page takes. */
-export const LAUNCH_READ_MS = 1000;
+const LAUNCH_READ_MS = 1000;
 
 function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
   return new Promise((resolve) => {
@@ -27,8 +27,9 @@ function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
   });
 }
 
-export async function firstData(services: Pick<AppServices, 'session' | 'feed'>, maxAgeMs = 0, budgetMs = BUDGET_MS): Promise<FirstData> {
+export async function firstData(services: Pick<AppServices, 'session' | 'feed'>, launchPage = false, budgetMs = BUDGET_MS): Promise<FirstData> {
   const { session, feed } = services;
+  const maxAgeMs = launchPage ? LAUNCH_READ_MS : 0;
   const sessionView = (async () => {
     await session.localHost.refresh(maxAgeMs);
     return session.view();

@@ -20,10 +20,10 @@ export interface Inlined {
   hashes: string[];
 }
 
-/** A file's CSS read once per launch: the build's assets are immutable (their names carry a hash). */
-const cache = new Map<string, string | null>();
+/** A file's CSS and its CSP source, read and hashed once per launch: the build's assets are immutable (their names carry a hash). */
+const cache = new Map<string, { text: string; hash: string } | null>();
 
-function css(file: string): string | null {
+function css(file: string): { text: string; hash: string } | null {
   if (!cache.has(file)) {
     let text: string | null;
     try {
@@ -31,7 +31,7 @@ function css(file: string): string | null {
     } catch {
       text = null;
     }
-    cache.set(file, text && !/<\/style/i.test(text) ? text : null);
+    cache.set(file, text && !/<\/style/i.test(text) ? { text, hash: `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'` } : null);
   }
   return cache.get(file)!;
 }
@@ -39,10 +39,10 @@ function css(file: string): string | null {
 export function inlineStylesheets(html: string, rendererDir: string): Inlined {
   const hashes: string[] = [];
   const out = html.replace(LINK, (link, name: string) => {
-    const text = css(join(rendererDir, 'assets', name));
-    if (text === null) return link;
-    hashes.push(`'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`);
-    return `<style>${text}</style>`;
+    const style = css(join(rendererDir, 'assets', name));
+    if (style === null) return link;
+    hashes.push(style.hash);
+    return `<style>${style.text}</style>`;
   });
   return { html: out, hashes };
 }

@@ -72,7 +72,6 @@ interface Wired {
   wss: WebSocketServer;
   dispatch: typeof import('../../app/dispatch.js').dispatch;
   firstData: typeof import('../../app/first-data.js').firstData;
-  launchReadMs: number;
   /** The main window's first view as markup (first-view.ts), when built. */
   firstView: RenderFirstView | null;
   unsubscribe: () => void;
@@ -112,7 +111,7 @@ export async function startBrowserModeServer(options: {
   const wire = async (): Promise<Wired> => {
     // ws, zod (dispatch's input checks) and the handlers are most of the launcher's code: loaded
     // while Chromium starts, not before the address is printed.
-    const [services, { WebSocketServer }, { dispatch }, { createHandlers }, { firstData, LAUNCH_READ_MS }, firstView] = await Promise.all([
+    const [services, { WebSocketServer }, { dispatch }, { createHandlers }, { firstData }, firstView] = await Promise.all([
       options.services,
       import('ws'),
       import('../../app/dispatch.js'),
@@ -130,7 +129,6 @@ export async function startBrowserModeServer(options: {
       wss: new WebSocketServer({ noServer: true, maxPayload: 40 * 1024 * 1024 }),
       dispatch,
       firstData,
-      launchReadMs: LAUNCH_READ_MS,
       firstView,
       unsubscribe: services.subscribe(broadcastTo),
     };
@@ -138,7 +136,7 @@ export async function startBrowserModeServer(options: {
     if (closed) w.unsubscribe();
     // The first render of the list compiles React's server code and ours (~20 ms here): done
     // now, while Chromium starts, with the data the first page will take, not on its request.
-    if (firstView) void firstData(services, LAUNCH_READ_MS).then((first) => renderedFirstView(firstView, first), () => {});
+    if (firstView) void firstData(services, true).then((first) => renderedFirstView(firstView, first), () => {});
     return w;
   };
   let closed = false;
@@ -179,7 +177,7 @@ export async function startBrowserModeServer(options: {
     mainPageServed = true;
     void (async () => {
       const w = await ready();
-      const first = await w.firstData(w.services, launchPage ? w.launchReadMs : 0);
+      const first = await w.firstData(w.services, launchPage);
       // The grid renders its own view. The data block is never executed (first-data.ts); the
       // page's deferred module scripts read it, wherever it is, once the document is parsed.
       const markup = w.firstView && !grid ? renderedFirstView(w.firstView, first) : null;

@@ -19,6 +19,7 @@ export function computerProcesses(instanceId: string, comm: string): number[] {
   return out.filter((pid) => !out.includes(parents.get(pid) ?? -1));
 }
 
+/** The parent's pid, from /proc/PID/stat; undefined once the process is gone. */
 function parentOf(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -33,13 +34,8 @@ export function processTreeOf(leader: number): Array<{ pid: number; comm: string
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      /* gone meanwhile */
-    }
+    const ppid = parentOf(Number(name));
+    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
   }
   const out: Array<{ pid: number; comm: string }> = [];
   for (const queue = [leader]; queue.length; ) {
